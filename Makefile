@@ -1,0 +1,35 @@
+# budgetqa: `make run` answers a question on the bundled sample; `make test` runs the tests.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+SAMPLE_DATA := data/sample
+
+.PHONY: install run test lint eval sample bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+run: install
+	$(BIN)/budgetqa ingest samples/sample_budget.pdf --data-dir $(SAMPLE_DATA)
+	$(BIN)/budgetqa ask "项目支出比上年增长多少" --data-dir $(SAMPLE_DATA)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+eval: install
+	$(BIN)/budgetqa eval eval/sets/*.jsonl --report reports/eval.json
+
+sample: install
+	$(BIN)/python scripts/make_sample.py
+
+bench: install
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) data reports .pytest_cache .ruff_cache

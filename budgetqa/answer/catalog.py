@@ -1,0 +1,116 @@
+"""What a document can answer: its named rows, columns and narrative facts, indexed by name.
+
+Built once per document from the store and cached, so a question costs a few
+dictionary look-ups rather than queries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budgetqa.models import Cell, Document, Fact, Table
+from budgetqa.vocab import load
+
+_ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]\s*|其中[:：]|其中|合计[:：]|[“”\"'])+"
+)
+_LEVEL_MARK = re.compile(r"[（(](?:类|款|项)[)）]")
+_PUNCT = re.compile(r"[\s“”\"'‘’：:]")
+
+
+def normalise_name(text: str) -> str:
+    """A row, column or subject name in the form questions are matched against."""
+    text = _PUNCT.sub("", text or "")
+    text = _ENUMERATOR.sub("", text)
+    text = _LEVEL_MARK.sub("", text)
+    return text.replace("(", "（").replace(")", "）")
+
+
+@dataclass(slots=True)
+class Row:
+    """One row of one side of a table, with its cells by column index."""
+
+    table: Table
+    side: str
+    index: int
+    name: str
+    code: str | None
+    subject: str | None
+    cells: dict[int, Cell] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return normalise_name(self.name)
+
+
+@dataclass(slots=True)
+class Catalog:
+    """A document's answerable names."""
+
+    doc: Document
+    rows: list[Row]
+    by_name: dict[str, list[Row]]
+    by_code: dict[str, list[Row]]
+    columns: dict[str, list[tuple[Table, str, int]]]
+    facts_by_subject: dict[str, list[Fact]]
+    names: set[str]
+    version: str = ""
+
+    def table_order(self, hints: list[str]) -> list[str]:
+        kinds = list(hints)
+        for kind in load("questions")["default_table_order"]["kinds"]:
+            if kind not in kinds:
+                kinds.append(kind)
+        return kinds
+
+
+def build_catalog(doc: Document) -> Catalog:
+    rows: list[Row] = []
+    columns: dict[str, list[tuple[Table, str, int]]] = {}
+    for table in doc.tables:
+        if table.kind == "绩效目标表":
+            continue
+        by_key: dict[tuple[str, int], Row] = {}
+        for cell in table.cells:
+            row = by_key.get((cell.side, cell.row_index))
+            if row is None:
+                row = Row(table, cell.side, cell.row_index, cell.row_name, cell.row_code, cell.row_subject)
+                by_key[(cell.side, cell.row_index)] = row
+                rows.append(row)
+            row.cells[cell.col_index] = cell
+        for side, paths in table.columns.items():
+            for index, path in enumerate(paths):
+                for part in path:
+                    columns.setdefault(normalise_name(part), []).append((table, side, index))
+    by_name: dict[str, list[Row]] = {}
+    by_code: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.key:
+            by_name.setdefault(row.key, []).append(row)
+        if row.subject:
+            by_name.setdefault(normalise_name(row.subject), [])
+        if row.code:
+            by_code.setdefault(row.code, []).append(row)
+    facts: dict[str, list[Fact]] = {}
+    for fact in doc.facts:
+        for key in _fact_keys(fact.subject):
+            facts.setdefault(key, []).append(fact)
+    names = set(by_name) | set(columns) | set(facts)
+    names.discard("")
+    return Catalog(doc, rows, by_name, by_code, columns, facts, names)
+
+
+def _fact_keys(subject: str) -> set[str]:
+    """A fact's subject and its last 类/款/项 segment ("…（款）行政运行（项）" → "行政运行")."""
+    keys = {normalise_name(subject)}
+    parts = [p for p in re.split(r"[（(](?:类|款|项)[)）]", subject) if p.strip()]
+    if parts:
+        keys.add(normalise_name(parts[-1]))
+    return {k for k in keys if k}
+
+
+def value_of(cell: Cell) -> Decimal:
+    """A cell's amount in 万元; blank and dash cells count as zero."""
+    return cell.value_wan if cell.value is not None else Decimal(0)

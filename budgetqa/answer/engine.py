@@ -1,0 +1,417 @@
+"""Execute a parsed question with Decimal arithmetic and write the answer with formula and citations."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from budgetqa.answer.catalog import Catalog, Row, value_of
+from budgetqa.answer.planner import Mention, ParsedQuestion, parse
+from budgetqa.answer.resolve import (
+    Quantity,
+    cell_citation,
+    fact_citation,
+    facts_about,
+    is_column,
+    is_row,
+    resolve,
+    resolve_pair,
+    total_row,
+)
+from budgetqa.answer.schema import Answer, Plan, Value
+from budgetqa.numbers import fmt_money, fmt_pct, round2
+
+HUNDRED = Decimal(100)
+YUAN_PER_WAN = Decimal(10000)
+
+
+class Refusal(Exception):
+    """The documents cannot answer; the message says why."""
+
+
+def ask(question: str, catalogs: list[Catalog]) -> Answer:
+    """Answer one question over the given documents."""
+    parsed = parse(question, catalogs)
+    plan = Plan(
+        operation=parsed.operation,
+        documents=[c.doc.doc_id for c in parsed.catalogs],
+        years=parsed.years,
+        quantities=[m.text for m in parsed.mentions],
+        unit=parsed.unit,
+    )
+    if parsed.refusal:
+        return Answer(status="refused", answer=parsed.refusal, plan=plan)
+    if parsed.clarify:
+        return Answer(status="clarify", answer="请问您问的是哪一份公开？", options=parsed.clarify, plan=plan)
+    if not parsed.mentions and parsed.operation != "ranking":
+        plan.route = "none"
+        return Answer(status="refused", answer="没有在已载入的公开中找到问题所说的项目。", plan=plan)
+    try:
+        if parsed.across and len(parsed.catalogs) > 1:
+            answer = _across(parsed)
+        else:
+            answer = OPERATIONS.get(parsed.operation, _lookup)(parsed, parsed.catalogs[0])
+    except Refusal as exc:
+        return Answer(status="refused", answer=str(exc), plan=plan)
+    answer.plan = plan
+    return answer
+
+
+# --- quantities -------------------------------------------------------------------------
+
+
+def _quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
+    """Resolve the question's mentions, pairing a row with a column named after it."""
+    mentions = list(parsed.mentions)
+    found: list[Quantity] = []
+    used: set[int] = set()
+    for i, mention in enumerate(mentions):
+        if i in used:
+            continue
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (
+            nxt is not None
+            and is_row(catalog, mention)
+            and is_column(catalog, nxt)
+            and not _separated(parsed.compact, mention, nxt)
+        ):
+            pair = resolve_pair(catalog, mention, nxt, parsed.compact)
+            if pair is not None:
+                found.append(pair)
+                used |= {i, i + 1}
+                continue
+        quantity = resolve(catalog, mention, None, parsed.compact)
+        if quantity is not None:
+            found.append(quantity)
+            used.add(i)
+    return found
+
+
+def _separated(text: str, first: Mention, second: Mention) -> bool:
+    """True when the words between two mentions join two quantities (A 和 B, A 比 B, A 占 B)."""
+    between = text[first.end:second.start]
+    return any(w in between for w in ("和", "与", "及", "、", "比", "占", "对", "加", "减", "，", ","))
+
+
+def _one(parsed: ParsedQuestion, catalog: Catalog) -> Quantity:
+    found = _quantities(parsed, catalog)
+    if not found:
+        raise Refusal(f"{catalog.doc.title}中没有找到“{'、'.join(m.text for m in parsed.mentions)}”的数。")
+    return found[0]
+
+
+def _show(amount: Decimal, unit: str) -> str:
+    return fmt_money(amount * YUAN_PER_WAN) if unit == "元" else fmt_money(amount)
+
+
+def _value(name: str, amount: Decimal, unit: str) -> Value:
+    shown = amount * YUAN_PER_WAN if unit == "元" else amount
+    return Value(name=name, value=str(round2(shown)), unit=unit)
+
+
+def _pct_value(name: str, pct: Decimal) -> Value:
+    return Value(name=name, value=str(round2(pct)), unit="%")
+
+
+# --- operations -------------------------------------------------------------------------
+
+
+def _lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    q = _one(parsed, catalog)
+    unit = parsed.unit
+    notes = []
+    formula = None
+    if q.cell is not None and q.cell.unit != "万元" and unit == "万元":
+        formula = f"{q.cell.raw} {q.cell.unit} ÷ 10,000 = {fmt_money(q.value)} 万元"
+        notes.append(f"表中单位为{q.cell.unit}，已换算为万元。")
+    if q.cell is not None and q.cell.state != "value":
+        notes.append("表中该格为空（没有数），按 0 计。")
+    return Answer(
+        status="answered",
+        answer=f"{q.name}为 {_show(q.value, unit)} {unit}。",
+        values=[_value(q.name, q.value, unit)],
+        formula=formula,
+        citations=[q.citation],
+        notes=notes,
+    )
+
+
+def _change_fact(catalog: Catalog, q: Quantity):
+    facts = [f for f in facts_about(catalog, q.name.split("（")[0]) if f.change_amount is not None]
+    if q.fact is not None and q.fact.change_amount is not None:
+        return q.fact
+    matching = [f for f in facts if f.amount is not None and round2(f.amount) == round2(q.value)]
+    return (matching or facts or [None])[0]
+
+
+def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = False) -> Answer:
+    q = _one(parsed, catalog)
+    fact = _change_fact(catalog, q)
+    if fact is None:
+        raise Refusal(f"{catalog.doc.title}没有给出{q.name}与上年的比较，且没有载入上年的公开。")
+    current = q.value
+    change = fact.change_amount
+    previous = current - change
+    citations = [q.citation] + ([fact_citation(catalog, fact)] if q.fact is not fact else [])
+    notes = []
+    values = []
+    formula_parts = [f"{fmt_money(current)} − ({fmt_money(change)}) = {fmt_money(previous)}"
+                     if change < 0 else f"{fmt_money(current)} − {fmt_money(change)} = {fmt_money(previous)}"]
+    pct = None
+    if previous != 0:
+        pct = change / previous * HUNDRED
+        formula_parts.append(f"{fmt_money(change)} ÷ {fmt_money(previous)} = {fmt_pct(pct)}")
+    if fact.change_pct is not None and pct is not None:
+        agree = abs(round2(pct) - fact.change_pct) <= _pct_tolerance(change, previous)
+        notes.append(
+            f"文件所列{'增长' if fact.change_pct >= 0 else '下降'}率 {fmt_pct(abs(fact.change_pct))}，"
+            f"按上年数复算为 {fmt_pct(abs(pct))}，{'在舍入误差内一致' if agree else '不一致'}。"
+        )
+    shown_pct = fact.change_pct if fact.change_pct is not None else pct
+    word = "增加" if change >= 0 else "减少"
+    if last_year_only:
+        values.append(_value(f"上年{q.name}", previous, parsed.unit))
+        text = f"上年{q.name}为 {_show(previous, parsed.unit)} {parsed.unit}（本年 {fmt_money(current)}，{word} {fmt_money(abs(change))}）。"
+    else:
+        values.append(_value(f"{q.name}比上年{word}", abs(change), parsed.unit))
+        if shown_pct is not None:
+            values.append(_pct_value(f"{q.name}{'增长' if change >= 0 else '下降'}率", abs(shown_pct)))
+        values.append(_value(f"上年{q.name}", previous, parsed.unit))
+        pct_text = f"，{'增长' if change >= 0 else '下降'} {fmt_pct(abs(shown_pct))}" if shown_pct is not None else ""
+        text = (f"{q.name}为 {fmt_money(current)} 万元，比上年{word} {_show(abs(change), parsed.unit)} {parsed.unit}"
+                f"{pct_text}（上年为 {fmt_money(previous)} 万元）。")
+    notes.append("上年数由本年数减去文件所列增减额推算，文件的表格中没有上年数。")
+    return Answer(status="answered", answer=text, values=values, formula="；".join(formula_parts),
+                  citations=citations, notes=notes)
+
+
+def _pct_tolerance(change: Decimal, previous: Decimal) -> Decimal:
+    """How far a growth rate recomputed from 2-decimal inputs may drift from the printed one."""
+    if previous == 0:
+        return Decimal("0.01")
+    half_cent = Decimal("0.005")
+    spread = (abs(change) + half_cent) / max(abs(previous) - half_cent, half_cent) - abs(change) / abs(previous)
+    return abs(spread) * HUNDRED * 2 + Decimal("0.01")
+
+
+def _last_year(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    return _change(parsed, catalog, last_year_only=True)
+
+
+def _share(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    found = _quantities(parsed, catalog)
+    if not found:
+        raise Refusal("没有找到要计算占比的项目。")
+    part = found[0]
+    whole = found[1] if len(found) > 1 else _natural_total(catalog, part)
+    if whole.value == 0:
+        raise Refusal(f"{whole.name}为 0，无法计算占比。")
+    pct = part.value / whole.value * HUNDRED
+    notes = []
+    stated = [f for f in facts_about(catalog, part.name) if f.share is not None]
+    if stated:
+        printed = stated[0].share
+        agree = abs(round2(pct) - printed) <= Decimal("0.02")
+        notes.append(f"文件所列占比 {fmt_pct(printed)}，复算为 {fmt_pct(pct)}，{'一致' if agree else '不一致'}。")
+    return Answer(
+        status="answered",
+        answer=f"{part.name}（{fmt_money(part.value)} 万元）占{whole.name}（{fmt_money(whole.value)} 万元）的 {fmt_pct(pct)}。",
+        values=[_pct_value(f"{part.name}占{whole.name}的比例", pct), _value(part.name, part.value, "万元"),
+                _value(whole.name, whole.value, "万元")],
+        formula=f"{fmt_money(part.value)} ÷ {fmt_money(whole.value)} = {fmt_pct(pct)}",
+        citations=[part.citation, whole.citation],
+        notes=notes,
+    )
+
+
+def _natural_total(catalog: Catalog, part: Quantity) -> Quantity:
+    """The total a part belongs to: its parent row by code, else the table's total row."""
+    if part.row is None or part.cell is None:
+        raise Refusal(f"不知道{part.name}的占比应以什么为总数，请说明“占什么的比例”。")
+    table, side = part.row.table, part.row.side
+    parent = None
+    if part.row.code and len(part.row.code) > 3:
+        parent_code = part.row.code[:-2]
+        parent = next((r for r in catalog.rows if r.table is table and r.code == parent_code), None)
+    if parent is None:
+        parent = total_row(table, side, catalog)
+    if parent is None or parent is part.row:
+        # a column of the total row: the total is the row's first column
+        if part.cell.col_index != 0 and 0 in part.row.cells:
+            cell = part.row.cells[0]
+            return Quantity(" / ".join(cell.col_path), value_of(cell), cell_citation(catalog, table, cell), part.row, cell)
+        raise Refusal(f"找不到{part.name}所属的总数。")
+    cell = parent.cells.get(part.cell.col_index)
+    if cell is None:
+        raise Refusal(f"找不到{part.name}所属的总数。")
+    return Quantity(parent.name, value_of(cell), cell_citation(catalog, table, cell), parent, cell)
+
+
+def _difference(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    found = _quantities(parsed, catalog)
+    if len(found) < 2:
+        if len(found) == 1 and any(w in parsed.compact for w in ("上年", "去年")):
+            return _change(parsed, catalog)
+        raise Refusal("需要两个项目才能比较，只找到了一个或没有。")
+    a, b = found[0], found[1]
+    diff = a.value - b.value
+    return Answer(
+        status="answered",
+        answer=f"{a.name}（{fmt_money(a.value)} 万元）比{b.name}（{fmt_money(b.value)} 万元）"
+               f"{'多' if diff >= 0 else '少'} {_show(abs(diff), parsed.unit)} {parsed.unit}。",
+        values=[_value(f"{a.name}与{b.name}之差", abs(diff), parsed.unit), _value(a.name, a.value, "万元"),
+                _value(b.name, b.value, "万元")],
+        formula=f"{fmt_money(a.value)} − {fmt_money(b.value)} = {fmt_money(diff)}",
+        citations=[a.citation, b.citation],
+    )
+
+
+def _sum(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    found = _quantities(parsed, catalog)
+    if len(found) < 2:
+        return _lookup(parsed, catalog)
+    total = sum((q.value for q in found), Decimal(0))
+    names = "、".join(q.name for q in found)
+    return Answer(
+        status="answered",
+        answer=f"{names}合计 {_show(total, parsed.unit)} {parsed.unit}。",
+        values=[_value(f"{names}合计", total, parsed.unit), *[_value(q.name, q.value, "万元") for q in found]],
+        formula=" + ".join(fmt_money(q.value) for q in found) + f" = {fmt_money(total)}",
+        citations=[q.citation for q in found],
+    )
+
+
+def _ranking(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    members = _group(parsed, catalog)
+    if len(members) < 2:
+        raise Refusal("没有找到可以比较的一组项目。")
+    members.sort(key=lambda rc: value_of(rc[1]), reverse=parsed.largest)
+    best_row, best_cell = members[0]
+    listing = "；".join(f"{r.name} {fmt_money(value_of(c))}" for r, c in members[:5])
+    return Answer(
+        status="answered",
+        answer=f"{'最多' if parsed.largest else '最少'}的是{best_row.name}，{fmt_money(value_of(best_cell))} 万元。（{listing}）",
+        values=[_value(best_row.name, value_of(best_cell), "万元")],
+        formula=f"按数额排序：{listing}",
+        citations=[cell_citation(catalog, best_row.table, best_cell)],
+        notes=[f"共比较 {len(members)} 项。"],
+    )
+
+
+def _group(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, object]]:
+    """The rows a ranking compares: the children of a named row, or a table's 类 rows."""
+    text = parsed.compact
+    for mention in parsed.mentions:
+        quantity = resolve(catalog, mention, None, text)
+        if quantity is None or quantity.row is None:
+            continue
+        row = quantity.row
+        index = quantity.cell.col_index if quantity.cell else 0
+        if row.code:
+            children = [r for r in catalog.rows if r.table is row.table and r.side == row.side and r.code
+                        and r.code.startswith(row.code) and len(r.code) == len(row.code) + 2]
+        else:
+            children = [r for r in catalog.rows if r.table is row.table and r.side == row.side and r.code
+                        and len(r.code) == 3]
+        members = [(r, r.cells[index]) for r in children if index in r.cells]
+        if len(members) >= 2:
+            return members
+    level = 3
+    if "款" in text:
+        level = 5
+    elif "项" in text and "项目" not in text:
+        level = 7
+    for table in sorted(catalog.doc.tables, key=lambda t: catalog.table_order([]).index(t.kind)
+                        if t.kind in catalog.table_order([]) else 99):
+        rows = [r for r in catalog.rows if r.table is table and r.code and len(r.code) == level]
+        members = [(r, r.cells[0]) for r in rows if 0 in r.cells]
+        if len(members) >= 2:
+            return members
+    return []
+
+
+def _completion(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    for mention in parsed.mentions:
+        for fact in facts_about(catalog, mention.text):
+            if fact.completion_pct is not None and fact.budget is not None and fact.amount is not None:
+                pct = fact.amount / fact.budget * HUNDRED if fact.budget else None
+                notes = []
+                if pct is not None:
+                    agree = abs(round2(pct) - fact.completion_pct) <= Decimal("0.01")
+                    notes.append(f"复算 {fmt_pct(pct)}，与文件所列 {fmt_pct(fact.completion_pct)}{'一致' if agree else '不一致'}。")
+                return Answer(
+                    status="answered",
+                    answer=f"{mention.text}决算 {fmt_money(fact.amount)} 万元，预算 {fmt_money(fact.budget)} 万元，完成预算的 {fmt_pct(fact.completion_pct)}。",
+                    values=[_pct_value(f"{mention.text}完成率", fact.completion_pct),
+                            _value(f"{mention.text}决算数", fact.amount, "万元"),
+                            _value(f"{mention.text}预算数", fact.budget, "万元")],
+                    formula=f"{fmt_money(fact.amount)} ÷ {fmt_money(fact.budget)} = {fmt_pct(pct) if pct is not None else '—'}",
+                    citations=[fact_citation(catalog, fact)],
+                    notes=notes,
+                )
+    raise Refusal("文件没有给出该项目的预算数和决算数，无法计算完成率。")
+
+
+def _across(parsed: ParsedQuestion) -> Answer:
+    """The same quantity in several documents: ranking, year-on-year change, or a list."""
+    results = []
+    for catalog in parsed.catalogs:
+        found = _quantities(parsed, catalog)
+        if found:
+            results.append((catalog, found[0]))
+    if not results:
+        raise Refusal("所载入的文件中都没有找到这个项目。")
+    label = {id(c): f"{c.doc.department}{c.doc.year or ''}年" for c, _ in results}
+    years = sorted({c.doc.year for c, _ in results if c.doc.year})
+    if parsed.operation in ("change", "difference") and len(results) == 2:
+        (c1, q1), (c2, q2) = sorted(results, key=lambda r: (r[0].doc.year or 0))
+        if parsed.operation == "difference" and len(years) < 2:
+            (c1, q1), (c2, q2) = results[1], results[0]
+        diff = q2.value - q1.value
+        pct = diff / q1.value * HUNDRED if q1.value else None
+        values = [_value(f"{label[id(c2)]}与{label[id(c1)]}之差", abs(diff), parsed.unit)]
+        if pct is not None:
+            values.append(_pct_value("变化率", abs(pct)))
+        formula = f"{fmt_money(q2.value)} − {fmt_money(q1.value)} = {fmt_money(diff)}"
+        if pct is not None:
+            formula += f"；{fmt_money(diff)} ÷ {fmt_money(q1.value)} = {fmt_pct(pct)}"
+        return Answer(
+            status="answered",
+            answer=f"{label[id(c2)]}{q2.name} {fmt_money(q2.value)} 万元，{label[id(c1)]} {fmt_money(q1.value)} 万元，"
+                   f"{'增加' if diff >= 0 else '减少'} {_show(abs(diff), parsed.unit)} {parsed.unit}"
+                   + (f"，{'增长' if diff >= 0 else '下降'} {fmt_pct(abs(pct))}。" if pct is not None else "。"),
+            values=values,
+            formula=formula,
+            citations=[q2.citation, q1.citation],
+            notes=["按两年公开的表格计算。"],
+        )
+    if parsed.operation == "sum":
+        total = sum((q.value for _, q in results), Decimal(0))
+        return Answer(
+            status="answered",
+            answer=f"合计 {_show(total, parsed.unit)} {parsed.unit}。",
+            values=[_value("合计", total, parsed.unit)],
+            formula=" + ".join(fmt_money(q.value) for _, q in results) + f" = {fmt_money(total)}",
+            citations=[q.citation for _, q in results],
+        )
+    results.sort(key=lambda r: r[1].value, reverse=parsed.largest)
+    listing = "；".join(f"{label[id(c)]} {fmt_money(q.value)}" for c, q in results)
+    best_catalog, best = results[0]
+    return Answer(
+        status="answered",
+        answer=f"{'最高' if parsed.largest else '最低'}的是{label[id(best_catalog)]}：{best.name} {fmt_money(best.value)} 万元。（{listing}）",
+        values=[_value(f"{label[id(best_catalog)]}{best.name}", best.value, "万元")],
+        formula=f"按数额排序：{listing}",
+        citations=[q.citation for _, q in results],
+    )
+
+
+OPERATIONS = {
+    "lookup": _lookup,
+    "change": _change,
+    "last_year": _last_year,
+    "share": _share,
+    "difference": _difference,
+    "sum": _sum,
+    "ranking": _ranking,
+    "completion": _completion,
+}

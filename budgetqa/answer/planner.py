@@ -1,0 +1,196 @@
+"""Question → plan, without an LLM: which documents, which quantities, which operation.
+
+Quantities are found by matching the names the loaded documents themselves print
+(row names, column headers, narrative subjects, codes) plus the colloquial
+synonyms in vocab/questions.toml, longest match first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from budgetqa.answer.catalog import Catalog, normalise_name
+from budgetqa.ingest.metadata import region_of
+from budgetqa.vocab import load
+
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_CODE = re.compile(r"(?<!\d)(\d{3}(?:\s?\d{2}){0,2})(?!\d)")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９％", "0123456789%")
+_ACROSS_DOCS = re.compile(r"哪个(部门|单位)|哪(一)?年|各(部门|单位|年)|对比|比较|分别|历年|几年|两个(部门|单位)|(两|三)年")
+
+
+@dataclass(slots=True)
+class Mention:
+    """A name found in the question, with where it stands."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    """"name" (a printed row/column/subject name) or "code"."""
+
+
+@dataclass(slots=True)
+class ParsedQuestion:
+    question: str
+    compact: str
+    operation: str
+    catalogs: list[Catalog]
+    years: list[int]
+    mentions: list[Mention] = field(default_factory=list)
+    across: bool = False
+    unit: str = "万元"
+    largest: bool = True
+    clarify: list[str] = field(default_factory=list)
+    refusal: str | None = None
+
+
+@lru_cache
+def _operation_patterns() -> list[tuple[str, list[re.Pattern[str]]]]:
+    ops = load("questions")["operations"]
+    return [(name, [re.compile(p) for p in patterns]) for name, patterns in ops.items()]
+
+
+@lru_cache
+def _synonyms() -> dict[str, str]:
+    """Colloquial form → printed name."""
+    table: dict[str, str] = {}
+    for name, forms in load("questions")["synonyms"].items():
+        for form in forms:
+            table[normalise_name(form)] = name
+    return table
+
+
+def compact(question: str) -> str:
+    return re.sub(r"\s+", "", question.translate(_FULLWIDTH))
+
+
+def detect_operation(text: str) -> str:
+    for name, patterns in _operation_patterns():
+        if any(p.search(text) for p in patterns):
+            return name
+    return "lookup"
+
+
+def detect_unit(text: str) -> str:
+    patterns = load("questions")["money_units"]["元"]
+    return "元" if any(re.search(p, text) for p in patterns) else "万元"
+
+
+def _department_score(text: str, department: str) -> int:
+    """Length of the longest run of the department's own name the question contains."""
+    if department and department in text:
+        return len(department) + 10
+    core = department[len(region_of(department)):] or department
+    stop = set(load("questions")["stopwords"]["department"])
+    best = 0
+    for size in range(len(core), 1, -1):
+        for i in range(len(core) - size + 1):
+            part = core[i:i + size]
+            if part in text and part not in stop:
+                best = max(best, size)
+        if best:
+            break
+    short_region = region_of(department).rstrip("省市区县州")
+    if best and short_region and short_region[:2] in text:
+        best += 1
+    return best
+
+
+def scope(text: str, catalogs: list[Catalog], operation: str) -> tuple[list[Catalog], list[int], bool]:
+    """The documents a question is about, the years it names, and whether it asks across documents."""
+    years = sorted({int(y) for y in _YEAR.findall(text) if 2000 <= int(y) <= 2100})
+    scores = {id(c): _department_score(text, c.doc.department) for c in catalogs}
+    best = max(scores.values(), default=0)
+    in_scope = [c for c in catalogs if scores[id(c)] == best] if best >= 2 else list(catalogs)
+    departments_named = {c.doc.department for c in catalogs if scores[id(c)] >= 2}
+    across = bool(_ACROSS_DOCS.search(text)) or len(departments_named) > 1 or len(years) > 1
+    if len(departments_named) > 1:
+        in_scope = [c for c in catalogs if c.doc.department in departments_named]
+    if years:
+        with_year = [c for c in in_scope if c.doc.year in years]
+        if with_year:
+            in_scope = with_year
+        elif operation not in ("change", "last_year"):
+            return [], years, across
+    kinds = {c.doc.kind for c in in_scope}
+    if len(kinds) > 1:
+        for kind in ("决算", "预算"):
+            if kind in text:
+                in_scope = [c for c in in_scope if c.doc.kind == kind] or in_scope
+                break
+    return in_scope, years, across
+
+
+_ORG = re.compile(r"([\u4e00-\u9fa5]{2,12}?(?:局|厅|委员会|办公室|法院|检察院|街道|委|院|部|中心|学校|医院))(?:的|今年|去年|\d|$)")
+
+
+def _unknown_department(text: str, catalogs: list[Catalog]) -> str | None:
+    """An organisation the question names that no loaded document belongs to."""
+    for match in _ORG.finditer(text):
+        name = match.group(1)
+        if any(_department_score(name, c.doc.department) >= min(len(name), 3) for c in catalogs):
+            continue
+        if any(name in n for c in catalogs for n in c.names):
+            continue
+        return name
+    return None
+
+
+def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
+    """Names the documents print (or their synonyms) and codes, longest first, non-overlapping."""
+    synonyms = _synonyms()
+    names: dict[str, str] = {}
+    for catalog in catalogs:
+        for name in catalog.names:
+            if len(name) >= 2:
+                names[name] = name
+    for form, printed in synonyms.items():
+        names.setdefault(form, printed)
+    taken = [False] * len(text)
+    mentions: list[Mention] = []
+    normalised_text = text.replace("(", "（").replace(")", "）")
+    for form in sorted(names, key=len, reverse=True):
+        start = normalised_text.find(form)
+        while start >= 0:
+            end = start + len(form)
+            if not any(taken[start:end]):
+                mentions.append(Mention(names[form], start, end, "name"))
+                for i in range(start, end):
+                    taken[i] = True
+            start = normalised_text.find(form, end)
+    for match in _CODE.finditer(text):
+        code = match.group(1).replace(" ", "")
+        if any(taken[match.start():match.end()]) or _YEAR.fullmatch(match.group(0) + "年"):
+            continue
+        if any(code in c.by_code for c in catalogs):
+            mentions.append(Mention(code, match.start(), match.end(), "code"))
+    mentions.sort(key=lambda m: m.start)
+    totals = set(load("questions")["total_rows"]["names"])
+    if any(m.text not in totals for m in mentions):
+        mentions = [m for m in mentions if m.text not in totals]
+    return mentions
+
+
+def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
+    text = compact(question)
+    operation = detect_operation(text)
+    in_scope, years, across = scope(text, catalogs, operation)
+    parsed = ParsedQuestion(question, text, operation, in_scope, years, across=across, unit=detect_unit(text))
+    parsed.largest = not any(w in text for w in load("questions")["smallest"]["words"])
+    if not catalogs:
+        parsed.refusal = "还没有载入任何公开文件。"
+        return parsed
+    if not in_scope:
+        parsed.refusal = f"已载入的文件中没有{'、'.join(map(str, years))}年的公开。"
+        return parsed
+    stranger = _unknown_department(text, catalogs)
+    if stranger:
+        parsed.refusal = f"已载入的文件中没有“{stranger}”的公开。"
+        return parsed
+    parsed.mentions = find_mentions(text, in_scope)
+    if len(in_scope) > 1 and not across:
+        parsed.clarify = [f"{c.doc.department} {c.doc.year or ''}年{c.doc.kind or ''}" for c in in_scope]
+    return parsed

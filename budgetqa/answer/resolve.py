@@ -1,0 +1,147 @@
+"""Find the cell (or narrative figure) a named quantity stands in, in one document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from budgetqa.answer.catalog import Catalog, Row, normalise_name, value_of
+from budgetqa.answer.planner import Mention
+from budgetqa.answer.schema import Citation
+from budgetqa.models import Cell, Fact, Table
+from budgetqa.vocab import load
+
+
+@dataclass(slots=True)
+class Quantity:
+    """A resolved amount (in 万元) with its name and citation."""
+
+    name: str
+    value: Decimal
+    citation: Citation
+    row: Row | None = None
+    cell: Cell | None = None
+    fact: Fact | None = None
+
+
+def _total_names() -> set[str]:
+    return set(load("questions")["total_rows"]["names"])
+
+
+def cell_citation(catalog: Catalog, table: Table, cell: Cell) -> Citation:
+    return Citation(
+        doc_id=catalog.doc.doc_id, document=catalog.doc.title, table_id=table.table_id,
+        table=table.title, row=cell.row_name, row_code=cell.row_code, column=" / ".join(cell.col_path),
+        side=cell.side or None, page=cell.page, raw=cell.raw or "（空白）",
+    )
+
+
+def fact_citation(catalog: Catalog, fact: Fact) -> Citation:
+    return Citation(doc_id=catalog.doc.doc_id, document=catalog.doc.title, page=fact.page,
+                    sentence=fact.sentence)
+
+
+def _hints(text: str) -> list[str]:
+    kinds: list[str] = []
+    for word, hinted in load("questions")["table_hints"].items():
+        if word in text:
+            kinds += [k for k in hinted if k not in kinds]
+    return kinds
+
+
+def _rank(catalog: Catalog, text: str):
+    order = catalog.table_order(_hints(text))
+    named = {t.table_id for t in catalog.doc.tables if normalise_name(t.title)[-8:] in text}
+
+    def key(table: Table) -> int:
+        if table.table_id in named:
+            return -1
+        return order.index(table.kind) if table.kind in order else len(order)
+
+    return key
+
+
+def _column_index(table: Table, side: str, column: str | None) -> int | None:
+    """The value column a question means: the named one, else the first (the total)."""
+    paths = table.columns.get(side, [])
+    if not paths:
+        return None
+    if column is None:
+        return 0
+    for index, path in enumerate(paths):
+        if column in {normalise_name(p) for p in path}:
+            return index
+    return None
+
+
+def total_row(table: Table, side: str, catalog: Catalog) -> Row | None:
+    """The row that totals a table side: named 总计/合计…, or the only row there is."""
+    rows = [r for r in catalog.rows if r.table is table and r.side == side]
+    names = _total_names()
+    for row in rows:
+        if row.key in names and row.code is None:
+            return row
+    return rows[0] if len(rows) == 1 else None
+
+
+def _best_index(table: Table, side: str, indexes: list[int], text: str) -> int:
+    """Among columns sharing a header, the one whose other header words the question uses."""
+    paths = table.columns.get(side, [])
+
+    def score(index: int) -> int:
+        return sum(len(normalise_name(p)) for p in paths[index] if normalise_name(p) and normalise_name(p)[:2] in text)
+
+    return max(indexes, key=lambda i: (score(i), -i))
+
+
+def resolve(catalog: Catalog, mention: Mention, column: str | None, text: str) -> Quantity | None:
+    """The quantity a mention names, read from the best table (or the narrative)."""
+    rank = _rank(catalog, text)
+    name = mention.text
+    rows: list[Row] = catalog.by_code.get(name, []) if mention.kind == "code" else catalog.by_name.get(name, [])
+    rows = sorted(rows, key=lambda r: (rank(r.table), r.index))
+    for row in rows:
+        index = _column_index(row.table, row.side, column)
+        if index is not None and index in row.cells:
+            cell = row.cells[index]
+            return Quantity(row.name, value_of(cell), cell_citation(catalog, row.table, cell), row, cell)
+    # a column name: read its total row
+    entries = sorted(catalog.columns.get(name, []), key=lambda c: rank(c[0]))
+    for table, side, _ in entries:
+        if column is not None:
+            break
+        total = total_row(table, side, catalog)
+        indexes = [i for t, s, i in entries if t is table and s == side]
+        index = _best_index(table, side, indexes, text)
+        if total is not None and index in total.cells:
+            cell = total.cells[index]
+            return Quantity(name, value_of(cell), cell_citation(catalog, table, cell), total, cell)
+    facts = [f for f in catalog.facts_by_subject.get(name, []) if f.amount is not None]
+    if facts:
+        fact = facts[0]
+        amount = fact.amount if fact.unit != "元" else fact.amount / 10000
+        return Quantity(name, amount, fact_citation(catalog, fact), fact=fact)
+    return None
+
+
+def resolve_pair(catalog: Catalog, row_mention: Mention, column_mention: Mention, text: str) -> Quantity | None:
+    """A row named by one mention, in the column named by another."""
+    column = normalise_name(column_mention.text)
+    quantity = resolve(catalog, row_mention, column, text)
+    if quantity is not None:
+        quantity.name = f"{row_mention.text}（{column_mention.text}）"
+    return quantity
+
+
+def is_column(catalog: Catalog, mention: Mention) -> bool:
+    return mention.kind == "name" and mention.text in catalog.columns
+
+
+def is_row(catalog: Catalog, mention: Mention) -> bool:
+    if mention.kind == "code":
+        return mention.text in catalog.by_code
+    return mention.text in catalog.by_name or mention.text in catalog.facts_by_subject
+
+
+def facts_about(catalog: Catalog, name: str) -> list[Fact]:
+    return catalog.facts_by_subject.get(normalise_name(name), [])

@@ -1,0 +1,56 @@
+"""The answer object: one schema for the CLI, the API and the eval."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    """Where a number stands: a table cell, or a narrative sentence."""
+
+    doc_id: str
+    document: str
+    table_id: str | None = None
+    table: str | None = None
+    row: str | None = None
+    row_code: str | None = None
+    column: str | None = None
+    side: str | None = None
+    page: int | None = None
+    sentence: str | None = None
+    raw: str | None = None
+    """The cell or figure exactly as printed."""
+
+
+class Value(BaseModel):
+    """A number in the answer, with its name and unit (amounts in 万元 unless asked otherwise)."""
+
+    name: str
+    value: str
+    unit: str
+
+
+class Plan(BaseModel):
+    """The parsed question: what to look up and what to compute."""
+
+    route: Literal["numeric", "text", "none"] = "numeric"
+    operation: str = "lookup"
+    documents: list[str] = Field(default_factory=list)
+    years: list[int] = Field(default_factory=list)
+    quantities: list[str] = Field(default_factory=list)
+    columns: list[str] = Field(default_factory=list)
+    unit: str = "万元"
+
+
+class Answer(BaseModel):
+    status: Literal["answered", "refused", "clarify"]
+    answer: str
+    values: list[Value] = Field(default_factory=list)
+    formula: str | None = None
+    citations: list[Citation] = Field(default_factory=list)
+    plan: Plan = Field(default_factory=Plan)
+    notes: list[str] = Field(default_factory=list)
+    options: list[str] = Field(default_factory=list)
+    """For a clarifying question: the choices to offer."""

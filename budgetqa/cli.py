@@ -1,0 +1,224 @@
+"""The `budgetqa` command line: ingest, docs, tables, table, ask, eval."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from budgetqa.ingest.errors import IngestError
+from budgetqa.ingest.pipeline import expand_paths, ingest_file
+from budgetqa.settings import Settings
+from budgetqa.views import document_json, table_grid, table_json
+
+app = typer.Typer(help="Exact answers, with citations, over Chinese budget and final-accounts disclosures.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", envvar="BUDGETQA_DATA_DIR", help="Store folder (default: the user data dir)."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    return Settings(data_dir=data_dir) if data_dir else Settings()
+
+
+def _store(data_dir: Path | None):
+    from budgetqa.index.store import Store
+
+    return Store(_settings(data_dir).data_dir)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="PDF or text files, or folders of them.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Read disclosures into the store; bad files are reported and skipped."""
+    settings = _settings(data_dir)
+    store = _store(data_dir)
+    failures = 0
+    summary = RichTable("file", "status", "document", "tables", "cells", "facts", "chunks")
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        for path in expand_paths(paths):
+            task = progress.add_task(f"ingesting {path.name}", total=None)
+            try:
+                result = ingest_file(store, path, settings)
+            except IngestError as exc:
+                failures += 1
+                err.print(f"[red]error[/red] {exc.file_name}: {exc.message} [dim]({exc.reason})[/dim]")
+                continue
+            finally:
+                progress.remove_task(task)
+            summary.add_row(
+                path.name, result.status,
+                f"{result.doc_id} {result.department} {result.year or '?'} {result.kind or '?'}",
+                str(result.tables), str(result.cells), str(result.facts), str(result.chunks),
+            )
+    if summary.row_count:
+        console.print(summary)
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def docs(data_dir: DataDir = None, as_json: AsJson = False) -> None:
+    """List the documents in the store."""
+    items = _store(data_dir).documents()
+    if as_json:
+        print(json.dumps([document_json(d) for d in items], ensure_ascii=False, indent=2))
+        return
+    view = RichTable("id", "department", "year", "kind", "unit", "pages", "tables", "cells", "facts", "files")
+    for d in items:
+        view.add_row(d["doc_id"], d["department"], str(d["year"] or "?"), d["kind"] or "?", d["unit"],
+                     str(d["pages"]), str(d["tables"]), str(d["cells"]), str(d["facts"]),
+                     ", ".join(f["file_name"] for f in d["files"]))
+    console.print(view)
+
+
+def _resolve(store, doc: str) -> str:
+    doc_id = store.resolve(doc)
+    if doc_id is None:
+        err.print(f"[red]error[/red] no single document matches {doc!r} (see `budgetqa docs`)")
+        raise typer.Exit(2)
+    return doc_id
+
+
+@app.command()
+def tables(
+    doc: Annotated[str, typer.Argument(help="Document id (or a unique part of its department name).")],
+    data_dir: DataDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """List a document's tables."""
+    store = _store(data_dir)
+    found = store.tables(_resolve(store, doc))
+    if as_json:
+        print(json.dumps([table_json(t, with_cells=False) for t in found], ensure_ascii=False, indent=2))
+        return
+    view = RichTable("id", "label", "title", "kind", "unit", "pages", "sides", "values", "empty")
+    for t in found:
+        values = sum(1 for c in t.cells if c.state == "value")
+        view.add_row(t.table_id, t.label or "", t.title, t.kind, t.unit, ",".join(map(str, t.pages)),
+                     "|".join(s or "-" for s in t.sides), str(values), "yes" if t.empty_statement else "")
+    console.print(view)
+
+
+@app.command()
+def table(
+    doc: Annotated[str, typer.Argument(help="Document id or department.")],
+    table_ref: Annotated[str, typer.Argument(metavar="TABLE", help="Table id (t03), label (表3) or kind.")],
+    data_dir: DataDir = None,
+    as_json: AsJson = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+) -> None:
+    """Show one parsed table as it was laid out, to compare with the PDF."""
+    from budgetqa.views import find_table
+
+    store = _store(data_dir)
+    found = find_table(store.tables(_resolve(store, doc)), table_ref)
+    if found is None:
+        err.print(f"[red]error[/red] no table {table_ref!r} in {doc}")
+        raise typer.Exit(2)
+    if as_json:
+        print(json.dumps(table_json(found), ensure_ascii=False, indent=2))
+        return
+    grid = table_grid(found)
+    if as_csv:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(grid)
+        sys.stdout.write(buffer.getvalue())
+        return
+    view = RichTable(*grid[0], title=f"{found.title}（单位：{found.unit}，第{','.join(map(str, found.pages))}页）")
+    for row in grid[1:]:
+        view.add_row(*row)
+    console.print(view)
+    if found.empty_statement:
+        console.print(found.empty_statement)
+
+
+def _print_answer(answer) -> None:
+    colour = {"answered": "green", "refused": "yellow", "clarify": "cyan"}[answer.status]
+    console.print(f"[bold {colour}]{answer.answer}[/bold {colour}]")
+    if answer.options:
+        for option in answer.options:
+            console.print(f"  • {option}")
+    if answer.formula:
+        console.print(f"[bold]计算[/bold] {answer.formula}")
+    for cite in answer.citations:
+        if cite.table:
+            where = f"{cite.table}｜{cite.row}｜{cite.column}｜第{cite.page}页｜原文 {cite.raw}"
+        else:
+            where = f"第{cite.page}页：{cite.sentence}"
+        console.print(f"[dim]出处[/dim] {cite.document}｜{where}")
+    for note in answer.notes:
+        console.print(f"[dim]说明[/dim] {note}")
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="A question in Chinese.")] = None,
+    doc: Annotated[str | None, typer.Option("--doc", help="Answer from this document only.")] = None,
+    batch: Annotated[Path | None, typer.Option("--batch", help="JSONL file of {id, question} lines.")] = None,
+    data_dir: DataDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """Answer a question with the number, the formula and the cited cells."""
+    from budgetqa.answer import ask as ask_store
+
+    store = _store(data_dir)
+    if batch is not None:
+        for line in batch.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            answer = ask_store(store, item["question"], doc=item.get("doc", doc))
+            print(json.dumps({"id": item.get("id"), **answer.model_dump()}, ensure_ascii=False))
+        return
+    if not question:
+        err.print("[red]error[/red] give a QUESTION or --batch FILE")
+        raise typer.Exit(2)
+    answer = ask_store(store, question, doc=doc)
+    if as_json:
+        print(answer.model_dump_json(indent=2))
+    else:
+        _print_answer(answer)
+
+
+@app.command("eval")
+def eval_sets(
+    sets: Annotated[list[Path], typer.Argument(help="Question sets (JSONL).")],
+    report: Annotated[Path, typer.Option("--report", help="Where to write the JSON report.")] = Path(
+        "reports/eval.json"),
+    min_accuracy: Annotated[float, typer.Option(help="Exit non-zero below this accuracy (%).")] = 0.0,
+    fail_on_wrong: Annotated[bool, typer.Option(help="Exit non-zero on any wrong number.")] = False,
+) -> None:
+    """Score question sets: accuracy per category, wrong numbers vs refusals, latency."""
+    from budgetqa.eval.runner import run_sets
+
+    result = run_sets(sets)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    view = RichTable("category", "questions", "correct", "accuracy %")
+    for name, row in result["categories"].items():
+        view.add_row(name, str(row["questions"]), str(row["correct"]), f"{row['accuracy']:.2f}")
+    view.add_row("[bold]all[/bold]", str(result["questions"]), str(result["correct"]), f"{result['accuracy']:.2f}")
+    console.print(view)
+    console.print(f"wrong numbers: {result['wrong_numbers']}  refusals: {result['refusals']}  "
+                  f"latency p50 {result['latency_ms']['p50']} ms, p95 {result['latency_ms']['p95']} ms  "
+                  f"report: {report}")
+    if result["accuracy"] < min_accuracy or (fail_on_wrong and result["wrong_numbers"]):
+        raise typer.Exit(1)

@@ -1,0 +1,143 @@
+"""The document model, defined once: Document, Table, Cell, Fact, Chunk.
+
+Ingestion produces these; the store persists them; answering reads them back.
+Money values are ``decimal.Decimal`` and keep the difference between a blank
+cell (``state="blank"``), a dash (``state="dash"``) and a printed zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+CellState = Literal["value", "blank", "dash", "text"]
+DocKind = Literal["预算", "决算"]
+
+
+@dataclass(slots=True)
+class Cell:
+    """One table cell: where it stands (row, column, page) and what it holds."""
+
+    side: str
+    """Side of a two-sided table ("收入"/"支出", "左"/"右"), or "" for one-sided tables."""
+    row_index: int
+    row_code: str | None
+    """Classification code in compact form ("2010301", "30101"), or None."""
+    row_name: str
+    parent_code: str | None
+    level: str | None
+    """"类", "款" or "项" for coded rows."""
+    col_index: int
+    col_path: tuple[str, ...]
+    """Column header path, top level first (multi-level headers joined, split words rejoined)."""
+    state: CellState
+    value: Decimal | None
+    """The value as printed, in ``unit``."""
+    unit: str
+    page: int
+    raw: str
+    ambiguous: bool = False
+    """True when a text dump gave no way to tell which column the value belongs to."""
+    row_subject: str | None = None
+    """A second row label, e.g. the 科目名称 of a row named by its 项目名称."""
+
+    @property
+    def value_wan(self) -> Decimal | None:
+        """The value normalised to 万元."""
+        from budgetqa.numbers import to_wan
+
+        return None if self.value is None else to_wan(self.value, self.unit)
+
+    @property
+    def column(self) -> str:
+        """The header path joined for display."""
+        return " / ".join(self.col_path)
+
+
+@dataclass(slots=True)
+class Table:
+    """A disclosure table, merged over the pages it continues on."""
+
+    table_id: str
+    title: str
+    kind: str
+    """Canonical kind, e.g. 收支总表, 支出表, 基本支出表 (see budgetqa/vocab/tables.toml)."""
+    label: str | None
+    """The number as printed: "表1", "公开01表"."""
+    unit: str
+    pages: list[int]
+    empty_statement: str | None = None
+    sides: list[str] = field(default_factory=lambda: [""])
+    columns: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    """Header path of every value column, per side."""
+    cells: list[Cell] = field(default_factory=list)
+    source_file: str = ""
+
+
+@dataclass(slots=True)
+class Fact:
+    """A figure stated in the narrative, with its subject and sentence."""
+
+    kind: Literal["amount", "share", "change", "completion", "count", "area"]
+    subject: str
+    sentence: str
+    page: int
+    section: str = ""
+    amount: Decimal | None = None
+    unit: str = "万元"
+    share: Decimal | None = None
+    """占 Y% — the share in percent."""
+    change_amount: Decimal | None = None
+    """Signed change against last year (negative for 减少)."""
+    change_pct: Decimal | None = None
+    """Signed change in percent (negative for 下降)."""
+    budget: Decimal | None = None
+    """年初预算/全年预算 for a 决算 comparison."""
+    completion_pct: Decimal | None = None
+    source_file: str = ""
+
+
+@dataclass(slots=True)
+class Chunk:
+    """A passage of narrative text for retrieval."""
+
+    chunk_id: str
+    section_path: list[str]
+    page: int
+    text: str
+    source_file: str = ""
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """One file a document was read from."""
+
+    file_name: str
+    sha256: str
+    pages: int
+    size: int
+    role: Literal["full", "tables", "narrative"]
+
+
+@dataclass(slots=True)
+class Document:
+    """One disclosure: a department's budget or final accounts for a year."""
+
+    doc_id: str
+    department: str
+    region: str
+    year: int | None
+    kind: DocKind | None
+    unit: str
+    title: str
+    files: list[SourceFile] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
+    profile: dict[str, str] = field(default_factory=dict)
+    """概况 facts: 编制数, 实有人数, 科室 …, as printed."""
+
+    @property
+    def page_count(self) -> int:
+        return sum(f.pages for f in self.files)

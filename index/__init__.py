@@ -1,0 +1,1 @@
+"""The store and search: nothing here knows about HTTP."""

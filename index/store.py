@@ -1,0 +1,244 @@
+"""The SQLite store: the source of truth for documents, tables, cells, facts and chunks.
+
+Every write of a document happens in one transaction, so an ingest either lands
+whole or leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+from budgetqa.models import Cell, Chunk, Document, Fact, SourceFile, Table
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, department TEXT NOT NULL, region TEXT NOT NULL, year INTEGER,
+    kind TEXT, unit TEXT NOT NULL, title TEXT NOT NULL, profile TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS files (
+    sha256 TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    file_name TEXT NOT NULL, pages INTEGER NOT NULL, size INTEGER NOT NULL, role TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tables (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, table_id TEXT NOT NULL,
+    title TEXT NOT NULL, kind TEXT NOT NULL, label TEXT, unit TEXT NOT NULL, pages TEXT NOT NULL,
+    empty_statement TEXT, sides TEXT NOT NULL, columns TEXT NOT NULL, source_file TEXT NOT NULL,
+    PRIMARY KEY (doc_id, table_id)
+);
+CREATE TABLE IF NOT EXISTS cells (
+    doc_id TEXT NOT NULL, table_id TEXT NOT NULL, side TEXT NOT NULL, row_index INTEGER NOT NULL,
+    row_code TEXT, row_name TEXT NOT NULL, row_subject TEXT, parent_code TEXT, level TEXT,
+    col_index INTEGER NOT NULL, col_path TEXT NOT NULL, state TEXT NOT NULL, value TEXT,
+    unit TEXT NOT NULL, page INTEGER NOT NULL, raw TEXT NOT NULL, ambiguous INTEGER NOT NULL,
+    FOREIGN KEY (doc_id, table_id) REFERENCES tables(doc_id, table_id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS cells_by_table ON cells(doc_id, table_id);
+CREATE TABLE IF NOT EXISTS facts (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, kind TEXT NOT NULL,
+    subject TEXT NOT NULL, sentence TEXT NOT NULL, page INTEGER NOT NULL, section TEXT NOT NULL,
+    amount TEXT, unit TEXT NOT NULL, share TEXT, change_amount TEXT, change_pct TEXT,
+    budget TEXT, completion_pct TEXT, source_file TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, chunk_id TEXT NOT NULL,
+    section_path TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL, source_file TEXT NOT NULL,
+    PRIMARY KEY (doc_id, chunk_id)
+);
+"""
+
+_FACT_DECIMALS = ("amount", "share", "change_amount", "change_pct", "budget", "completion_pct")
+
+
+def _dec(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _str(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+class Store:
+    """A budgetqa store in ``data_dir/budgetqa.sqlite3``."""
+
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / "budgetqa.sqlite3"
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.executescript(SCHEMA)
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All writes inside land together or not at all."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- lookups -----------------------------------------------------------------
+    def doc_of_file(self, sha256: str) -> str | None:
+        row = self.db.execute("SELECT doc_id FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+        return row["doc_id"] if row else None
+
+    def find_document(self, department: str, year: int | None, kind: str | None) -> str | None:
+        row = self.db.execute(
+            "SELECT doc_id FROM documents WHERE department = ? AND year IS ? AND kind IS ?",
+            (department, year, kind),
+        ).fetchone()
+        return row["doc_id"] if row else None
+
+    def documents(self) -> list[dict]:
+        """Every document with its counts, newest year first."""
+        rows = self.db.execute(
+            """SELECT d.*, (SELECT COUNT(*) FROM tables t WHERE t.doc_id = d.doc_id) AS tables,
+                      (SELECT COUNT(*) FROM cells c WHERE c.doc_id = d.doc_id AND c.state = 'value') AS cells,
+                      (SELECT COUNT(*) FROM facts f WHERE f.doc_id = d.doc_id) AS facts,
+                      (SELECT COUNT(*) FROM chunks k WHERE k.doc_id = d.doc_id) AS chunks,
+                      (SELECT SUM(pages) FROM files x WHERE x.doc_id = d.doc_id) AS pages
+               FROM documents d ORDER BY d.department, d.year DESC, d.kind"""
+        ).fetchall()
+        result = []
+        for row in rows:
+            item = dict(row)
+            item["profile"] = json.loads(item["profile"])
+            item["files"] = [
+                dict(f)
+                for f in self.db.execute(
+                    "SELECT file_name, sha256, pages, size, role FROM files WHERE doc_id = ? ORDER BY file_name",
+                    (row["doc_id"],),
+                )
+            ]
+            result.append(item)
+        return result
+
+    def resolve(self, ref: str) -> str | None:
+        """A document id from an id, an id prefix, or a department name (part)."""
+        rows = self.db.execute("SELECT doc_id, department FROM documents").fetchall()
+        exact = [r["doc_id"] for r in rows if r["doc_id"] == ref]
+        if exact:
+            return exact[0]
+        matches = [r["doc_id"] for r in rows if r["doc_id"].startswith(ref) or ref in r["department"]]
+        return matches[0] if len(matches) == 1 else None
+
+    # --- writes ------------------------------------------------------------------
+    def save(self, document: Document, replaces: str | None = None) -> None:
+        """Write a document whole, replacing ``replaces`` (and any same-id document) atomically."""
+        with self.transaction() as db:
+            for doc_id in {document.doc_id, replaces} - {None}:
+                db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            self._insert(db, document)
+
+    def delete(self, doc_id: str) -> bool:
+        with self.transaction() as db:
+            return db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+
+    def _insert(self, db: sqlite3.Connection, doc: Document) -> None:
+        db.execute(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
+            (doc.doc_id, doc.department, doc.region, doc.year, doc.kind, doc.unit, doc.title,
+             json.dumps(doc.profile, ensure_ascii=False)),
+        )
+        db.executemany(
+            "INSERT INTO files VALUES (?,?,?,?,?,?)",
+            [(f.sha256, doc.doc_id, f.file_name, f.pages, f.size, f.role) for f in doc.files],
+        )
+        for table in doc.tables:
+            db.execute(
+                "INSERT INTO tables VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (doc.doc_id, table.table_id, table.title, table.kind, table.label, table.unit,
+                 json.dumps(table.pages), table.empty_statement, json.dumps(table.sides, ensure_ascii=False),
+                 json.dumps(table.columns, ensure_ascii=False), table.source_file),
+            )
+            db.executemany(
+                "INSERT INTO cells VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (doc.doc_id, table.table_id, c.side, c.row_index, c.row_code, c.row_name, c.row_subject,
+                     c.parent_code, c.level, c.col_index, json.dumps(c.col_path, ensure_ascii=False), c.state,
+                     _str(c.value), c.unit, c.page, c.raw, int(c.ambiguous))
+                    for c in table.cells
+                ],
+            )
+        db.executemany(
+            "INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (doc.doc_id, f.kind, f.subject, f.sentence, f.page, f.section, _str(f.amount), f.unit,
+                 _str(f.share), _str(f.change_amount), _str(f.change_pct), _str(f.budget),
+                 _str(f.completion_pct), f.source_file)
+                for f in doc.facts
+            ],
+        )
+        db.executemany(
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?)",
+            [(doc.doc_id, c.chunk_id, json.dumps(c.section_path, ensure_ascii=False), c.page, c.text,
+              c.source_file) for c in doc.chunks],
+        )
+
+    # --- reads -------------------------------------------------------------------
+    def load(self, doc_id: str) -> Document | None:
+        """The whole document back from the store."""
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        doc = Document(
+            doc_id=row["doc_id"], department=row["department"], region=row["region"], year=row["year"],
+            kind=row["kind"], unit=row["unit"], title=row["title"], profile=json.loads(row["profile"]),
+        )
+        doc.files = [
+            SourceFile(r["file_name"], r["sha256"], r["pages"], r["size"], r["role"])
+            for r in self.db.execute("SELECT * FROM files WHERE doc_id = ? ORDER BY file_name", (doc_id,))
+        ]
+        doc.tables = self.tables(doc_id)
+        doc.facts = [
+            Fact(
+                kind=r["kind"], subject=r["subject"], sentence=r["sentence"], page=r["page"],
+                section=r["section"], unit=r["unit"], source_file=r["source_file"],
+                **{name: _dec(r[name]) for name in _FACT_DECIMALS},
+            )
+            for r in self.db.execute("SELECT * FROM facts WHERE doc_id = ? ORDER BY rowid", (doc_id,))
+        ]
+        doc.chunks = [
+            Chunk(r["chunk_id"], json.loads(r["section_path"]), r["page"], r["text"], r["source_file"])
+            for r in self.db.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY rowid", (doc_id,))
+        ]
+        return doc
+
+    def tables(self, doc_id: str) -> list[Table]:
+        """A document's tables with their cells, in document order."""
+        tables: dict[str, Table] = {}
+        for r in self.db.execute("SELECT * FROM tables WHERE doc_id = ? ORDER BY table_id", (doc_id,)):
+            columns = {side: [tuple(p) for p in paths] for side, paths in json.loads(r["columns"]).items()}
+            tables[r["table_id"]] = Table(
+                table_id=r["table_id"], title=r["title"], kind=r["kind"], label=r["label"], unit=r["unit"],
+                pages=json.loads(r["pages"]), empty_statement=r["empty_statement"],
+                sides=json.loads(r["sides"]), columns=columns, source_file=r["source_file"],
+            )
+        for r in self.db.execute("SELECT * FROM cells WHERE doc_id = ? ORDER BY rowid", (doc_id,)):
+            tables[r["table_id"]].cells.append(
+                Cell(
+                    side=r["side"], row_index=r["row_index"], row_code=r["row_code"], row_name=r["row_name"],
+                    parent_code=r["parent_code"], level=r["level"], col_index=r["col_index"],
+                    col_path=tuple(json.loads(r["col_path"])), state=r["state"], value=_dec(r["value"]),
+                    unit=r["unit"], page=r["page"], raw=r["raw"], ambiguous=bool(r["ambiguous"]),
+                    row_subject=r["row_subject"],
+                )
+            )
+        return list(tables.values())
+
+    def generation(self) -> int:
+        """A number that changes whenever the store's content changes (for caches)."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0] + self.db.total_changes

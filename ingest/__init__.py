@@ -1,0 +1,1 @@
+"""Turning disclosure files into documents, tables, cells, facts and chunks."""

@@ -1,0 +1,51 @@
+"""Reject bad input before parsing: missing, empty, oversized, or not a PDF/text file."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from budgetqa.ingest.errors import IngestError
+
+TEXT_SUFFIXES = {".txt", ".text"}
+
+
+def file_kind(path: Path, max_mb: float) -> str:
+    """"pdf" or "text", or raise IngestError saying why the file is refused."""
+    if not path.is_file():
+        raise IngestError(path.name, "missing", "no such file")
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError(path.name, "empty", "the file is empty")
+    if size > max_mb * 1024 * 1024:
+        raise IngestError(
+            path.name, "too_large", f"the file is {size / 1024 / 1024:.1f} MB, over the {max_mb:g} MB limit"
+        )
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if head.lstrip().startswith(b"%PDF"):
+        return "pdf"
+    if path.suffix.lower() in TEXT_SUFFIXES or _is_utf8_text(path):
+        if not path.read_text(encoding="utf-8", errors="replace").strip():
+            raise IngestError(path.name, "empty", "the file holds no text")
+        return "text"
+    raise IngestError(path.name, "unsupported", "not a PDF or UTF-8 text file")
+
+
+def _is_utf8_text(path: Path) -> bool:
+    data = path.read_bytes()[:65536]
+    if b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start > len(data) - 4  # a character cut at the sample's end
+    return True
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,54 @@
+"""Classification codes: normalise the printed forms and find a code's parent and level.
+
+Functional codes (支出功能分类) are 类 3 digits → 款 +2 → 项 +2; economic codes
+(经济分类) are 类 3 digits (301…399, 501…599) → 款 +2. They are printed as
+``201 03 01``, ``2010301``, split over columns, or written before the name.
+"""
+
+from __future__ import annotations
+
+import re
+
+LEVELS = {3: "类", 5: "款", 7: "项"}
+_LEADING_CODE = re.compile(r"^\s*(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?(?=\s|[^\d.,]|$)\s*")
+_CODE_ONLY = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+
+
+def join_code(*parts: str | None) -> str | None:
+    """Join code parts printed in separate columns ("201", "03", "01") → "2010301"."""
+    digits = "".join(re.sub(r"\s", "", p or "") for p in parts)
+    return digits if _CODE_ONLY.match(digits) else None
+
+
+def split_leading_code(text: str) -> tuple[str | None, str]:
+    """Split "201 03 01 行政运行" or "2010301行政运行" into ("2010301", "行政运行")."""
+    match = _LEADING_CODE.match(text)
+    if not match:
+        return None, text.strip()
+    code = "".join(g for g in match.groups() if g)
+    rest = text[match.end():].strip()
+    if not rest and len(code) > 7:
+        return None, text.strip()
+    return code, rest
+
+
+def is_code(text: str) -> bool:
+    return bool(_CODE_ONLY.match(re.sub(r"\s", "", text)))
+
+
+def level_of(code: str | None) -> str | None:
+    return LEVELS.get(len(code)) if code else None
+
+
+def parent_of(code: str | None) -> str | None:
+    """"2010301" → "20103"; "20103" → "201"; "201" → None."""
+    if not code or len(code) <= 3:
+        return None
+    return code[:-2]
+
+
+def display(code: str | None) -> str:
+    """"2010301" → "201 03 01"."""
+    if not code:
+        return ""
+    return " ".join([code[:3], *[code[i:i + 2] for i in range(3, len(code), 2)]])

@@ -1,0 +1,183 @@
+"""A ruled table as a grid of text cells with coordinates, merged over pages.
+
+pdfplumber finds each table fragment on a page; a :class:`Grid` holds one
+logical table: the column x-ranges of its first fragment, the header cells with
+their spans, and the body rows of every fragment mapped onto those columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+_AMOUNT = re.compile(r"\d[\d,]*\.\d+|\d{1,3}(?:,\d{3})+")
+_COLUMN_NUMBERS = re.compile(r"^(?:栏次|※|\*|[0-9]{1,2}|行次)$")
+
+
+def clean_text(text: str | None) -> str:
+    """Join words split over lines and drop spaces between Chinese characters."""
+    if not text:
+        return ""
+    text = text.replace("\n", " ").replace("\u3000", " ")
+    text = _CJK_SPACE.sub("", text)
+    return re.sub(r"\s+", " ", text).strip().strip("“”\"")
+
+
+@dataclass(slots=True)
+class Fragment:
+    """One table as pdfplumber found it on one page: cell boxes and texts, read once."""
+
+    bbox: tuple[float, float, float, float]
+    boxes: list[list[tuple[float, float, float, float] | None]]
+    texts: list[list[str | None]]
+
+    @classmethod
+    def of(cls, table) -> Fragment:
+        return cls(tuple(table.bbox), [list(r.cells) for r in table.rows], table.extract())
+
+    def has_text(self) -> bool:
+        return any(t and t.strip() for row in self.texts for t in row)
+
+
+@dataclass(slots=True)
+class HeaderCell:
+    """A header cell and the column range [first, last] it spans."""
+
+    text: str
+    first: int
+    last: int
+    top: float
+
+
+@dataclass(slots=True)
+class BodyRow:
+    texts: list[str]
+    page: int
+
+
+@dataclass(slots=True)
+class Grid:
+    """One logical table's cells, in the column frame of its first fragment."""
+
+    columns: list[tuple[float, float]]
+    header: list[HeaderCell] = field(default_factory=list)
+    header_labels: list[str] = field(default_factory=list)
+    """Per column: the 类/款/项 label printed in the data row that starts the body, if any."""
+    rows: list[BodyRow] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+    def header_path(self, col: int, stop: int | None = None) -> tuple[str, ...]:
+        """Header texts covering column ``col``, top first, repeats dropped."""
+        path: list[str] = []
+        for cell in sorted(self.header, key=lambda c: c.top):
+            if cell.first <= col <= cell.last and cell.text and (not path or path[-1] != cell.text):
+                path.append(cell.text)
+        return tuple(path)
+
+
+def is_data_row(texts: list[str]) -> bool:
+    """A body row prints at least one amount (with decimals or thousands separators)."""
+    return any(_AMOUNT.fullmatch(t.replace(" ", "")) for t in texts if t)
+
+
+def is_column_number_row(texts: list[str]) -> bool:
+    """The "※ 1 2 3 …" / "栏次" row that numbers the columns."""
+    filled = [t for t in texts if t]
+    return bool(filled) and all(_COLUMN_NUMBERS.match(t) for t in filled) and len(filled) >= 2
+
+
+def _col_ranges(table: Fragment) -> list[tuple[float, float]]:
+    """Each column's x-range: the narrowest cell that starts in that column (merged cells are wider)."""
+    width = max(len(row) for row in table.boxes)
+    ranges: list[tuple[float, float] | None] = [None] * width
+    for row in table.boxes:
+        for j, bbox in enumerate(row):
+            if bbox is None:
+                continue
+            current = ranges[j]
+            if current is None or bbox[2] - bbox[0] < current[1] - current[0]:
+                ranges[j] = (bbox[0], bbox[2])
+    filled = [r for r in ranges if r is not None]
+    fallback = filled[-1] if filled else (table.bbox[0], table.bbox[2])
+    return [r or fallback for r in ranges]
+
+
+def _map_columns(base: list[tuple[float, float]], frag: list[tuple[float, float]]) -> list[int]:
+    """For each fragment column, the base column it overlaps most."""
+    mapping = []
+    for x0, x1 in frag:
+        overlaps = [max(0.0, min(x1, b1) - max(x0, b0)) for b0, b1 in base]
+        best = max(range(len(base)), key=lambda i: overlaps[i])
+        if overlaps[best] <= 0:
+            centre = (x0 + x1) / 2
+            best = min(range(len(base)), key=lambda i: abs((base[i][0] + base[i][1]) / 2 - centre))
+        mapping.append(best)
+    return mapping
+
+
+def _fragment_rows(table: Fragment) -> list[list[tuple[str, tuple[float, float, float, float] | None]]]:
+    return [
+        [(clean_text(t), bbox) for t, bbox in zip(row_texts, row, strict=False)]
+        for row, row_texts in zip(table.boxes, table.texts, strict=False)
+    ]
+
+
+def start_grid(table: Fragment, page: int) -> Grid:
+    """A grid from a table's first fragment: header cells with spans, then body rows."""
+    columns = _col_ranges(table)
+    grid = Grid(columns=columns, pages=[page])
+    rows = _fragment_rows(table)
+    first_data = next((i for i, r in enumerate(rows) if is_data_row([t for t, _ in r])), len(rows))
+    centres = [(x0 + x1) / 2 for x0, x1 in columns]
+    for row in rows[:first_data]:
+        texts = [t for t, _ in row]
+        if is_column_number_row(texts):
+            continue
+        for text, bbox in row:
+            if bbox is None or not text:
+                continue
+            covered = [i for i, c in enumerate(centres) if bbox[0] <= c <= bbox[2]]
+            if covered:
+                grid.header.append(HeaderCell(text, covered[0], covered[-1], bbox[1]))
+    body = rows[first_data:]
+    if body:
+        grid.header_labels = [t if t in ("类", "款", "项") else "" for t, _ in body[0]]
+    for row in body:
+        texts = [t for t, _ in row]
+        if is_column_number_row(texts):
+            continue
+        texts = ["" if t in ("类", "款", "项") else t for t in texts]
+        grid.rows.append(BodyRow(texts, page))
+    return grid
+
+
+def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
+    """Append a continuation fragment, dropping its repeated header rows."""
+    mapping = _map_columns(grid.columns, _col_ranges(table))
+    rows = _fragment_rows(table)
+    first_data = next((i for i, r in enumerate(rows) if is_data_row([t for t, _ in r])), None)
+    if first_data is None:
+        first_data = 0 if _looks_like_body(rows) else len(rows)
+    for row in rows[first_data:]:
+        texts = [""] * grid.width
+        for (text, _), target in zip(row, mapping, strict=False):
+            if text and text not in ("类", "款", "项"):
+                texts[target] = f"{texts[target]}{text}" if texts[target] else text
+        if is_column_number_row(texts):
+            continue
+        grid.rows.append(BodyRow(texts, page))
+    grid.pages.append(page)
+
+
+def _looks_like_body(rows: list[list[tuple[str, object]]]) -> bool:
+    """A fragment with no amounts is still body when its first cells are codes."""
+    for row in rows:
+        texts = [t for t, _ in row if t]
+        if texts and re.fullmatch(r"\d{3}(\d{2}){0,2}", texts[0]):
+            return True
+    return False

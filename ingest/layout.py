@@ -1,0 +1,143 @@
+"""Read a :class:`Grid` as a table: which columns hold codes, names and values; its sides; its rows.
+
+Column roles are decided from what the body cells hold (codes, text, amounts)
+and what the header says, never from a column's position in a known template.
+A table whose label columns reappear after value columns (收入 | 支出, or two
+经济分类 halves side by side) is split into sides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetqa.ingest.assemble import RawRow, RawSide
+from budgetqa.ingest.codes import join_code, split_leading_code
+from budgetqa.ingest.grid import Grid
+from budgetqa.numbers import parse_cell
+
+_CODE_CELL = re.compile(r"^\d{2,7}$")
+_CODE_HEADER = re.compile(r"编码|代码|^类$|^款$|^项$|科目编码")
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutSettings:
+    """Thresholds for deciding a column's role from its body cells."""
+
+    value_share: float = 0.6
+    """A column is a value column when at least this share of its filled cells are numbers."""
+    code_share: float = 0.9
+    """A column is a code column when at least this share of its filled cells are bare codes."""
+
+
+DEFAULT_LAYOUT = LayoutSettings()
+
+
+def column_roles(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[str]:
+    """Role of each column: "code", "value", "text" or "empty"."""
+    roles = []
+    for col in range(grid.width):
+        cells = [r.texts[col] for r in grid.rows if r.texts[col]]
+        header = "".join(grid.header_path(col)) + grid.header_labels[col] if grid.header_labels else ""
+        header = header or "".join(grid.header_path(col))
+        if not cells:
+            roles.append("code" if _CODE_HEADER.search(header) else "empty")
+            continue
+        codes = sum(1 for c in cells if _CODE_CELL.match(c))
+        numbers = sum(1 for c in cells if parse_cell(c)[0] in ("value", "dash"))
+        if codes / len(cells) >= settings.code_share and (
+            _CODE_HEADER.search(header) or (grid.header_labels and grid.header_labels[col])
+        ):
+            roles.append("code")
+        elif numbers / len(cells) >= settings.value_share:
+            roles.append("value")
+        else:
+            roles.append("text")
+    # an empty column between value columns is a value column that holds nothing
+    for col, role in enumerate(roles):
+        if role == "empty" and any(r == "value" for r in roles[:col]):
+            roles[col] = "value"
+    return roles
+
+
+def _groups(roles: list[str]) -> list[list[int]]:
+    """Split columns into sides: a new side starts at a label column after a value column."""
+    groups: list[list[int]] = [[]]
+    seen_value = False
+    for col, role in enumerate(roles):
+        if role in ("code", "text") and seen_value:
+            groups.append([])
+            seen_value = False
+        if role == "value":
+            seen_value = True
+        groups[-1].append(col)
+    return [g for g in groups if g]
+
+
+def _side_names(grid: Grid, groups: list[list[int]]) -> list[str]:
+    if len(groups) == 1:
+        return [""]
+    names = []
+    for group in groups:
+        lo, hi = group[0], group[-1]
+        parts = [
+            h.text
+            for h in sorted(grid.header, key=lambda h: h.top)
+            if lo <= h.first and h.last <= hi and h.last > h.first
+            or (h.first <= lo and hi <= h.last and not (h.first == 0 and h.last == grid.width - 1))
+        ]
+        names.append("/".join(dict.fromkeys(parts)))
+    if len(set(names)) < len(names) or not all(names):
+        return ["左", "右"] if len(groups) == 2 else [f"第{i + 1}栏" for i in range(len(groups))]
+    return names
+
+
+def _value_path(grid: Grid, col: int, side_name: str) -> tuple[str, ...]:
+    path = list(grid.header_path(col))
+    side_parts = set(side_name.split("/")) if side_name else set()
+    path = [p for p in path if p not in side_parts]
+    return tuple(path) or (f"列{col + 1}",)
+
+
+def read_sides(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[RawSide]:
+    """The sides of a grid, each with its value-column paths and its rows."""
+    roles = column_roles(grid, settings)
+    sides = []
+    groups = _groups(roles)
+    for group, name in zip(groups, _side_names(grid, groups), strict=True):
+        code_cols = [c for c in group if roles[c] == "code"]
+        text_cols = [c for c in group if roles[c] == "text"]
+        value_cols = [c for c in group if roles[c] == "value"]
+        if not value_cols:
+            continue
+        side = RawSide(name, [_value_path(grid, c, name) for c in value_cols])
+        for row in grid.rows:
+            raw = _read_row(row.texts, code_cols, text_cols, value_cols, row.page)
+            if raw is not None:
+                side.rows.append(raw)
+        sides.append(side)
+    return sides
+
+
+def _read_row(
+    texts: list[str], code_cols: list[int], text_cols: list[int], value_cols: list[int], page: int
+) -> RawRow | None:
+    values = [texts[c] or None for c in value_cols]
+    labels = [texts[c] for c in text_cols if texts[c]]
+    code_texts = [texts[c] for c in code_cols if texts[c]]
+    code = join_code(*code_texts) if code_texts else None
+    if code_texts and code is None:
+        # a merged cell over the code columns holds a label ("人员经费合计")
+        labels.insert(0, "".join(code_texts))
+    name = labels[-1] if labels else ""
+    subject = labels[0] if len(labels) > 1 else None
+    if code is None and name:
+        leading, rest = split_leading_code(name)
+        if leading and rest:
+            code, name = leading, rest
+    if not name and code is None and not any(values):
+        return None
+    if not name and code is None:
+        # values without a label: keep them, named by their position
+        name = ""
+    return RawRow(code=code, name=name, values=values, page=page, subject=subject)

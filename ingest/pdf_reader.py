@@ -1,0 +1,257 @@
+"""Read a disclosure PDF with pdfplumber: ruled tables (merged over pages) and the text around them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+
+from budgetqa.ingest.assemble import build_table
+from budgetqa.ingest.errors import IngestError
+from budgetqa.ingest.grid import Fragment, Grid, clean_text, continue_grid, start_grid
+from budgetqa.ingest.layout import read_sides
+from budgetqa.models import Table
+from budgetqa.numbers import normalise_unit
+from budgetqa.vocab import table_kind
+
+_LABEL = re.compile(r"^(?:附表|公开)?\s*\d{1,2}\s*表$|^表\s*\d{1,2}$|^(?:附表|公开)\s*\d{1,2}")
+_UNIT = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
+_DEPARTMENT = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称|部门)[:：]\s*(\S+?)(?:\s|单位[:：]|$)")
+_EMPTY_STATEMENT = re.compile(r"空表|无数据|没有.{0,30}(?:收入|支出|安排|经费)|未安排|不涉及|无此项|无相关")
+_CONTINUED = re.compile(r"续表|（续）|\(续\)")
+
+
+@dataclass(frozen=True, slots=True)
+class PdfSettings:
+    """Named pdfplumber knobs used for every page."""
+
+    text_y_tolerance: float = 5
+    """Larger than pdfplumber's default 3 so numbers in another font stay on their sentence's line."""
+    table_settings: tuple[tuple[str, object], ...] = (
+        ("vertical_strategy", "lines"),
+        ("horizontal_strategy", "lines"),
+        ("snap_tolerance", 3),
+        ("intersection_tolerance", 3),
+    )
+    title_max_chars: int = 60
+    """A line longer than this is prose, not a table title."""
+
+
+DEFAULT_PDF = PdfSettings()
+
+
+@dataclass(slots=True)
+class PdfReadResult:
+    """What a PDF gave: tables, narrative lines per page, and the lines seen near titles."""
+
+    tables: list[Table]
+    narrative_pages: list[tuple[int, list[str]]]
+    page_count: int
+    char_count: int
+    departments: list[str] = field(default_factory=list)
+    title_lines: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Pending:
+    grid: Grid
+    title: str
+    kind: str
+    label: str | None
+    unit: str
+    statements: list[str] = field(default_factory=list)
+
+
+def open_pdf(path: Path):
+    """Open a PDF, turning pdfminer's failures into clear ingest errors."""
+    try:
+        pdf = pdfplumber.open(path)
+        _ = pdf.pages
+    except PDFPasswordIncorrect as exc:
+        raise IngestError(path.name, "encrypted", "the PDF is encrypted (password-protected)") from exc
+    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on broken files
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise IngestError(path.name, "encrypted", "the PDF is encrypted (password-protected)") from exc
+        raise IngestError(path.name, "corrupt", f"not a readable PDF ({type(exc).__name__})") from exc
+    return pdf
+
+
+def read_pdf(path: Path, settings: PdfSettings = DEFAULT_PDF) -> PdfReadResult:
+    """Tables and narrative of one PDF file."""
+    pdf = open_pdf(path)
+    with pdf:
+        if pdf.doc.encryption is not None and not pdf.pages:
+            raise IngestError(path.name, "encrypted", "the PDF is encrypted")
+        return _read_pages(pdf, path.name, settings)
+
+
+def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
+    tables: list[Table] = []
+    narrative: list[tuple[int, list[str]]] = []
+    departments: list[str] = []
+    title_lines: list[str] = []
+    pending: _Pending | None = None
+    chars = 0
+    doc_unit = "万元"
+    table_settings = dict(settings.table_settings)
+    for number, page in enumerate(pdf.pages, start=1):
+        chars += len(page.chars)
+        found = [f for f in map(Fragment.of, page.find_tables(table_settings)) if f.has_text()]
+        found.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+        bboxes = [t.bbox for t in found]
+        outside = page.filter(lambda obj, boxes=bboxes: not _inside(obj, boxes)) if bboxes else page
+        lines = outside.extract_text_lines(y_tolerance=settings.text_y_tolerance, return_chars=False)
+        page_lines = [(line["top"], line["bottom"], line["text"].strip()) for line in lines if line["text"].strip()]
+        for _, _, text in page_lines:
+            match = _DEPARTMENT.search(text)
+            if match:
+                departments.append(match.group(1))
+        used: set[int] = set()
+        previous_bottom = 0.0
+        for table in found:
+            above = [
+                (i, text)
+                for i, (top, bottom, text) in enumerate(page_lines)
+                if previous_bottom - 2 <= top and bottom <= table.bbox[1] + 2
+            ]
+            inner = _title_rows(table)
+            above += [(-1, text) for text in inner]
+            title, label, unit = _title_of(above, settings, used)
+            if unit:
+                doc_unit = unit
+            if title is None and pending is not None and not _has_title_words(above):
+                continue_grid(pending.grid, table, number)
+            else:
+                if pending is not None:
+                    _append(tables, _finish(pending, len(tables), source))
+                title = title or (pending.title if pending and _CONTINUED.search(" ".join(t for _, t in above)) else None)
+                kind = table_kind(title) if title else None
+                if title is None:
+                    title = f"未命名表{len(tables) + 1}"
+                    kind = "其他"
+                title_lines.append(title)
+                pending = _Pending(start_grid(table, number), title, kind or "其他", label, unit or doc_unit)
+            previous_bottom = table.bbox[3]
+        below = [text for i, (top, _, text) in enumerate(page_lines) if i not in used]
+        if pending is not None:
+            pending.statements.extend(t for t in below if _EMPTY_STATEMENT.search(t) and len(t) < 120)
+        if found:
+            # narrative keeps the text that is neither a table title nor inside a table
+            narrative.append((number, below))
+            if not _ends_with_table(page_lines, found):
+                if pending is not None:
+                    _append(tables, _finish(pending, len(tables), source))
+                pending = None
+        else:
+            narrative.append((number, [text for _, _, text in page_lines]))
+            if pending is not None and page_lines:
+                _append(tables, _finish(pending, len(tables), source))
+                pending = None
+    if pending is not None:
+        _append(tables, _finish(pending, len(tables), source))
+    return PdfReadResult(tables, narrative, len(pdf.pages), chars, departments, title_lines)
+
+
+def _append(tables: list[Table], table: Table | None) -> None:
+    if table is not None:
+        tables.append(table)
+
+
+def _title_rows(table: Fragment) -> list[str]:
+    """Lines of a title printed inside the grid (a first row that is one merged cell), removed from it."""
+    while len(table.texts) > 1 and not any(t and t.strip() for t in table.texts[0]):
+        del table.texts[0], table.boxes[0]
+    if len(table.texts) < 2:
+        return []
+    filled = [c for c in table.texts[0] if c and c.strip()]
+    if len(filled) == 1 and (_UNIT.search(filled[0]) or "表" in filled[0] and table_kind(clean_text(filled[0]))):
+        del table.texts[0], table.boxes[0]
+        return [line for line in filled[0].splitlines() if line.strip()]
+    return []
+
+
+def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+    if obj.get("object_type") != "char":
+        return False
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+
+def _title_of(
+    above: list[tuple[int, str]], settings: PdfSettings, used: set[int]
+) -> tuple[str | None, str | None, str | None]:
+    """The title, label and unit printed above a table (nearest title line wins)."""
+    title = label = unit = None
+    for index, text in reversed(above):
+        compact = clean_text(text)
+        unit_match = _UNIT.search(compact)
+        if unit_match:
+            unit = unit or normalise_unit(unit_match.group(1))
+            used.add(index)
+            compact = compact[: unit_match.start()].strip()
+            if not compact or _DEPARTMENT.search(compact):
+                continue
+        if _DEPARTMENT.match(compact):
+            used.add(index)
+            continue
+        if title is None and len(compact) <= settings.title_max_chars and table_kind(compact):
+            title = _strip_label(compact)
+            label = label or _label_in(compact)
+            used.add(index)
+            continue
+        if label is None and _LABEL.search(compact.replace(" ", "")) and len(compact) <= 12:
+            label = compact.replace(" ", "")
+            used.add(index)
+    if title and _CONTINUED.search(title):
+        return None, label, unit
+    return title, label, unit
+
+
+def _label_in(text: str) -> str | None:
+    match = re.search(r"(公开\s*\d{1,2}\s*表|表\s*\d{1,2}|附表\s*\d{1,2})", text)
+    return match.group(1).replace(" ", "") if match else None
+
+
+def _strip_label(text: str) -> str:
+    return re.sub(r"^(公开\s*\d{1,2}\s*表|表\s*\d{1,2}|附表\s*\d{1,2})\s*", "", text).strip()
+
+
+def _has_title_words(above: list[tuple[int, str]]) -> bool:
+    return any(_UNIT.search(t) for _, t in above)
+
+
+def _ends_with_table(page_lines: list[tuple[float, float, str]], found: list) -> bool:
+    """True when no prose follows the last table on the page (so it may continue)."""
+    last_bottom = max(t.bbox[3] for t in found)
+    after = [text for top, _, text in page_lines if top > last_bottom - 1]
+    prose = [t for t in after if len(t) > 25 or table_kind(t)]
+    return not prose
+
+
+def _finish(pending: _Pending, index: int, source: str) -> Table | None:
+    sides = read_sides(pending.grid)
+    has_values = any(v for s in sides for r in s.rows for v in r.values)
+    if pending.kind == "其他" and not has_values:
+        return None
+    statement = None
+    if not has_values:
+        texts = [t for r in pending.grid.rows for t in r.texts] + [h.text for h in pending.grid.header]
+        inside = [t for t in texts if t and _EMPTY_STATEMENT.search(t)]
+        candidates = inside + pending.statements
+        statement = candidates[0] if candidates else None
+    return build_table(
+        table_id=f"t{index + 1:02d}",
+        title=pending.title,
+        kind=pending.kind,
+        label=pending.label,
+        unit=pending.unit,
+        pages=pending.grid.pages,
+        sides=sides,
+        empty_statement=statement,
+        source_file=source,
+    )

@@ -1,0 +1,172 @@
+"""Ingest a file into the store: check it, read it, describe it, merge it, save it atomically."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from budgetqa.ingest.checks import file_kind, sha256_of
+from budgetqa.ingest.errors import IngestError
+from budgetqa.ingest.metadata import Metadata, detect_metadata
+from budgetqa.ingest.narrative import PageText, read_narrative
+from budgetqa.ingest.pdf_reader import read_pdf
+from budgetqa.ingest.text_reader import read_text_tables
+from budgetqa.models import Document, SourceFile, Table
+from budgetqa.numbers import normalise_unit
+from budgetqa.settings import Settings
+
+SUPPORTED = {".pdf", ".txt", ".text"}
+
+
+@dataclass(slots=True)
+class IngestResult:
+    """What one file did to the store."""
+
+    file_name: str
+    doc_id: str
+    status: str
+    """"added", "merged" (second file of a disclosure), "replaced" (new version) or "unchanged"."""
+    department: str
+    year: int | None
+    kind: str | None
+    tables: int
+    cells: int
+    facts: int
+    chunks: int
+
+
+def doc_id_for(department: str, year: int | None, kind: str | None) -> str:
+    """A stable id for a disclosure: the same department, year and kind keep one id across versions."""
+    key = f"{department}|{year}|{kind}".encode()
+    return "d" + hashlib.sha256(key).hexdigest()[:8]
+
+
+def read_document(path: Path, settings: Settings) -> Document:
+    """Parse one file into a Document (not yet stored)."""
+    kind_of_file = file_kind(path, settings.max_file_mb)
+    sha = sha256_of(path)
+    if kind_of_file == "pdf":
+        result = read_pdf(path)
+        if result.char_count == 0:
+            raise IngestError(path.name, "needs_ocr", "the PDF has no text layer (scanned?); it needs OCR first")
+        tables, pages, departments = result.tables, result.narrative_pages, result.departments
+        title_lines, page_count = result.title_lines, result.page_count
+    else:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        text_result = read_text_tables(lines, source_file=path.name)
+        tables, pages = text_result.tables, text_result.narrative_pages
+        departments = [text_result.department] if text_result.department else []
+        title_lines = [t.title for t in tables]
+        page_count = max((p for p, _ in pages), default=1)
+    narrative = read_narrative([PageText(page=p, lines=lines) for p, lines in pages], source_file=path.name)
+    all_lines = [line for _, lines in pages for line in lines]
+    meta = detect_metadata(
+        departments=departments,
+        front_lines=[line for p, lines in pages if p <= 3 for line in lines],
+        title_lines=title_lines,
+        body_lines=all_lines,
+    )
+    numeric_tables = [t for t in tables if t.kind != "其他"]
+    if not numeric_tables and not (narrative.facts and meta.kind and meta.year):
+        raise IngestError(path.name, "not_a_disclosure", "no recognisable budget/final-accounts tables or narrative")
+    if not meta.department:
+        raise IngestError(path.name, "no_department", "could not read the department's name from the document")
+    role = "full" if numeric_tables and narrative.facts else ("tables" if numeric_tables else "narrative")
+    return Document(
+        doc_id=doc_id_for(meta.department, meta.year, meta.kind),
+        department=meta.department,
+        region=meta.region,
+        year=meta.year,
+        kind=meta.kind,
+        unit=_document_unit(tables),
+        title=_title(meta),
+        files=[SourceFile(path.name, sha, page_count, path.stat().st_size, role)],
+        tables=_renumber(tables),
+        facts=narrative.facts,
+        chunks=narrative.chunks,
+        profile=narrative.profile,
+    )
+
+
+def _title(meta: Metadata) -> str:
+    return f"{meta.department}{meta.year or ''}年{'部门' + meta.kind if meta.kind else '公开'}"
+
+
+def _document_unit(tables: list[Table]) -> str:
+    units = [t.unit for t in tables if t.cells]
+    return max(set(units), key=units.count) if units else normalise_unit(None)
+
+
+def _renumber(tables: list[Table]) -> list[Table]:
+    for index, table in enumerate(tables, start=1):
+        table.table_id = f"t{index:02d}"
+    return tables
+
+
+def merge(existing: Document, new: Document) -> tuple[Document, str]:
+    """Combine a second file of one disclosure, or replace an older version.
+
+    A tables-only file and a narrative-only file of the same department, year
+    and kind are two halves of one disclosure; any other pair is a new version.
+    """
+    roles = {f.role for f in existing.files}
+    new_role = new.files[0].role
+    if new_role == "full" or new_role in roles or "full" in roles:
+        return new, "replaced"
+    merged = existing
+    merged.files = [*existing.files, *new.files]
+    if new_role == "tables":
+        merged.tables = _renumber(new.tables)
+        merged.unit = new.unit
+    else:
+        merged.facts, merged.chunks = new.facts, new.chunks
+        merged.profile = new.profile or existing.profile
+    return merged, "merged"
+
+
+def ingest_file(store, path: Path, settings: Settings) -> IngestResult:
+    """Read one file and write it to the store; the same file twice changes nothing."""
+    sha = sha256_of(path) if path.is_file() else ""
+    existing_id = store.doc_of_file(sha) if sha else None
+    if existing_id:
+        doc = store.load(existing_id)
+        return _result(path.name, doc, "unchanged")
+    doc = read_document(path, settings)
+    previous_id = store.find_document(doc.department, doc.year, doc.kind)
+    status = "added"
+    if previous_id:
+        previous = store.load(previous_id)
+        doc, status = merge(previous, doc)
+    store.save(doc, replaces=previous_id)
+    return _result(path.name, doc, status)
+
+
+def _result(file_name: str, doc: Document, status: str) -> IngestResult:
+    return IngestResult(
+        file_name=file_name,
+        doc_id=doc.doc_id,
+        status=status,
+        department=doc.department,
+        year=doc.year,
+        kind=doc.kind,
+        tables=len(doc.tables),
+        cells=sum(1 for t in doc.tables for c in t.cells if c.state == "value"),
+        facts=len(doc.facts),
+        chunks=len(doc.chunks),
+    )
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given, and the supported files inside given folders (sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED and p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+ProgressCallback = Callable[[str], None]

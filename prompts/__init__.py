@@ -1,0 +1,1 @@
+"""Prompt files for the optional LLM mode."""

@@ -1,0 +1,150 @@
+"""Shared fixtures: where the corpus lives, a parse cache, and one store with the corpus ingested.
+
+The corpus PDFs in ``../shared/corpus`` (or ``$BUDGETQA_SHARED/corpus``) are data,
+not project code: tests that need them skip when they are absent. Each corpus
+PDF is parsed at most once per test session (``read_document`` is cached), so the
+suite stays fast however many stores the tests build from it.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from budgetqa.index.store import Store
+from budgetqa.ingest import pipeline
+from budgetqa.ingest.errors import IngestError
+from budgetqa.ingest.pipeline import IngestResult, ingest_file
+from budgetqa.models import Document, Table
+from budgetqa.settings import Settings
+
+SHARED = Path(os.environ.get("BUDGETQA_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+CORPUS = SHARED / "corpus"
+GOLD = Path(__file__).resolve().parent / "gold"
+
+FINAL_2024 = "上海市普陀区财政局2024年度部门决算.pdf"
+TEMPLATE = "附件2：部门决算模板.pdf"
+WANLI_2024 = "上海市普陀区人民政府万里街道办事处24年预算.pdf"
+COURT_2017 = "省法院2017年度部门预算公开.pdf"
+COURT_2018 = "省法院2018年度部门预算公开.pdf"
+COURT_2019 = "江苏省高级人民法院2019年度部门预算公开.pdf"
+CPPCC_NARRATIVE = "江苏省政协办公厅2019年度部门预算.pdf"
+CPPCC_TABLES = "江苏省政协办公厅2019年预算公开表.pdf"
+
+ALL_CORPUS = [
+    FINAL_2024, TEMPLATE, WANLI_2024, COURT_2017, COURT_2018, COURT_2019, CPPCC_NARRATIVE, CPPCC_TABLES,
+]
+
+
+def corpus_file(name: str) -> Path:
+    """A corpus PDF by file name; skips the test when it is not there."""
+    path = CORPUS / name
+    if not path.is_file():
+        pytest.skip(f"corpus file {name} not available in {CORPUS}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The corpus folder (skip when ../shared/corpus is absent)."""
+    if not CORPUS.is_dir() or not any(CORPUS.glob("*.pdf")):
+        pytest.skip(f"no corpus at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def read_cache() -> Iterator[dict[tuple[str, int, float], Document]]:
+    """Cache ``pipeline.read_document`` for the session: each file is parsed once.
+
+    Every caller gets a deep copy, so merging or mutating a document in one
+    store never leaks into another. Failures are not cached (bad inputs are cheap).
+    """
+    cache: dict[tuple[str, int, float], Document] = {}
+    original = pipeline.read_document
+
+    def cached(path: Path, settings: Settings) -> Document:
+        stat = path.stat() if path.is_file() else None
+        if stat is None:
+            return original(path, settings)
+        key = (str(path.resolve()), stat.st_mtime_ns, settings.max_file_mb)
+        if key not in cache:
+            cache[key] = original(path, settings)
+        return copy.deepcopy(cache[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "read_document", cached)
+        yield cache
+
+
+@dataclass
+class IngestedCorpus:
+    """A store holding the whole corpus, with what each file did."""
+
+    store: Store
+    settings: Settings
+    results: dict[str, IngestResult] = field(default_factory=dict)
+    errors: dict[str, IngestError] = field(default_factory=dict)
+
+    def document(self, file_name: str) -> Document:
+        """The stored document a corpus file landed in."""
+        if file_name not in self.results:
+            raise AssertionError(f"{file_name} was not ingested: {self.errors.get(file_name)}")
+        doc = self.store.load(self.results[file_name].doc_id)
+        assert doc is not None
+        return doc
+
+
+@pytest.fixture(scope="session")
+def ingested(corpus_dir: Path, read_cache: dict, tmp_path_factory: pytest.TempPathFactory) -> IngestedCorpus:
+    """Every corpus PDF ingested once, in file-name order, into one session store."""
+    data_dir = tmp_path_factory.mktemp("corpus-store")
+    settings = Settings(data_dir=data_dir)
+    corpus = IngestedCorpus(Store(data_dir), settings)
+    for path in sorted(corpus_dir.glob("*.pdf")):
+        try:
+            corpus.results[path.name] = ingest_file(corpus.store, path, settings)
+        except IngestError as exc:
+            corpus.errors[path.name] = exc
+    return corpus
+
+
+@pytest.fixture
+def new_store(tmp_path: Path) -> Iterator[tuple[Store, Settings]]:
+    """An empty store of its own for a test that writes."""
+    settings = Settings(data_dir=tmp_path / "store")
+    store = Store(settings.data_dir)
+    yield store, settings
+    store.close()
+
+
+def tables_of_kind(tables: list[Table], kind: str) -> list[Table]:
+    return [t for t in tables if t.kind == kind]
+
+
+def one_table(tables: list[Table], kind: str, title_part: str | None = None) -> Table:
+    """The single table of a kind (optionally whose title contains ``title_part``)."""
+    found = [t for t in tables_of_kind(tables, kind) if title_part is None or title_part in t.title]
+    assert len(found) == 1, f"expected one {kind} table ({title_part}), got {[t.title for t in found]}"
+    return found[0]
+
+
+def store_counts(store: Store) -> list[tuple]:
+    """A comparable snapshot of the store: every document with its counts and files."""
+    return [
+        (d["doc_id"], d["department"], d["year"], d["kind"], d["tables"], d["cells"], d["facts"], d["chunks"],
+         tuple(f["sha256"] for f in d["files"]))
+        for d in store.documents()
+    ]
+
+
+def row_count(store: Store, table: str, doc_id: str) -> int:
+    """Rows of one SQL table (cells, facts, …) belonging to a document, whatever their state."""
+    return store.db.execute(f"SELECT COUNT(*) FROM {table} WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+
+
+Finder = Callable[[str], Path]
