@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from budgetqa.models import Fact
@@ -35,14 +35,17 @@ def _alternation(words: list[str]) -> str:
 # ---- figures -------------------------------------------------------------------------
 
 NUMBER = r"[-－−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-"""A printed number: optional minus, thousands separators, decimals ("1,433.31", "6.2")."""
+"""A printed number: optional minus, thousands separators, decimals ("1,234.56", "6.2")."""
 
-MONEY_UNITS = frozenset(_FACTS["money_units"])
 AREA_UNITS = frozenset(_FACTS["area_units"])
 COUNT_UNITS = frozenset(_FACTS["count_units"])
 
-# "与上年一致", "比2023年预算持平", "与上年数一致", bare "持平": a change of zero.
-_FLAT = r"(?:与|同|比|较)(?:上年|去年|上一年度?|\d{4}年度?)(?:同期)?[^，；。,;]{0,10}?(?:基本)?(?:一致|持平|相同|相等|不变)|持平|保持不变"
+# "与上年一致", "比2023年预算持平", "与上年数一致", "…总计持平。": a change of zero
+# (a bare "持平" only where it ends a clause, not in "如持平作持平表述").
+_FLAT = (
+    r"(?:与|同|比|较)(?:上年|去年|上一年度?|\d{4}年度?)(?:同期)?(?:预算|决算)?(?:执行)?(?:数)?(?:相比)?"
+    r"(?:基本)?(?:一致|持平|相同|相等|不变)|(?:持平|保持不变)(?=[，。；,;]|$)"
+)
 # "编制数 21": a head count printed without a unit.
 _STAFF = r"(?:编制数|编制人数|核定编制|人员编制)(?:为|是|共|合计)?"
 
@@ -67,16 +70,18 @@ _COMPARATOR_BEFORE = re.compile(r"[＞<>≥≤=＝＜第]\s*$")
 _INCREASE = _FACTS["increase_verbs"]
 _DECREASE = _FACTS["decrease_verbs"]
 # A change verb ending the lead: "比上年预算增加" + figure.
-_CHANGE_END = re.compile(rf"(?P<verb>{_alternation(_INCREASE + _DECREASE)})(?:了|幅度为|幅度|率为|为)?$")
+_CHANGE_END = re.compile(
+    rf"(?P<verb>{_alternation(_INCREASE + _DECREASE)})(?:了|幅度为|幅度|率为|为)?$"
+)
 _DECREASE_SET = frozenset(_DECREASE)
-# A share: "占 79.46%", "占本年支出合计的100.00%", "占比为…", "比重…".
+# A share: "占 12.34%", "占本年支出合计的100.00%", "占比为…", "比重…".
 _SHARE = re.compile(r"占|比重|比例")
 # A completion rate: "完成年初预算的98.20%", "预算执行率为…".
 _COMPLETION = re.compile(r"完成|执行率|执行进度")
 # The budget side of a 决算 comparison: "年初预算为", "全年预算数".
 _BUDGET_END = re.compile(r"(?:年初|全年|调整后?|年度)预算(?:数)?(?:为|是)?$")
 # The final-accounts side: "支出决算为", "决算数为".
-_ACTUAL_END = re.compile(r"(?:支出)?决算(?:数)?(?:为|是)?$")
+_ACTUAL_END = re.compile(r"决算(?:数)?(?:为|是)?$")
 # Last year's value ("2023年当年预算执行数为", "上年预算数为"): recognised, not a current figure.
 _PRIOR_END = re.compile(
     r"(?:(?P<last>上年|去年|上一年度?)|(?P<year>\d{4})年度?)(?:当年|全年)?(?:预算|决算)?"
@@ -93,8 +98,8 @@ _YEAR = re.compile(r"\d{4}年(?:度)?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底|末|�
 _BOUNDARY = re.compile(r"[，,；;：:。！？]")
 # Boundaries that end a group of figures about one subject: "…；其中：…".
 _HARD_BOUNDARY = re.compile(r"[；;：:]|其中")
-# Explanations whose figures are not facts: "主要原因是…" up to the next "；".
-_REASON = re.compile(rf"(?:{_alternation(_FACTS['reason_markers'])})[^；;]*")
+# Explanations whose figures are not facts: "主要原因是…" up to the next "；" or "：" (a list follows).
+_REASON = re.compile(rf"(?:{_alternation(_FACTS['reason_markers'])})(?:是|为)?[：:]?[^；;：:]*")
 # Sentence ends.
 _SENTENCE_END = re.compile(r"[。！？!?]+")
 # List-item markers opening a paragraph: "一、" "（一）" "(一)" "1、" "1." "（1）".
@@ -111,15 +116,30 @@ _APPEND_TO_CONTEXT = frozenset(_SUBJECTS["append_to_context"])
 _LEADING = re.compile(rf"^(?:{_alternation(_SUBJECTS['leading'])})")
 _TRAILING = re.compile(rf"(?:{_alternation(_SUBJECTS['trailing'])})$")
 # A department name at a subject's start: the shortest run ending in an org suffix.
-_ORG = re.compile(rf"^[^\d，。；：、（）()“”]{{2,30}}?(?:{_alternation(_SUBJECTS['org_suffixes'])})")
-# A sub-unit right after a department name: "…人民政府" + "万里街道办事处".
-_SUB_ORG = re.compile(r"^[^\d，。；：、（）()“”]{1,10}?(?:街道办事处|办事处|法院|检察院|委员会|办公室|办公厅|管理局|局|中心)")
+_ORG = re.compile(
+    rf"^[^\d，。；：、（）()“”]{{2,30}}?(?:{_alternation(_SUBJECTS['org_suffixes'])})(?:（部门）|\(部门\))?"
+)
+# A sub-unit right after a department name: "某某区人民政府" + "某某街道办事处".
+_SUB_ORG = re.compile(
+    r"^[^\d，。；：、（）()“”]{1,10}?(?:街道办事处|办事处|法院|检察院|委员会|办公室|办公厅|管理局|局|中心)(?:（部门）|\(部门\))?"
+)
+_ORG_END = re.compile(
+    rf"(?:{_alternation(_SUBJECTS['org_suffixes'])})(?:本级|机关)?(?:（部门）|\(部门\))?$"
+)
 _PLACE = re.compile(_alternation(_SUBJECTS["place_words"]))
 _BUDGET_WORD = re.compile(_alternation(_SUBJECTS["budget_words"]))
 # A noun after a measure word: "6 个" + "科室".
-_NOUN_AFTER = re.compile(r"[\u4e00-\u9fff（）“”]{1,12}?(?=[，。；、,;和及与的\d（(]|$)")
+_NOUN_AFTER = re.compile(
+    r"[\u4e00-\u9fff（）“”]{1,10}?(?=[，。；、,;和及与的每\d（(]|实行|开展|进行|组织|分别|$)"
+)
 _COUNT_NOUN_AFTER = frozenset(_FACTS["count_noun_after"])
+# Words after a measure word that are no noun: "30个左右", "2台以上".
+_NOT_A_NOUN = re.compile(r"左右|以上|以下|以内|多|余")
+# Where a list item's label ends: "1、X（项）：…", "1、X（项）。主要用于…".
+_LABEL_END = re.compile(r"[：:。；;，,]")
+_CLOSING_BRACKET = re.compile(r"[）)]")
 _QUOTES = "“”\"'‘’"
+_EDGE_PUNCT = "、，,；;：:。"
 _SUBJECT_MAX = 60
 """Longer subjects are cut at their last "、"."""
 
@@ -151,7 +171,7 @@ class FactContext:
 
 
 def to_decimal(text: str) -> Decimal | None:
-    """The Decimal a printed number states, exactly ("1,433.31" → 1433.31, "－5" → -5)."""
+    """The Decimal a printed number states, exactly ("1,234.56" → 1234.56, "－5" → -5)."""
     cleaned = text.replace(",", "").replace("－", "-").replace("−", "-")
     try:
         return Decimal(cleaned)
@@ -212,7 +232,7 @@ def paragraph_label(text: str) -> str:
     if not marker:
         return ""
     rest = text[marker.end() :]
-    cut = re.search(r"[：:。；;，,]", rest)
+    cut = _LABEL_END.search(rest)
     segment = rest[: cut.start()] if cut else rest
     if not 2 <= len(segment) <= 80 or FIGURE.search(segment):
         return ""
@@ -224,15 +244,25 @@ def clean_subject(text: str) -> str:
     text = "".join(text.split())
     years = list(_YEAR.finditer(text))
     if years:
-        text = text[years[-1].end() :]
+        # "某某局2025年度收入支出总计": the name before the year goes; "编报目标的2025年度项目": only the year goes
+        last = years[-1]
+        before = text[: last.start()]
+        if not before or _ORG_END.search(before) or _BOUNDARY.search(before[-1:]):
+            text = text[last.end() :]
+        else:
+            text = _YEAR.sub("", text)
     text = LIST_MARKER.sub("", text, count=1)
     for _ in range(6):
-        before = text
-        text = _strip_quotes(text)
+        previous = text
+        text = _strip_quotes(text).lstrip(_EDGE_PUNCT)
+        if text[:1] in "（(" and not _CLOSING_BRACKET.search(text):
+            text = text[1:]  # an opening bracket whose text was cut off
+        if text.endswith(("、", "，", ",")):
+            text = text[:-1]
         text = _LEADING.sub("", text)
         text = _TRAILING.sub("", text)
         text = _strip_org(text)
-        if text == before:
+        if text == previous:
             break
     if len(text) > _SUBJECT_MAX and "、" in text:
         text = text.rsplit("、", 1)[1]
@@ -252,7 +282,7 @@ def _strip_quotes(text: str) -> str:
 
 
 def _strip_org(text: str) -> str:
-    """Drop a department name from a subject's start ("上海市普陀区财政局政府采购预算")."""
+    """Drop a department name from a subject's start ("某某市某某区财政局政府采购预算" → "政府采购预算")."""
     match = _ORG.match(text)
     if not match or len(text) - match.end() < 2:
         return text
@@ -274,18 +304,21 @@ class _SentenceReader:
         self.facts: list[Fact] = []
         self.last: Fact | None = None
         """The fact the paragraph talked about last."""
+        self.consumed_to = 0
+        """End of the text a figure took its subject from after it ("6个" + "科室")."""
 
     def read(self, sentence: str, page: int) -> None:
+        """Read one sentence's figures, left to right."""
         current: Fact | None = None
         barrier = False
-        used_end = 0
+        used_end = self.consumed_to = 0
         years = [int(y) for y in _YEAR_NUMBER.findall(sentence)]
         for figure in find_figures(sentence):
             lead = sentence[used_end : figure.start]
             if current is not None and _HARD_BOUNDARY.search(lead):
                 barrier = True
             touched = self._place(figure, sentence, lead, page, current, barrier, years)
-            used_end = figure.end
+            used_end = max(figure.end, self.consumed_to)
             if touched is None:
                 continue
             if touched is not current:
@@ -306,6 +339,7 @@ class _SentenceReader:
         barrier: bool,
         years: list[int],
     ) -> Fact | None:
+        """Put one figure where it belongs; the fact it touched, or None when it states nothing."""
         tail, before_colon = _tail(lead)
         if figure.kind == "pct":
             return self._percent(figure, sentence, tail, page, current)
@@ -334,7 +368,10 @@ class _SentenceReader:
                 role = "actual"
         return self._value(figure, role, tail, before_colon, sentence, page, current, barrier)
 
-    def _percent(self, figure: _Figure, sentence: str, tail: str, page: int, current: Fact | None) -> Fact | None:
+    def _percent(
+        self, figure: _Figure, sentence: str, tail: str, page: int, current: Fact | None
+    ) -> Fact | None:
+        """A percentage: a completion rate, a change or a share of the fact in hand."""
         if _COMPLETION.search(tail):
             target = self._attach_target(current, "completion_pct", sentence, page)
             target.completion_pct = figure.value
@@ -362,6 +399,7 @@ class _SentenceReader:
         current: Fact | None,
         barrier: bool,
     ) -> Fact:
+        """A value (or a 决算 comparison's budget/actual side): a new fact, or one more field of one."""
         raw = tail
         if role == "budget":
             raw = _BUDGET_END.sub("", raw)
@@ -370,11 +408,17 @@ class _SentenceReader:
         subject = self._subject(raw)
         if not subject and not raw.strip() and before_colon:
             subject = self._subject(before_colon)
-        generic = _is_generic(subject)
-        if generic and figure.kind == "count" and figure.unit in _COUNT_NOUN_AFTER:
+        anchor = current or self.last
+        if subject in _APPEND_TO_CONTEXT and anchor is not None:
+            subject = anchor.subject + subject  # "房屋…，价值 X 万元" → 房屋价值
+        if figure.kind == "count" and figure.unit in _COUNT_NOUN_AFTER:
+            # "下设6个科室": a noun right after the measure word is what is counted
             after = _NOUN_AFTER.match(sentence, figure.end)
-            if after and not _is_generic(clean_subject(after.group(0))):
-                subject, generic = clean_subject(after.group(0)), False
+            noun = clean_subject(after.group(0)) if after else ""
+            if noun and not _is_generic(noun) and not _NOT_A_NOUN.match(noun):
+                subject = noun
+                self.consumed_to = after.end()
+        generic = _is_generic(subject)
         if figure.kind == "staff":
             subject, generic = "编制数", False
         if generic and current is not None and not barrier:
@@ -385,21 +429,18 @@ class _SentenceReader:
                 current.budget = figure.value
                 return current
         if generic:
-            anchor = current or self.last
-            if subject in _APPEND_TO_CONTEXT and anchor is not None:
-                subject = anchor.subject + subject
-            else:
-                subject = self._context_subject() or subject
-                last = self.last
-                if (
-                    last is not None
-                    and last.subject == subject
-                    and last.unit == figure.unit
-                    and last.amount == figure.value
-                    and role == "value"
-                ):
-                    _add_sentence(last, sentence)
-                    return last
+            subject = self._context_subject() or subject
+            last = self.last
+            if (
+                last is not None
+                and last.subject == subject
+                and last.unit == figure.unit
+                and last.amount == figure.value
+                and role == "value"
+            ):
+                # the same figure restated ("…12.30万元。…预算安排12.30万元")
+                _add_sentence(last, sentence)
+                return last
         fact = self._new(subject, sentence, page, figure.unit)
         if role == "budget":
             fact.budget = figure.value
@@ -410,7 +451,13 @@ class _SentenceReader:
     # -- targets -----------------------------------------------------------------------
 
     def _change_target(
-        self, tail: str, sentence: str, page: int, current: Fact | None, barrier: bool, unit: str | None
+        self,
+        tail: str,
+        sentence: str,
+        page: int,
+        current: Fact | None,
+        barrier: bool,
+        unit: str | None,
     ) -> Fact:
         """The fact a change belongs to: its own subject if it names one, else the current one."""
         raw = _CHANGE_END.sub("", tail)
@@ -427,7 +474,12 @@ class _SentenceReader:
         if current is not None and current.change_amount is None and not barrier:
             return current
         last = self.last
-        if current is None and last is not None and last.change_amount is None and _same_subject(subject, last.subject):
+        if (
+            current is None
+            and last is not None
+            and last.change_amount is None
+            and _same_subject(subject, last.subject)
+        ):
             _add_sentence(last, sentence)
             return last
         return self._new(subject, sentence, page, unit or "万元")
@@ -449,7 +501,12 @@ class _SentenceReader:
 
     def _with_class(self, subject: str) -> str:
         heading = self.context.class_heading
-        if heading and "（款）" in subject and "（类）" not in subject and not subject.startswith(heading):
+        if (
+            heading
+            and "（款）" in subject
+            and "（类）" not in subject
+            and not subject.startswith(heading)
+        ):
             return heading + subject
         return subject
 
@@ -475,7 +532,9 @@ class _SentenceReader:
 
 
 # A bare "持平" between a 决算 and its budget ("决算数与预算数基本持平") is no change against last year.
-_FLAT_IS_BUDGET_VS_FINAL = re.compile(r"决算数?与(?:年初|全年)?预算数?(?:基本)?(?:一致|持平|相同|相等)$")
+_FLAT_IS_BUDGET_VS_FINAL = re.compile(
+    r"决算数?与(?:年初|全年)?预算数?(?:基本)?(?:一致|持平|相同|相等)$"
+)
 _FLAT_RE = re.compile(_FLAT + r"$")
 
 
@@ -532,7 +591,7 @@ def paragraph_facts(
 ) -> list[Fact]:
     """Facts of one paragraph; ``page_at(offset)`` gives the page a character of ``text`` is on."""
     if not context.label:
-        context.label = paragraph_label(text)
+        context = replace(context, label=paragraph_label(text))
     reader = _SentenceReader(context)
     for start, end in sentence_spans(text):
         reader.read(text[start:end], page_at(start))

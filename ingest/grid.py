@@ -156,8 +156,28 @@ def start_grid(table: Fragment, page: int) -> Grid:
     return grid
 
 
+def _restart_grid(grid: Grid, table: Fragment, page: int) -> None:
+    """A header printed alone at a page's foot: read the body's fragment, keep the header over it."""
+    body = start_grid(table, page)
+    centres = [(x0 + x1) / 2 for x0, x1 in body.columns]
+    carried = []
+    for cell in grid.header:
+        x0, x1 = grid.columns[cell.first][0], grid.columns[cell.last][1]
+        covered = [i for i, c in enumerate(centres) if x0 <= c <= x1]
+        if covered:
+            carried.append(HeaderCell(cell.text, covered[0], covered[-1], cell.top - 10_000))
+    grid.columns = body.columns
+    grid.header = carried + body.header
+    grid.header_labels = body.header_labels
+    grid.rows = body.rows
+    grid.pages.append(page)
+
+
 def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
     """Append a continuation fragment, dropping its repeated header rows."""
+    if not grid.rows:
+        _restart_grid(grid, table, page)
+        return
     mapping = _map_columns(grid.columns, _col_ranges(table))
     rows = _fragment_rows(table)
     first_data = next((i for i, r in enumerate(rows) if is_data_row([t for t, _ in r])), None)

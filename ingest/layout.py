@@ -74,9 +74,16 @@ def _groups(roles: list[str]) -> list[list[int]]:
     return [g for g in groups if g]
 
 
-def _side_names(grid: Grid, groups: list[list[int]]) -> list[str]:
+def _side_names(grid: Grid, groups: list[list[int]], roles: list[str]) -> list[str]:
     if len(groups) == 1:
         return [""]
+    by_label = []
+    for group in groups:
+        labels = [c for c in group if roles[c] in ("code", "text")]
+        path = max((grid.header_path(c) for c in labels), key=len, default=())
+        by_label.append("/".join(path[:-1]))
+    if all(by_label) and len(set(by_label)) == len(by_label):
+        return by_label
     names = []
     for group in groups:
         lo, hi = group[0], group[-1]
@@ -99,12 +106,86 @@ def _value_path(grid: Grid, col: int, side_name: str) -> tuple[str, ...]:
     return tuple(path) or (f"列{col + 1}",)
 
 
+def _numeric_or_empty(texts: list[str]) -> bool:
+    return all(not t or parse_cell(t)[0] in ("value", "dash") for t in texts)
+
+
+def _compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    shorter, longer = sorted((a, b), key=len)
+    return longer[: len(shorter)] == shorter
+
+
+def merge_split_columns(grid: Grid) -> Grid:
+    """Join value columns a spreadsheet export split into several grid columns.
+
+    Two neighbouring columns are one when no row fills both, both hold only
+    numbers, and their header paths agree (one is a prefix of the other).
+    """
+    width = grid.width
+    target = list(range(width))
+    columns = [[r.texts[c] for r in grid.rows] for c in range(width)]
+    paths = [grid.header_path(c) for c in range(width)]
+    keep = 0
+    for col in range(1, width):
+        merged = columns[keep]
+        candidate = columns[col]
+        disjoint = not any(a and b for a, b in zip(merged, candidate, strict=True))
+        if (
+            disjoint
+            and _numeric_or_empty(merged)
+            and _numeric_or_empty(candidate)
+            and _compatible(paths[keep], paths[col])
+            and not any(t and parse_cell(t)[0] not in ("value", "dash") for t in merged)
+        ):
+            columns[keep] = [a or b for a, b in zip(merged, candidate, strict=True)]
+            if len(paths[col]) > len(paths[keep]):
+                paths[keep] = paths[col]
+            target[col] = keep
+        else:
+            keep = col
+    kept = sorted(set(target))
+    if len(kept) == width:
+        return grid
+    new_index = {old: new for new, old in enumerate(kept)}
+    mapping = [new_index[target[c]] for c in range(width)]
+    merged_grid = Grid(columns=[grid.columns[c] for c in kept], pages=grid.pages)
+    merged_grid.header = [
+        type(h)(h.text, mapping[h.first], mapping[h.last], h.top) for h in grid.header
+    ]
+    merged_grid.header_labels = [grid.header_labels[c] for c in kept] if grid.header_labels else []
+    for i, row in enumerate(grid.rows):
+        texts = [columns[c][i] if c in new_index and target[c] == c else "" for c in kept]
+        merged_grid.rows.append(type(row)(texts, row.page))
+    return merged_grid
+
+
+def _join_wrapped_labels(side: RawSide) -> None:
+    """A label wrapped onto its own grid row ("…传媒支" / "出") rejoins the row above."""
+    totals = ("计", "小计", "合计", "其他")
+    kept: list[RawRow] = []
+    for row in side.rows:
+        previous = kept[-1] if kept else None
+        if (
+            previous is not None
+            and row.code is None
+            and not any(row.values)
+            and 0 < len(row.name) <= 3
+            and row.name not in totals
+            and not any(previous.values)
+        ):
+            previous.name += row.name
+            continue
+        kept.append(row)
+    side.rows = kept
+
+
 def read_sides(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[RawSide]:
     """The sides of a grid, each with its value-column paths and its rows."""
+    grid = merge_split_columns(grid)
     roles = column_roles(grid, settings)
     sides = []
     groups = _groups(roles)
-    for group, name in zip(groups, _side_names(grid, groups), strict=True):
+    for group, name in zip(groups, _side_names(grid, groups, roles), strict=True):
         code_cols = [c for c in group if roles[c] == "code"]
         text_cols = [c for c in group if roles[c] == "text"]
         value_cols = [c for c in group if roles[c] == "value"]
@@ -115,6 +196,7 @@ def read_sides(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[Ra
             raw = _read_row(row.texts, code_cols, text_cols, value_cols, row.page)
             if raw is not None:
                 side.rows.append(raw)
+        _join_wrapped_labels(side)
         sides.append(side)
     return sides
 

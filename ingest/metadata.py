@@ -53,7 +53,8 @@ def _department(departments: list[str], front_lines: list[str], body_lines: list
     named = Counter(d.strip("：:（）() ") for d in departments if len(d) >= 3)
     if named:
         return named.most_common(1)[0][0]
-    for line in front_lines:
+    candidates = [a + b for a, b in zip(front_lines[:8], front_lines[1:9], strict=False)] + front_lines
+    for line in candidates:
         match = _TITLE_ORG.match(_LEADING_NOISE.sub("", line.replace(" ", "")))
         if match:
             return match.group(1)

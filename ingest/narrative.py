@@ -24,7 +24,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from budgetqa.ingest.facts import FIGURE, FactContext, paragraph_facts, sentence_spans
+from budgetqa.ingest.facts import (
+    FIGURE,
+    FactContext,
+    clean_subject,
+    paragraph_facts,
+    sentence_spans,
+)
 from budgetqa.models import Chunk, Fact
 from budgetqa.vocab import load
 
@@ -39,12 +45,13 @@ class NarrativeSettings:
     """A chunk holds at most this many characters (a longer sentence is cut at a comma)."""
     heading_max_chars: int = 40
     """A block opened by a heading marker is a heading only if its text after the marker is this short."""
-    full_line_ratio: float = 0.85
-    """A line at least this share of the typical line width reaches the right margin (it wraps)."""
-    short_line_ratio: float = 0.5
-    """A line narrower than this share of the typical width ends its block (a title, a last line)."""
+    full_line_ratio: float = 0.8
+    """A line at least this share of the typical line width reaches the right margin (it wraps);
+    a narrower one ends its block unless it ends on a comma or an opening bracket."""
     default_line_width: float = 35.0
     """Typical line width (in CJK characters) when a document has too few prose lines to measure."""
+    debris_max_chars: int = 40
+    """A paragraph this short with no clause punctuation at all is debris (table headers, chart labels)."""
     heading_tail_max_chars: int = 8
     """A short unpunctuated line right after a heading finishes it ("…情况" + "说明")."""
     header_min_pages: int = 3
@@ -130,17 +137,34 @@ _TOC_TITLES = frozenset(re.sub(r"\s", "", t) for t in _VOCAB["layout"]["toc_titl
 _TABLE_START = re.compile(
     r"^(?:表\s*\d{1,2}|公开\s*\d{1,2}\s*表|附表\s*\d{1,2})$|^编制(?:部门|单位)[:：]|单位[:：]\s*(?:亿元|万元|千元|元)\s*$"
 )
-_TABLE_TITLE = re.compile(r"(?:情况|总|明细|预算|决算|目标|支出|收入|经费)[^\s，。；,;]{0,6}表(?:（续）|\(续\))?$")
-# A table row flattened to a line: two or more bare numbers and no sentence punctuation.
-_BARE_NUMBER = re.compile(r"(?:(?<=\s)|^)[-－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?=\s|$)")
-_PROSE_PUNCT = re.compile(r"[，。；,;]")
+_TABLE_TITLE = re.compile(
+    r"(?:情况|总|明细|预算|决算|目标|支出|收入|经费)[^\s，。；,;]{0,6}表(?:（续）|\(续\))?$"
+)
+# Numbers standing alone between spaces, as the cells of a table row flattened to a line.
+_BARE_NUMBER = re.compile(
+    r"(?:(?<=\s)|^)[-－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?P<decimals>\.\d+)?(?=\s|$)"
+)
+# Sentence punctuation; an ASCII comma counts unless it separates thousands ("1,234.56").
+_PROSE_PUNCT = re.compile(r"[，。；;]|,(?!\d{3})")
+# Any clause punctuation, the colon of "预算安排规模：20.00万元" included.
+_CLAUSE_PUNCT = re.compile(r"[，。；：;:！？]|,(?!\d{3})")
 _FIGURE_UNIT = re.compile(r"万元|%|％")
+# A line opening on a figure or its unit continues the line before it.
+_FIGURE_START = re.compile(
+    r"^(?:[-－]?\d[\d,.]*\s*(?:万元|亿元|元|%|％|平方米|个|人|辆|台|家|项)|万元|元|%|％)"
+)
 # Line ends: a sentence end, and the marks a wrapped line may end on.
 _TERMINAL = tuple("。！？；：!?;:")
 _CONTINUES = tuple("，、,（(“‘《")
+# Runs of ASCII characters (half-width when printed).
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
 # Spaces next to a CJK character or full-width mark are layout, not text.
 _LAYOUT_SPACE = re.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
-_HEADING_SUFFIX = re.compile(rf"(?:{'|'.join(map(re.escape, _VOCAB['layout']['heading_suffixes']))})$")
+_HEADING_SUFFIX = re.compile(
+    rf"(?:{'|'.join(map(re.escape, _VOCAB['layout']['heading_suffixes']))})$"
+)
+# The only headings that may end on "。": "（一）…总体情况说明。".
+_SENTENCE_HEADING = re.compile(r"(?:说明|情况)。$")
 # A sentence end inside a heading ("（一）…总体情况说明。" may end on one).
 _HEADING_BREAKERS = re.compile(r"[，；,;]|。.")
 _PROFILE: dict[str, tuple[re.Pattern[str], ...]] = {
@@ -158,12 +182,12 @@ def heading_level(text: str) -> int | None:
 
 def _width(text: str) -> float:
     """Printed width in CJK characters: ASCII (and spaces) count half."""
-    ascii_count = sum(1 for ch in text if ch < "\x80")
-    return len(text) - ascii_count / 2
+    wide = len(_ASCII_RUN.sub("", text))
+    return wide + (len(text) - wide) / 2
 
 
 def normalise(line: str) -> str:
-    """A line with layout spaces removed ("项目支出 1,712.80 万元" → "项目支出1,712.80万元")."""
+    """A line with layout spaces removed ("会议费 1,234.50 万元" → "会议费1,234.50万元")."""
     return _LAYOUT_SPACE.sub("", line.strip())
 
 
@@ -177,7 +201,7 @@ def _is_noise(line: str) -> bool:
 def _is_toc(lines: list[str], previous_was_toc: bool) -> bool:
     if not lines:
         return previous_was_toc
-    if re.sub(r"\s", "", lines[0]) in _TOC_TITLES:
+    if any(re.sub(r"\s", "", line) in _TOC_TITLES for line in lines[:3]):
         return True
     leaders = sum(1 for line in lines if _DOT_LEADER.search(line))
     if leaders >= 3 and leaders * 2 >= len(lines):
@@ -185,7 +209,8 @@ def _is_toc(lines: list[str], previous_was_toc: bool) -> bool:
     if previous_was_toc:
         # a TOC continued: nothing but headings and leaders, no prose
         return all(
-            (heading_level(line) is not None or _DOT_LEADER.search(line)) and not _PROSE_PUNCT.search(line)
+            (heading_level(line) is not None or _DOT_LEADER.search(line))
+            and not _PROSE_PUNCT.search(line)
             for line in lines
         )
     return False
@@ -206,9 +231,11 @@ def _edge_key(line: str) -> str:
 
 
 def _is_table_row(line: str) -> bool:
+    """A flattened table row: no sentence punctuation, and two amounts or three bare numbers."""
     if _PROSE_PUNCT.search(line) or _FIGURE_UNIT.search(line):
         return False
-    return len(_BARE_NUMBER.findall(line)) >= 2
+    numbers = [m.group("decimals") for m in _BARE_NUMBER.finditer(line)]
+    return len(numbers) >= 3 or sum(1 for d in numbers if d) >= 2
 
 
 def _is_table_title(line: str) -> bool:
@@ -231,11 +258,24 @@ def _ends_table(line: str, typical: float) -> bool:
         return True
     if level is not None and not re.search(r"\d", text[2:]) and _HEADING_SUFFIX.search(text):
         return True
-    return bool(_PROSE_PUNCT.search(text)) and _width(line) >= 0.5 * typical and not _is_table_row(line)
+    return (
+        bool(_PROSE_PUNCT.search(text))
+        and _width(line) >= 0.5 * typical
+        and not _is_table_row(line)
+    )
 
 
-def clean_pages(pages: list[PageText], settings: NarrativeSettings = DEFAULT_SETTINGS) -> list[tuple[int, list[str]]]:
-    """Each page's lines without page numbers, quote debris, TOC pages, headers/footers and table text."""
+TEXT_GAP = ""
+"""Marks where table text was dropped: the text before and after it are separate blocks."""
+
+
+def clean_pages(
+    pages: list[PageText], settings: NarrativeSettings = DEFAULT_SETTINGS
+) -> list[tuple[int, list[str]]]:
+    """Each page's lines without page numbers, quote debris, TOC pages, headers/footers and table text.
+
+    Where table text is dropped, a ``TEXT_GAP`` line is left in its place.
+    """
     stripped = [[line.strip() for line in p.lines if not _is_noise(line.strip())] for p in pages]
     kept: list[tuple[int, list[str]]] = []
     previous_toc = False
@@ -246,10 +286,19 @@ def clean_pages(pages: list[PageText], settings: NarrativeSettings = DEFAULT_SET
     headers = _header_keys([lines for _, lines in kept], settings)
     if headers:
         kept = [
-            (page, [line for i, line in enumerate(lines) if not ((i == 0 or i == len(lines) - 1) and _edge_key(line) in headers)])
+            (
+                page,
+                [
+                    line
+                    for i, line in enumerate(lines)
+                    if not ((i == 0 or i == len(lines) - 1) and _edge_key(line) in headers)
+                ],
+            )
             for page, lines in kept
         ]
-    typical = _typical_width(line for _, lines in kept for line in lines) or settings.default_line_width
+    typical = (
+        _typical_width(line for _, lines in kept for line in lines) or settings.default_line_width
+    )
     in_table = False
     result: list[tuple[int, list[str]]] = []
     for page, lines in kept:
@@ -257,10 +306,11 @@ def clean_pages(pages: list[PageText], settings: NarrativeSettings = DEFAULT_SET
         for line in lines:
             if _is_table_title(line):
                 in_table = True
-                continue
-            if in_table and _ends_table(line, typical):
+            elif in_table and _ends_table(line, typical):
                 in_table = False
             if in_table or _is_table_row(line):
+                if out[-1:] != [TEXT_GAP]:
+                    out.append(TEXT_GAP)
                 continue
             out.append(line)
         result.append((page, out))
@@ -289,7 +339,12 @@ class _Block:
     def add(self, text: str, page: int) -> None:
         if self.parts:
             previous = self.parts[-1]
-            if previous[-1:].isascii() and previous[-1:].isalnum() and text[:1].isascii() and text[:1].isalnum():
+            if (
+                previous[-1:].isascii()
+                and previous[-1:].isalnum()
+                and text[:1].isascii()
+                and text[:1].isalnum()
+            ):
                 text = " " + text
         if page != self.last_page:
             self.breaks.append((self.length, page))
@@ -303,25 +358,29 @@ class _Block:
 
 
 def _blocks(pages: list[tuple[int, list[str]]], settings: NarrativeSettings) -> list[_Block]:
-    typical = _typical_width(line for _, lines in pages for line in lines) or settings.default_line_width
+    """Lines joined into blocks; a block ends where a line stops short of the right margin."""
+    typical = (
+        _typical_width(line for _, lines in pages for line in lines) or settings.default_line_width
+    )
     full = settings.full_line_ratio * typical
-    short = settings.short_line_ratio * typical
     blocks: list[_Block] = []
     block: _Block | None = None
     previous = ""
     for page, lines in pages:
         for raw in lines:
+            if raw == TEXT_GAP:
+                block = None
+                continue
             text = normalise(raw)
             if not text:
                 continue
-            starts_item = heading_level(text) is not None or bool(_LIST_ONLY.match(text))
-            new = block is None or starts_item
-            if not new and block is not None:
-                width = _width(previous)
-                ends = previous.endswith(_TERMINAL) and width < full
-                is_short = width < short and not previous.endswith(_CONTINUES)
-                if (ends or is_short) and not _heading_tail(block, text, settings):
-                    new = True
+            new = block is None or heading_level(text) is not None or bool(_LIST_ONLY.match(text))
+            if not new and block is not None and not _heading_tail(block, text, settings):
+                stops_short = _width(previous) < full and not previous.endswith(_CONTINUES)
+                if stops_short and _pushed_figure(previous, text, block):
+                    stops_short = False
+                title_after = previous.endswith(_TERMINAL) and _is_title_line(text, typical)
+                new = stops_short or title_after or _complete_heading(block)
             if new:
                 block = _Block([], page, [], last_page=page)
                 blocks.append(block)
@@ -331,12 +390,43 @@ def _blocks(pages: list[tuple[int, list[str]]], settings: NarrativeSettings) -> 
     return blocks
 
 
-def _heading_tail(block: _Block, text: str, settings: NarrativeSettings) -> bool:
-    """True if ``text`` is the short end of a heading wrapped over two lines."""
-    if len(text) > settings.heading_tail_max_chars or _PROSE_PUNCT.search(text) or FIGURE.search(text):
+def _is_title_line(text: str, typical: float) -> bool:
+    """A short line without clause punctuation: a title, not the wrapped end of a sentence."""
+    return _width(text) < 0.5 * typical and not _CLAUSE_PUNCT.search(text)
+
+
+def _pushed_figure(previous: str, text: str, block: _Block) -> bool:
+    """A line cut short because the number after it did not fit: "…与上年相比增加" + "1,234.56 万元，…"."""
+    if previous.endswith(_TERMINAL) or not _FIGURE_START.match(text):
         return False
     current = block.text
-    return heading_level(current) is not None and not _PROSE_PUNCT.search(current) and len(current) <= 60
+    return heading_level(current) is None or bool(_PROSE_PUNCT.search(current))
+
+
+def _complete_heading(block: _Block) -> bool:
+    """A heading line that ends the way headings end ("…情况说明"), so the next line is not its wrap."""
+    text = block.text
+    return (
+        heading_level(text) is not None
+        and not _PROSE_PUNCT.search(text)
+        and bool(_HEADING_SUFFIX.search(text))
+    )
+
+
+def _heading_tail(block: _Block, text: str, settings: NarrativeSettings) -> bool:
+    """True if ``text`` is the short end of a heading wrapped over two lines."""
+    if (
+        len(text) > settings.heading_tail_max_chars
+        or _PROSE_PUNCT.search(text)
+        or FIGURE.search(text)
+    ):
+        return False
+    current = block.text
+    return (
+        heading_level(current) is not None
+        and not _PROSE_PUNCT.search(current)
+        and len(current) <= 60
+    )
 
 
 def _as_heading(text: str, has_parts: bool, settings: NarrativeSettings) -> int | None:
@@ -344,13 +434,23 @@ def _as_heading(text: str, has_parts: bool, settings: NarrativeSettings) -> int 
     level = heading_level(text)
     if level is None:
         # an unmarked title ("2024年部门预算编制说明") heads a section when nothing else does
-        if not has_parts and len(text) <= settings.heading_max_chars and not _PROSE_PUNCT.search(text):
-            if _HEADING_SUFFIX.search(text) and not FIGURE.search(text) and "：" not in text:
-                return 0
-        return None
+        unmarked_title = (
+            not has_parts
+            and len(text) <= settings.heading_max_chars
+            and not _CLAUSE_PUNCT.search(text)
+            and bool(_HEADING_SUFFIX.search(text))
+            and not FIGURE.search(text)
+        )
+        return 0 if unmarked_title else None
     body = HEADING_LEVELS[level][1].sub("", text, count=1)
-    if len(body) > settings.heading_max_chars or _HEADING_BREAKERS.search(body) or FIGURE.search(body):
+    if (
+        len(body) > settings.heading_max_chars
+        or _HEADING_BREAKERS.search(body)
+        or FIGURE.search(body)
+    ):
         return None
+    if body.endswith("。") and not _SENTENCE_HEADING.search(body):
+        return None  # a one-sentence list item ("（六）完成…交办的其他任务。")
     return level
 
 
@@ -370,11 +470,31 @@ def _sections(blocks: list[_Block], settings: NarrativeSettings) -> list[Section
             section = Section([h for _, h in stack], block.page)
             sections.append(section)
             continue
+        if len(text) < settings.debris_max_chars and not _CLAUSE_PUNCT.search(text):
+            continue  # table-header debris, chart labels, captions
         if section is None:
             section = Section([], block.page)
             sections.append(section)
-        section.paragraphs.append(Paragraph(text, block.page, [b for b in block.breaks if b[0] > 0]))
-    return sections
+        section.paragraphs.append(
+            Paragraph(text, block.page, [b for b in block.breaks if b[0] > 0])
+        )
+    return _fold_list_items(sections)
+
+
+def _fold_list_items(sections: list[Section]) -> list[Section]:
+    """Numbered items without text of their own ("1、办公室", "2、组织人事处") are a list in their parent."""
+    kept: list[Section] = []
+    by_path: dict[tuple[str, ...], Section] = {}
+    for section in sections:
+        path = tuple(section.path)
+        level = heading_level(path[-1]) if path else None
+        parent = by_path.get(path[:-1])
+        if not section.paragraphs and level is not None and level >= 3 and parent is not None:
+            parent.paragraphs.append(Paragraph(path[-1], section.page))
+            continue
+        by_path[path] = section
+        kept.append(section)
+    return kept
 
 
 def _chunk_texts(paragraph: Paragraph, limit: int) -> Iterator[tuple[int, str]]:
@@ -441,7 +561,7 @@ def _chunks(sections: list[Section], settings: NarrativeSettings, source_file: s
 
 
 _CLASS_HEADING = re.compile(r"[^、）)\s]*?（类）")
-_HEADING_FILLER = re.compile(r"(?:的)?(?:情况说明|具体情况|总体情况|情况|说明)$")
+_HEADING_FILLER = re.compile(r"(?:的)?(?:表)?(?:情况说明|具体情况|总体情况|情况|说明)$")
 
 
 def _facts(sections: list[Section], source_file: str) -> list[Fact]:
@@ -456,7 +576,7 @@ def _facts(sections: list[Section], source_file: str) -> list[Fact]:
         last = _strip_marker(section.path[-1]) if section.path else ""
         if "：" in last:
             last = last.split("：", 1)[1]
-        section_subject = _HEADING_FILLER.sub("", last)
+        section_subject = _HEADING_FILLER.sub("", clean_subject(last))
         name = " > ".join(section.path)
         for paragraph in section.paragraphs:
             context = FactContext(
@@ -471,7 +591,9 @@ def _facts(sections: list[Section], source_file: str) -> list[Fact]:
 
 def _strip_marker(heading: str) -> str:
     level = heading_level(heading)
-    return HEADING_LEVELS[level][1].sub("", heading, count=1).strip() if level is not None else heading
+    return (
+        HEADING_LEVELS[level][1].sub("", heading, count=1).strip() if level is not None else heading
+    )
 
 
 def _profile(sections: list[Section]) -> dict[str, str]:

@@ -119,6 +119,7 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
                 if previous_bottom - 2 <= top and bottom <= table.bbox[1] + 2
             ]
             inner = _title_rows(table)
+            departments += [m.group(1) for m in map(_DEPARTMENT.search, inner) if m]
             above += [(-1, text) for text in inner]
             title, label, unit = _title_of(above, settings, used)
             if unit:

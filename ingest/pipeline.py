@@ -71,6 +71,9 @@ def read_document(path: Path, settings: Settings) -> Document:
     numeric_tables = [t for t in tables if t.kind != "其他"]
     if not numeric_tables and not (narrative.facts and meta.kind and meta.year):
         raise IngestError(path.name, "not_a_disclosure", "no recognisable budget/final-accounts tables or narrative")
+    has_figures = any(c.state == "value" for t in numeric_tables for c in t.cells)
+    if numeric_tables and not has_figures and not narrative.facts:
+        raise IngestError(path.name, "blank", "the tables hold no figures (a blank template?)")
     if not meta.department:
         raise IngestError(path.name, "no_department", "could not read the department's name from the document")
     role = "full" if numeric_tables and narrative.facts else ("tables" if numeric_tables else "narrative")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,9 +36,11 @@ COURT_2019 = "江苏省高级人民法院2019年度部门预算公开.pdf"
 CPPCC_NARRATIVE = "江苏省政协办公厅2019年度部门预算.pdf"
 CPPCC_TABLES = "江苏省政协办公厅2019年预算公开表.pdf"
 
-ALL_CORPUS = [
-    FINAL_2024, TEMPLATE, WANLI_2024, COURT_2017, COURT_2018, COURT_2019, CPPCC_NARRATIVE, CPPCC_TABLES,
-]
+ALIAS = {
+    FINAL_2024: "final2024", TEMPLATE: "template", WANLI_2024: "wanli2024", COURT_2017: "court2017",
+    COURT_2018: "court2018", COURT_2019: "court2019", CPPCC_NARRATIVE: "cppcc-narrative", CPPCC_TABLES: "cppcc-tables",
+}
+"""Short ASCII names for test ids."""
 
 
 def corpus_file(name: str) -> Path:
@@ -101,7 +103,11 @@ class IngestedCorpus:
 
 @pytest.fixture(scope="session")
 def ingested(corpus_dir: Path, read_cache: dict, tmp_path_factory: pytest.TempPathFactory) -> IngestedCorpus:
-    """Every corpus PDF ingested once, in file-name order, into one session store."""
+    """Every corpus PDF ingested once, in file-name order, into one session store.
+
+    File-name order puts 江苏省政协办公厅's narrative file (…年度部门预算.pdf) before
+    its tables file (…年预算公开表.pdf), so the second one is the merge.
+    """
     data_dir = tmp_path_factory.mktemp("corpus-store")
     settings = Settings(data_dir=data_dir)
     corpus = IngestedCorpus(Store(data_dir), settings)
@@ -147,4 +153,4 @@ def row_count(store: Store, table: str, doc_id: str) -> int:
     return store.db.execute(f"SELECT COUNT(*) FROM {table} WHERE doc_id = ?", (doc_id,)).fetchone()[0]
 
 
-Finder = Callable[[str], Path]
+

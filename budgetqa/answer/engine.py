@@ -93,9 +93,14 @@ def _separated(text: str, first: Mention, second: Mention) -> bool:
 
 
 def _one(parsed: ParsedQuestion, catalog: Catalog) -> Quantity:
+    """The single quantity a question asks about ("X中的Y" / "X里Y" means Y)."""
     found = _quantities(parsed, catalog)
     if not found:
         raise Refusal(f"{catalog.doc.title}中没有找到“{'、'.join(m.text for m in parsed.mentions)}”的数。")
+    if len(found) > 1 and len(parsed.mentions) > 1:
+        first, second = parsed.mentions[0], parsed.mentions[1]
+        if any(w in parsed.compact[first.end:second.start + 1] for w in ("中", "里", "内")):
+            return found[-1]
     return found[0]
 
 
@@ -297,32 +302,45 @@ def _ranking(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     )
 
 
+def _rank_level(text: str) -> int | None:
+    """Which level a ranking compares: 类 (3 digits), 款 (5), 项 (7), or None for the most detailed rows."""
+    if "哪类" in text or "哪一类" in text or "哪个类" in text:
+        return 3
+    if "哪款" in text or "哪一款" in text:
+        return 5
+    if "哪项" in text or "哪一项" in text:
+        return 7
+    return None
+
+
+def _leaves(rows: list[Row]) -> list[Row]:
+    codes = {r.code for r in rows if r.code}
+    return [r for r in rows if r.code and not any(c != r.code and c.startswith(r.code) for c in codes)]
+
+
 def _group(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, object]]:
-    """The rows a ranking compares: the children of a named row, or a table's 类 rows."""
+    """The rows a ranking compares: the children of a named row, a column's rows, or a table's 类 rows."""
     text = parsed.compact
+    level = _rank_level(text)
     for mention in parsed.mentions:
         quantity = resolve(catalog, mention, None, text)
         if quantity is None or quantity.row is None:
             continue
         row = quantity.row
         index = quantity.cell.col_index if quantity.cell else 0
+        same_side = [r for r in catalog.rows if r.table is row.table and r.side == row.side and r.code]
         if row.code:
-            children = [r for r in catalog.rows if r.table is row.table and r.side == row.side and r.code
-                        and r.code.startswith(row.code) and len(r.code) == len(row.code) + 2]
+            children = [r for r in same_side if r.code.startswith(row.code) and len(r.code) == len(row.code) + 2]
+        elif level is not None:
+            children = [r for r in same_side if len(r.code) == level]
         else:
-            children = [r for r in catalog.rows if r.table is row.table and r.side == row.side and r.code
-                        and len(r.code) == 3]
+            children = _leaves(same_side)
         members = [(r, r.cells[index]) for r in children if index in r.cells]
         if len(members) >= 2:
             return members
-    level = 3
-    if "款" in text:
-        level = 5
-    elif "项" in text and "项目" not in text:
-        level = 7
-    for table in sorted(catalog.doc.tables, key=lambda t: catalog.table_order([]).index(t.kind)
-                        if t.kind in catalog.table_order([]) else 99):
-        rows = [r for r in catalog.rows if r.table is table and r.code and len(r.code) == level]
+    order = catalog.table_order([])
+    for table in sorted(catalog.doc.tables, key=lambda t: order.index(t.kind) if t.kind in order else 99):
+        rows = [r for r in catalog.rows if r.table is table and r.code and len(r.code) == (level or 3)]
         members = [(r, r.cells[0]) for r in rows if 0 in r.cells]
         if len(members) >= 2:
             return members

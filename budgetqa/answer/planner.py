@@ -79,24 +79,30 @@ def detect_unit(text: str) -> str:
     return "元" if any(re.search(p, text) for p in patterns) else "万元"
 
 
-def _department_score(text: str, department: str) -> int:
-    """Length of the longest run of the department's own name the question contains."""
+def _department_match(text: str, department: str) -> tuple[int, tuple[int, int] | None]:
+    """How strongly the question names a department, and where (the longest run of its own name)."""
     if department and department in text:
-        return len(department) + 10
-    core = department[len(region_of(department)):] or department
+        start = text.index(department)
+        return len(department) + 10, (start, start + len(department))
+    region = region_of(department)
+    core = department[len(region):] or department
     stop = set(load("questions")["stopwords"]["department"])
-    best = 0
     for size in range(len(core), 1, -1):
         for i in range(len(core) - size + 1):
             part = core[i:i + size]
-            if part in text and part not in stop:
-                best = max(best, size)
-        if best:
-            break
-    short_region = region_of(department).rstrip("省市区县州")
-    if best and short_region and short_region[:2] in text:
-        best += 1
-    return best
+            if part in stop or part not in text:
+                continue
+            start = text.index(part)
+            # take in a shortened region written before it ("省法院", "普陀区财政局")
+            while start > 0 and text[start - 1] in region:
+                start -= 1
+            bonus = 1 if start < text.index(part) else 0
+            return size + bonus, (start, text.index(part) + size)
+    return 0, None
+
+
+def _department_score(text: str, department: str) -> int:
+    return _department_match(text, department)[0]
 
 
 def scope(text: str, catalogs: list[Catalog], operation: str) -> tuple[list[Catalog], list[int], bool]:
@@ -131,7 +137,7 @@ def _unknown_department(text: str, catalogs: list[Catalog]) -> str | None:
     """An organisation the question names that no loaded document belongs to."""
     for match in _ORG.finditer(text):
         name = match.group(1)
-        if any(_department_score(name, c.doc.department) >= min(len(name), 3) for c in catalogs):
+        if any(_department_score(name, c.doc.department) >= 2 for c in catalogs):
             continue
         if any(name in n for c in catalogs for n in c.names):
             continue
@@ -174,11 +180,29 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
     return mentions
 
 
+def _mask_departments(text: str, catalogs: list[Catalog]) -> str:
+    """Blank out where the question names a department, so its words are not read as items."""
+    chars = list(text)
+    for catalog in catalogs:
+        score, span = _department_match(text, catalog.doc.department)
+        if score >= 2 and span:
+            for i in range(*span):
+                chars[i] = "□"
+    return "".join(chars)
+
+
 def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     text = compact(question)
     operation = detect_operation(text)
     in_scope, years, across = scope(text, catalogs, operation)
+    if not in_scope and years and operation == "lookup":
+        previous = [c for c in scope(text, catalogs, "last_year")[0] if c.doc.year and c.doc.year - 1 in years]
+        if previous:
+            # "2023年的X" asked of a 2024 document: last year's value, derived from the stated change
+            operation, in_scope = "last_year", previous
     parsed = ParsedQuestion(question, text, operation, in_scope, years, across=across, unit=detect_unit(text))
+    if operation in ("change", "last_year") and len(years) == 1:
+        parsed.across = False
     parsed.largest = not any(w in text for w in load("questions")["smallest"]["words"])
     if not catalogs:
         parsed.refusal = "还没有载入任何公开文件。"
@@ -190,7 +214,7 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     if stranger:
         parsed.refusal = f"已载入的文件中没有“{stranger}”的公开。"
         return parsed
-    parsed.mentions = find_mentions(text, in_scope)
+    parsed.mentions = find_mentions(_mask_departments(text, catalogs), in_scope)
     if len(in_scope) > 1 and not across:
         parsed.clarify = [f"{c.doc.department} {c.doc.year or ''}年{c.doc.kind or ''}" for c in in_scope]
     return parsed

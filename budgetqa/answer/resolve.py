@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -105,22 +106,66 @@ def resolve(catalog: Catalog, mention: Mention, column: str | None, text: str) -
         if index is not None and index in row.cells:
             cell = row.cells[index]
             return Quantity(row.name, value_of(cell), cell_citation(catalog, row.table, cell), row, cell)
-    # a column name: read its total row
+    # a column name: read its total row (with the requested sub-column, if any)
     entries = sorted(catalog.columns.get(name, []), key=lambda c: rank(c[0]))
     for table, side, _ in entries:
-        if column is not None:
-            break
         total = total_row(table, side, catalog)
         indexes = [i for t, s, i in entries if t is table and s == side]
+        if column is not None:
+            paths = table.columns.get(side, [])
+            indexes = [i for i in indexes if column in {normalise_name(p) for p in paths[i]}]
+            if not indexes:
+                continue
         index = _best_index(table, side, indexes, text)
         if total is not None and index in total.cells:
             cell = total.cells[index]
             return Quantity(name, value_of(cell), cell_citation(catalog, table, cell), total, cell)
-    facts = [f for f in catalog.facts_by_subject.get(name, []) if f.amount is not None]
+    table_total = _table_total(catalog, name, text)
+    if table_total is not None:
+        return table_total
+    if column is not None:
+        return None
+    facts = [f for f in facts_about(catalog, name) if f.amount is not None and f.kind in ("amount", "change", "share", "completion")]
     if facts:
         fact = facts[0]
         amount = fact.amount if fact.unit != "元" else fact.amount / 10000
         return Quantity(name, amount, fact_citation(catalog, fact), fact=fact)
+    return None
+
+
+_TOTAL_SUFFIX = re.compile(r"(总计|合计|总额|总数)$")
+
+
+def _table_total(catalog: Catalog, name: str, text: str) -> Quantity | None:
+    """"收入支出总计" → the total row of the table whose title says 收入支出…总表."""
+    match = _TOTAL_SUFFIX.search(name)
+    if not match:
+        return None
+    stem = name[: match.start()]
+    if len(stem) < 2:
+        return None
+    rank = _rank(catalog, text)
+    for table in sorted(catalog.doc.tables, key=lambda t: (rank(t), len(t.title))):
+        title = normalise_name(table.title)
+        if stem not in title and not all(ch in title for ch in stem):
+            continue
+        if stem not in title and len(set(stem)) < 4:
+            continue
+        side = table.sides[-1] if table.sides else ""
+        total = _last_total_row(catalog, table, side)
+        if total is not None and 0 in total.cells:
+            cell = total.cells[0]
+            return Quantity(name, value_of(cell), cell_citation(catalog, table, cell), total, cell)
+    return None
+
+
+def _last_total_row(catalog: Catalog, table: Table, side: str) -> Row | None:
+    """The grand total of a side: the last row named 总计 (or 合计) with no code."""
+    rows = [r for r in catalog.rows if r.table is table and r.side == side and r.code is None]
+    for word in ("总计", "合计"):
+        named = [r for r in rows if r.key.endswith(word)]
+        if named:
+            return named[-1]
     return None
 
 
@@ -144,4 +189,12 @@ def is_row(catalog: Catalog, mention: Mention) -> bool:
 
 
 def facts_about(catalog: Catalog, name: str) -> list[Fact]:
-    return catalog.facts_by_subject.get(normalise_name(name), [])
+    """Facts whose subject is ``name``; else those whose subject contains it (shortest subject first)."""
+    key = normalise_name(name)
+    exact = catalog.facts_by_subject.get(key)
+    if exact:
+        return exact
+    if len(key) < 3:
+        return []
+    containing = sorted((s for s in catalog.facts_by_subject if key in s), key=len)
+    return [f for s in containing for f in catalog.facts_by_subject[s]]

@@ -1,0 +1,159 @@
+"""The store: idempotent re-ingest, atomic saves, whole-document deletes, faithful round trips."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import (
+    CPPCC_NARRATIVE,
+    CPPCC_TABLES,
+    FINAL_2024,
+    WANLI_2024,
+    corpus_file,
+    row_count,
+    store_counts,
+)
+
+from budgetqa.index.store import Store
+from budgetqa.ingest import pipeline
+from budgetqa.ingest.pipeline import ingest_file
+from budgetqa.models import Document
+from budgetqa.settings import Settings
+
+pytestmark = pytest.mark.corpus
+
+CHILD_TABLES = ("files", "tables", "cells", "facts", "chunks")
+
+
+def _rows(store: Store, doc_id: str) -> dict[str, int]:
+    """Rows per SQL table for one document (cells of every state, not only values)."""
+    return {name: row_count(store, name, doc_id) for name in CHILD_TABLES}
+
+
+def test_reingesting_the_same_file_changes_nothing(read_cache: dict, new_store: tuple[Store, Settings],
+                                                   tmp_path: Path) -> None:
+    store, settings = new_store
+    path = corpus_file(FINAL_2024)
+    first = ingest_file(store, path, settings)
+    assert first.status == "added"
+    before = (store_counts(store), _rows(store, first.doc_id), store.load(first.doc_id))
+    again = ingest_file(store, path, settings)
+    assert again.status == "unchanged"
+    assert (again.doc_id, again.tables, again.cells, again.facts, again.chunks) == (
+        first.doc_id, first.tables, first.cells, first.facts, first.chunks,
+    )
+    renamed = tmp_path / "same-bytes-other-name.pdf"
+    renamed.write_bytes(path.read_bytes())
+    assert ingest_file(store, renamed, settings).status == "unchanged"
+    assert (store_counts(store), _rows(store, first.doc_id), store.load(first.doc_id)) == before
+    assert all(n > 0 for n in _rows(store, first.doc_id).values())
+
+
+def test_stored_document_is_what_was_read(read_cache: dict, new_store: tuple[Store, Settings]) -> None:
+    """Everything read from the PDF comes back from the store unchanged (Decimals, paths, states)."""
+    store, settings = new_store
+    path = corpus_file(WANLI_2024)
+    read = pipeline.read_document(path, settings)  # the session cache: parsed once
+    result = ingest_file(store, path, settings)
+    loaded = store.load(result.doc_id)
+    assert loaded is not None
+    assert loaded.tables == read.tables
+    assert loaded.facts == read.facts
+    assert loaded.chunks == read.chunks
+    assert (loaded.department, loaded.year, loaded.kind, loaded.unit, loaded.profile) == (
+        read.department, read.year, read.kind, read.unit, read.profile,
+    )
+
+
+def _fail_after_insert(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make Store._insert write everything, then raise (inside the save transaction)."""
+    original = Store._insert
+
+    def insert_then_fail(self: Store, db: sqlite3.Connection, doc: Document) -> None:
+        original(self, db, doc)
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(Store, "_insert", insert_then_fail)
+
+
+def test_failed_save_of_a_new_document_leaves_the_store_as_it_was(
+    read_cache: dict, new_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, settings = new_store
+    kept = ingest_file(store, corpus_file(WANLI_2024), settings)
+    before = (store_counts(store), _rows(store, kept.doc_id))
+    with monkeypatch.context() as patch:
+        _fail_after_insert(patch)
+        with pytest.raises(RuntimeError, match="simulated"):
+            ingest_file(store, corpus_file(FINAL_2024), settings)
+    assert (store_counts(store), _rows(store, kept.doc_id)) == before
+    assert store.db.execute("SELECT COUNT(*) FROM cells").fetchone()[0] == _rows(store, kept.doc_id)["cells"]
+    assert ingest_file(store, corpus_file(FINAL_2024), settings).status == "added"
+
+
+def test_failed_replacing_save_keeps_the_old_version(
+    read_cache: dict, new_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Store.save(new, replaces=old) deletes the old version first; a failure restores it whole."""
+    store, settings = new_store
+    old = ingest_file(store, corpus_file(FINAL_2024), settings)
+    before = (store_counts(store), _rows(store, old.doc_id), store.load(old.doc_id))
+    newer = store.load(old.doc_id)
+    assert newer is not None
+    newer.tables = newer.tables[:2]
+    with monkeypatch.context() as patch:
+        _fail_after_insert(patch)
+        with pytest.raises(RuntimeError, match="simulated"):
+            store.save(newer, replaces=old.doc_id)
+    assert (store_counts(store), _rows(store, old.doc_id), store.load(old.doc_id)) == before
+    store.save(newer, replaces=old.doc_id)
+    assert _rows(store, old.doc_id)["tables"] == 2
+
+
+def test_failed_merge_keeps_the_first_half(
+    read_cache: dict, new_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge deletes the stored half and writes the whole; if that fails, the stored half is intact."""
+    store, settings = new_store
+    narrative = ingest_file(store, corpus_file(CPPCC_NARRATIVE), settings)
+    before = (store_counts(store), _rows(store, narrative.doc_id), store.load(narrative.doc_id))
+    with monkeypatch.context() as patch:
+        _fail_after_insert(patch)
+        with pytest.raises(RuntimeError, match="simulated"):
+            ingest_file(store, corpus_file(CPPCC_TABLES), settings)
+    assert (store_counts(store), _rows(store, narrative.doc_id), store.load(narrative.doc_id)) == before
+    merged = ingest_file(store, corpus_file(CPPCC_TABLES), settings)
+    assert (merged.status, merged.doc_id) == ("merged", narrative.doc_id)
+
+
+def test_delete_removes_the_document_and_everything_under_it(
+    read_cache: dict, new_store: tuple[Store, Settings]
+) -> None:
+    store, settings = new_store
+    gone = ingest_file(store, corpus_file(FINAL_2024), settings)
+    kept = ingest_file(store, corpus_file(WANLI_2024), settings)
+    assert all(n > 0 for n in _rows(store, gone.doc_id).values())
+    kept_rows = _rows(store, kept.doc_id)
+    assert store.delete(gone.doc_id) is True
+    assert _rows(store, gone.doc_id) == dict.fromkeys(CHILD_TABLES, 0)
+    assert store.load(gone.doc_id) is None and store.tables(gone.doc_id) == []
+    assert [d["doc_id"] for d in store.documents()] == [kept.doc_id]
+    assert _rows(store, kept.doc_id) == kept_rows
+    assert store.delete(gone.doc_id) is False
+    assert ingest_file(store, corpus_file(FINAL_2024), settings).status == "added"
+
+
+def test_store_survives_reopening(read_cache: dict, new_store: tuple[Store, Settings]) -> None:
+    """A second Store on the same folder sees the same documents (the file is the source of truth)."""
+    store, settings = new_store
+    result = ingest_file(store, corpus_file(WANLI_2024), settings)
+    other = Store(settings.data_dir)
+    try:
+        assert store_counts(other) == store_counts(store)
+        assert other.resolve("万里街道") == result.doc_id
+        assert other.resolve(result.doc_id[:5]) == result.doc_id
+        assert other.resolve("no such department") is None
+    finally:
+        other.close()
