@@ -59,7 +59,7 @@ def ingest(
                 result = ingest_file(store, path, settings)
             except IngestError as exc:
                 failures += 1
-                err.print(f"[red]error[/red] {exc.file_name}: {exc.message} [dim]({exc.reason})[/dim]")
+                err.print(f"[red]error[/red] {exc.file_name}: {exc.message} [dim]({exc.reason})[/dim]", soft_wrap=True)
                 continue
             finally:
                 progress.remove_task(task)

@@ -15,8 +15,15 @@ _CODE_ONLY = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 
 
 def join_code(*parts: str | None) -> str | None:
-    """Join code parts printed in separate columns ("201", "03", "01") → "2010301"."""
-    digits = "".join(re.sub(r"\s", "", p or "") for p in parts)
+    """Join code parts printed in separate columns ("201", "03", "01") → "2010301".
+
+    A 款/项 part printed without its leading zero ("301", "2") is padded ("30102").
+    """
+    cleaned = [re.sub(r"\s", "", p or "") for p in parts]
+    cleaned = [c for c in cleaned if c]
+    if len(cleaned) > 1 and len(cleaned[0]) == 3:
+        cleaned = [cleaned[0], *[c.zfill(2) if len(c) == 1 else c for c in cleaned[1:]]]
+    digits = "".join(cleaned)
     return digits if _CODE_ONLY.match(digits) else None
 
 

@@ -132,18 +132,19 @@ def start_grid(table: Fragment, page: int) -> Grid:
     columns = _col_ranges(table)
     grid = Grid(columns=columns, pages=[page])
     rows = _fragment_rows(table)
-    first_data = next((i for i, r in enumerate(rows) if is_data_row([t for t, _ in r])), len(rows))
+    first_data = _first_body_row(rows)
     centres = [(x0 + x1) / 2 for x0, x1 in columns]
     for row in rows[:first_data]:
         texts = [t for t, _ in row]
         if is_column_number_row(texts):
             continue
         for text, bbox in row:
-            if bbox is None or not text:
+            if bbox is None or not text or _UNIT_CELL.match(text):
                 continue
             covered = [i for i, c in enumerate(centres) if bbox[0] <= c <= bbox[2]]
             if covered:
                 grid.header.append(HeaderCell(text, covered[0], covered[-1], bbox[1]))
+    grid.header = _join_split_header_words(grid.header)
     body = rows[first_data:]
     if body:
         grid.header_labels = [t if t in ("类", "款", "项") else "" for t, _ in body[0]]
@@ -154,6 +155,48 @@ def start_grid(table: Fragment, page: int) -> Grid:
         texts = ["" if t in ("类", "款", "项") else t for t in texts]
         grid.rows.append(BodyRow(texts, page))
     return grid
+
+
+_UNIT_CELL = re.compile(r"^单位[:：]")
+_TOTAL_LABEL = re.compile(r"^(?:合计|总计|小计|收入总计|支出总计)$")
+_INTEGER = re.compile(r"^-?\d+$")
+
+
+def _first_body_row(rows: list[list[tuple[str, object]]]) -> int:
+    """The first row holding data: an amount, or else a total/code label beside an integer."""
+    for i, row in enumerate(rows):
+        if is_data_row([t for t, _ in row]):
+            return i
+    for i, row in enumerate(rows):
+        texts = [t for t, _ in row if t]
+        label = texts[0].replace(" ", "") if texts else ""
+        if (_TOTAL_LABEL.match(label) or re.fullmatch(r"\d{3}(\d{2}){0,2}", label)) and any(
+            _INTEGER.match(t) for t in texts[1:]
+        ):
+            return i
+    return len(rows)
+
+
+def _join_split_header_words(cells: list[HeaderCell]) -> list[HeaderCell]:
+    """Rejoin a header word printed over two cells of the same span ("公务接" / "待费", "因公出国" / "（境）费")."""
+    cells = sorted(cells, key=lambda c: (c.first, c.last, c.top))
+    joined: list[HeaderCell] = []
+    for cell in cells:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and (previous.first, previous.last) == (cell.first, cell.last)
+            and (cell.text.startswith(("（", "(")) or len(cell.text) <= 2)
+        ):
+            previous.text += cell.text
+            continue
+        joined.append(cell)
+    return joined
+
+
+def _is_repeated_header(texts: list[str], header_texts: set[str]) -> bool:
+    filled = [t for t in texts if t]
+    return bool(filled) and all(t in header_texts or t in ("类", "款", "项") for t in filled)
 
 
 def _restart_grid(grid: Grid, table: Fragment, page: int) -> None:
@@ -180,9 +223,13 @@ def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
         return
     mapping = _map_columns(grid.columns, _col_ranges(table))
     rows = _fragment_rows(table)
-    first_data = next((i for i, r in enumerate(rows) if is_data_row([t for t, _ in r])), None)
-    if first_data is None:
-        first_data = 0 if _looks_like_body(rows) else len(rows)
+    header_texts = {h.text for h in grid.header}
+    first_data = 0
+    while first_data < len(rows) and (
+        _is_repeated_header([t for t, _ in rows[first_data]], header_texts)
+        or is_column_number_row([t for t, _ in rows[first_data]])
+    ):
+        first_data += 1
     for row in rows[first_data:]:
         texts = [""] * grid.width
         for (text, _), target in zip(row, mapping, strict=False):
@@ -192,12 +239,3 @@ def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
             continue
         grid.rows.append(BodyRow(texts, page))
     grid.pages.append(page)
-
-
-def _looks_like_body(rows: list[list[tuple[str, object]]]) -> bool:
-    """A fragment with no amounts is still body when its first cells are codes."""
-    for row in rows:
-        texts = [t for t, _ in row if t]
-        if texts and re.fullmatch(r"\d{3}(\d{2}){0,2}", texts[0]):
-            return True
-    return False

@@ -111,8 +111,9 @@ def _numeric_or_empty(texts: list[str]) -> bool:
 
 
 def _compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Header paths of one column split in two: one is a prefix of the other, or the leaves agree."""
     shorter, longer = sorted((a, b), key=len)
-    return longer[: len(shorter)] == shorter
+    return longer[: len(shorter)] == shorter or (bool(a) and bool(b) and a[-1] == b[-1])
 
 
 def merge_split_columns(grid: Grid) -> Grid:
@@ -171,9 +172,45 @@ def _join_wrapped_labels(side: RawSide) -> None:
             and not any(row.values)
             and 0 < len(row.name) <= 3
             and row.name not in totals
-            and not any(previous.values)
+            and (not any(previous.values) or len(row.name) <= 2)
         ):
             previous.name += row.name
+            continue
+        if (
+            previous is not None
+            and row.code is None
+            and any(row.values)
+            and not any(previous.values)
+            and 0 < len(row.name) <= 2
+            and row.name not in totals
+        ):
+            # the label wrapped and its values sit on the tail line
+            previous.name += row.name
+            previous.values = row.values
+            continue
+        kept.append(row)
+    side.rows = kept
+
+
+def _attach_orphan_values(side: RawSide) -> None:
+    """Values printed a grid row above or below their label (spreadsheet exports) rejoin that row.
+
+    A row with values but no label or code goes to the neighbouring labelled row
+    that has no values of its own: the one above first, else the one below.
+    """
+    rows = side.rows
+    kept: list[RawRow] = []
+    for i, row in enumerate(rows):
+        orphan = not row.name and row.code is None and any(row.values)
+        if orphan:
+            above = kept[-1] if kept else None
+            below = rows[i + 1] if i + 1 < len(rows) else None
+            for target in (above, below):
+                if target is not None and (target.name or target.code) and not any(target.values):
+                    target.values = list(row.values)
+                    break
+            else:
+                kept.append(row)
             continue
         kept.append(row)
     side.rows = kept
@@ -192,10 +229,19 @@ def read_sides(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[Ra
         if not value_cols:
             continue
         side = RawSide(name, [_value_path(grid, c, name) for c in value_cols])
+        label_cols_left = [c for c in range(group[0]) if roles[c] == "text"]
         for row in grid.rows:
             raw = _read_row(row.texts, code_cols, text_cols, value_cols, row.page)
-            if raw is not None:
-                side.rows.append(raw)
+            if raw is None:
+                continue
+            if not raw.name and raw.code is None and any(raw.values):
+                # a total row whose label stands in another side's label column ("支出合计")
+                borrowed = [
+                    row.texts[c] for c in reversed(label_cols_left) if re.search(r"合计|总计|小计", row.texts[c])
+                ]
+                raw.name = borrowed[0] if borrowed else ""
+            side.rows.append(raw)
+        _attach_orphan_values(side)
         _join_wrapped_labels(side)
         sides.append(side)
     return sides

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
 
 from budgetqa.ingest.assemble import build_table
 from budgetqa.ingest.errors import IngestError
@@ -21,7 +20,9 @@ from budgetqa.vocab import table_kind
 _LABEL = re.compile(r"^(?:附表|公开)?\s*\d{1,2}\s*表$|^表\s*\d{1,2}$|^(?:附表|公开)\s*\d{1,2}")
 _UNIT = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
 _DEPARTMENT = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称|部门)[:：]\s*(\S+?)(?:\s|单位[:：]|$)")
-_EMPTY_STATEMENT = re.compile(r"空表|无数据|没有.{0,30}(?:收入|支出|安排|经费)|未安排|不涉及|无此项|无相关")
+_EMPTY_STATEMENT = re.compile(
+    r"空表|无数据|没有.{0,30}(?:收入|支出|安排|经费)|未安排|不涉及|无此项|无相关|无该项|本(?:部门|单位)无"
+)
 _CONTINUED = re.compile(r"续表|（续）|\(续\)")
 
 
@@ -71,13 +72,51 @@ def open_pdf(path: Path):
     try:
         pdf = pdfplumber.open(path)
         _ = pdf.pages
-    except PDFPasswordIncorrect as exc:
-        raise IngestError(path.name, "encrypted", "the PDF is encrypted (password-protected)") from exc
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on broken files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+    except Exception as exc:  # pdfminer raises many types on broken files
+        if _is_password_error(exc):
             raise IngestError(path.name, "encrypted", "the PDF is encrypted (password-protected)") from exc
         raise IngestError(path.name, "corrupt", f"not a readable PDF ({type(exc).__name__})") from exc
     return pdf
+
+
+def _find_tables(page, table_settings: dict) -> list:
+    """pdfplumber's tables; again with a closing rule added where vertical rules run past a table.
+
+    A table continued from the previous page often has no top rule, so its first
+    row (and, at a page's foot, its last row) falls outside the found grid.
+    """
+    tables = page.find_tables(table_settings)
+    if not tables:
+        return tables
+    extra: list[float] = []
+    for table in tables:
+        x0, top, x1, bottom = table.bbox
+        verticals = [
+            e for e in page.vertical_edges
+            if x0 - 1 <= e["x0"] <= x1 + 1 and e["bottom"] >= top - 1 and e["top"] <= bottom + 1
+        ]
+        above = [e["top"] for e in verticals if e["top"] < top - 3]
+        below = [e["bottom"] for e in verticals if e["bottom"] > bottom + 3]
+        if above:
+            extra.append(min(above))
+        if below:
+            extra.append(max(below))
+    if not extra:
+        return tables
+    return page.find_tables({**table_settings, "explicit_horizontal_lines": extra})
+
+
+def _is_password_error(exc: BaseException | None) -> bool:
+    """pdfplumber wraps pdfminer's PDFPasswordIncorrect; look through the wrapping."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, PDFPasswordIncorrect) or any(isinstance(a, PDFPasswordIncorrect) for a in exc.args):
+            return True
+        if "password" in repr(exc).lower() or "encrypt" in repr(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 def read_pdf(path: Path, settings: PdfSettings = DEFAULT_PDF) -> PdfReadResult:
@@ -100,7 +139,7 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
     table_settings = dict(settings.table_settings)
     for number, page in enumerate(pdf.pages, start=1):
         chars += len(page.chars)
-        found = [f for f in map(Fragment.of, page.find_tables(table_settings)) if f.has_text()]
+        found = [f for f in map(Fragment.of, _find_tables(page, table_settings)) if f.has_text()]
         found.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
         bboxes = [t.bbox for t in found]
         outside = page.filter(lambda obj, boxes=bboxes: not _inside(obj, boxes)) if bboxes else page
@@ -118,7 +157,7 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
                 for i, (top, bottom, text) in enumerate(page_lines)
                 if previous_bottom - 2 <= top and bottom <= table.bbox[1] + 2
             ]
-            inner = _title_rows(table)
+            inner = _title_rows(table, page)
             departments += [m.group(1) for m in map(_DEPARTMENT.search, inner) if m]
             above += [(-1, text) for text in inner]
             title, label, unit = _title_of(above, settings, used)
@@ -162,17 +201,27 @@ def _append(tables: list[Table], table: Table | None) -> None:
         tables.append(table)
 
 
-def _title_rows(table: Fragment) -> list[str]:
-    """Lines of a title printed inside the grid (a first row that is one merged cell), removed from it."""
+def _title_rows(table: Fragment, page) -> list[str]:
+    """Lines of a title printed inside the grid (a first row that is one merged cell), removed from it.
+
+    Leading rows with no cell text are dropped too; text printed over them (a
+    "公开03表" label outside any cell) is returned with the title lines.
+    """
+    lines: list[str] = []
     while len(table.texts) > 1 and not any(t and t.strip() for t in table.texts[0]):
+        boxes = [b for b in table.boxes[0] if b]
+        if boxes:
+            top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+            region = page.crop((table.bbox[0], top, table.bbox[2], bottom), strict=False)
+            lines += [t for t in (region.extract_text() or "").splitlines() if t.strip()]
         del table.texts[0], table.boxes[0]
     if len(table.texts) < 2:
-        return []
+        return lines
     filled = [c for c in table.texts[0] if c and c.strip()]
     if len(filled) == 1 and (_UNIT.search(filled[0]) or "表" in filled[0] and table_kind(clean_text(filled[0]))):
         del table.texts[0], table.boxes[0]
-        return [line for line in filled[0].splitlines() if line.strip()]
-    return []
+        lines += [line for line in filled[0].splitlines() if line.strip()]
+    return lines
 
 
 def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:

@@ -16,7 +16,7 @@ from budgetqa.vocab import load
 _ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]\s*|其中[:：]|其中|合计[:：]|[“”\"'])+"
 )
-_LEVEL_MARK = re.compile(r"[（(](?:类|款|项)[)）]")
+_LEVEL_MARK = re.compile(r"[（(](?:类|款|项)[)）]|[（(](?:小计|合计|总计)[)）]$")
 _PUNCT = re.compile(r"[\s“”\"'‘’：:]")
 
 

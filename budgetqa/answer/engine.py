@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from budgetqa.answer.catalog import Catalog, Row, value_of
@@ -19,6 +20,7 @@ from budgetqa.answer.resolve import (
 )
 from budgetqa.answer.schema import Answer, Plan, Value
 from budgetqa.numbers import fmt_money, fmt_pct, round2
+from budgetqa.vocab import load
 
 HUNDRED = Decimal(100)
 YUAN_PER_WAN = Decimal(10000)
@@ -62,6 +64,9 @@ def ask(question: str, catalogs: list[Catalog]) -> Answer:
 def _quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
     """Resolve the question's mentions, pairing a row with a column named after it."""
     mentions = list(parsed.mentions)
+    qualifiers = set(load("questions")["qualifiers"]["words"])
+    if len(mentions) > 1:
+        mentions = [m for m in mentions if m.text not in qualifiers] or mentions
     found: list[Quantity] = []
     used: set[int] = set()
     for i, mention in enumerate(mentions):
@@ -290,16 +295,28 @@ def _ranking(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     if len(members) < 2:
         raise Refusal("没有找到可以比较的一组项目。")
     members.sort(key=lambda rc: value_of(rc[1]), reverse=parsed.largest)
-    best_row, best_cell = members[0]
+    nth = _nth(parsed.compact)
+    if nth >= len(members):
+        raise Refusal(f"只有 {len(members)} 项，没有第 {nth + 1} 名。")
+    best_row, best_cell = members[nth]
     listing = "；".join(f"{r.name} {fmt_money(value_of(c))}" for r, c in members[:5])
     return Answer(
         status="answered",
-        answer=f"{'最多' if parsed.largest else '最少'}的是{best_row.name}，{fmt_money(value_of(best_cell))} 万元。（{listing}）",
+        answer=f"{'最多' if parsed.largest else '最少' if not nth else ''}{f'第{nth + 1}' if nth else ''}的是{best_row.name}，{fmt_money(value_of(best_cell))} 万元。（{listing}）",
         values=[_value(best_row.name, value_of(best_cell), "万元")],
         formula=f"按数额排序：{listing}",
         citations=[cell_citation(catalog, best_row.table, best_cell)],
         notes=[f"共比较 {len(members)} 项。"],
     )
+
+
+_ORDINALS = {"二": 1, "三": 2, "四": 3, "五": 4, "2": 1, "3": 2, "4": 3, "5": 4}
+
+
+def _nth(text: str) -> int:
+    """0 for "最多", 1 for "第二多", …"""
+    match = re.search(r"第([二三四五2-5])(?:多|大|高|少|小|低|名)", text)
+    return _ORDINALS[match.group(1)] if match else 0
 
 
 def _rank_level(text: str) -> int | None:

@@ -30,6 +30,8 @@ class Mention:
     end: int
     kind: str
     """"name" (a printed row/column/subject name) or "code"."""
+    alternatives: tuple[str, ...] = ()
+    """Other printed names the same concept goes by, tried in order when ``text`` is not found."""
 
 
 @dataclass(slots=True)
@@ -55,12 +57,19 @@ def _operation_patterns() -> list[tuple[str, list[re.Pattern[str]]]]:
 
 @lru_cache
 def _synonyms() -> dict[str, str]:
-    """Colloquial form → printed name."""
+    """Colloquial form → concept name."""
     table: dict[str, str] = {}
     for name, forms in load("questions")["synonyms"].items():
         for form in forms:
             table[normalise_name(form)] = name
     return table
+
+
+@lru_cache
+def _printed_forms() -> dict[str, tuple[str, ...]]:
+    """Concept name → the names disclosures print it under."""
+    return {name: tuple(normalise_name(p) for p in forms)
+            for name, forms in load("questions").get("printed", {}).items()}
 
 
 def compact(question: str) -> str:
@@ -158,15 +167,18 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
     taken = [False] * len(text)
     mentions: list[Mention] = []
     normalised_text = text.replace("(", "（").replace(")", "）")
-    for form in sorted(names, key=len, reverse=True):
+    found: list[tuple[int, int, str]] = []
+    for form in names:
         start = normalised_text.find(form)
         while start >= 0:
-            end = start + len(form)
-            if not any(taken[start:end]):
-                mentions.append(Mention(names[form], start, end, "name"))
-                for i in range(start, end):
-                    taken[i] = True
-            start = normalised_text.find(form, end)
+            found.append((start, start + len(form), form))
+            start = normalised_text.find(form, start + 1)
+    for start, end, form in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
+        if not any(taken[start:end]):
+            concept = names[form]
+            mentions.append(Mention(concept, start, end, "name", _printed_forms().get(concept, ())))
+            for i in range(start, end):
+                taken[i] = True
     for match in _CODE.finditer(text):
         code = match.group(1).replace(" ", "")
         if any(taken[match.start():match.end()]) or _YEAR.fullmatch(match.group(0) + "年"):
@@ -188,6 +200,22 @@ def _mask_departments(text: str, catalogs: list[Catalog]) -> str:
         if score >= 2 and span:
             for i in range(*span):
                 chars[i] = "□"
+    return "".join(chars)
+
+
+_FINAL_WORDS = re.compile(r"决算|实际执行|执行数|实际支出|实际花")
+
+
+def _asks_for_final(text: str) -> bool:
+    return bool(_FINAL_WORDS.search(text))
+
+
+def _mask_mentions(text: str, mentions: list[Mention]) -> str:
+    """The question with the names it mentions blanked, so their words don't read as operations."""
+    chars = list(text)
+    for mention in mentions:
+        for i in range(mention.start, min(mention.end, len(chars))):
+            chars[i] = "□"
     return "".join(chars)
 
 
@@ -215,6 +243,12 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
         parsed.refusal = f"已载入的文件中没有“{stranger}”的公开。"
         return parsed
     parsed.mentions = find_mentions(_mask_departments(text, catalogs), in_scope)
+    masked = _mask_mentions(text, parsed.mentions)
+    if parsed.operation not in ("last_year",) or _YEAR.search(text) is None:
+        parsed.operation = detect_operation(masked)
+    if parsed.operation == "lookup" and _asks_for_final(masked) and all(c.doc.kind == "预算" for c in in_scope):
+        parsed.refusal = "已载入的是预算公开，其中没有决算（实际执行）数。"
+        return parsed
     if len(in_scope) > 1 and not across:
         parsed.clarify = [f"{c.doc.department} {c.doc.year or ''}年{c.doc.kind or ''}" for c in in_scope]
     return parsed

@@ -85,30 +85,55 @@ def total_row(table: Table, side: str, catalog: Catalog) -> Row | None:
     return rows[0] if len(rows) == 1 else None
 
 
-def _best_index(table: Table, side: str, indexes: list[int], text: str) -> int:
+def _best_index(table: Table, side: str, indexes: list[int], text: str, name: str | None = None) -> int:
     """Among columns sharing a header, the one whose other header words the question uses."""
     paths = table.columns.get(side, [])
 
     def score(index: int) -> int:
         return sum(len(normalise_name(p)) for p in paths[index] if normalise_name(p) and normalise_name(p)[:2] in text)
 
+    if name is not None and not any(normalise_name(paths[i][-1]) == name for i in indexes):
+        # a caption over several columns: its total column, else its first
+        totals = [i for i in indexes if normalise_name(paths[i][-1]) in _total_names()]
+        return (totals or sorted(indexes))[0]
     return max(indexes, key=lambda i: (score(i), -i))
 
 
 def resolve(catalog: Catalog, mention: Mention, column: str | None, text: str) -> Quantity | None:
     """The quantity a mention names, read from the best table (or the narrative)."""
-    rank = _rank(catalog, text)
-    name = mention.text
-    rows: list[Row] = catalog.by_code.get(name, []) if mention.kind == "code" else catalog.by_name.get(name, [])
-    rows = sorted(rows, key=lambda r: (rank(r.table), r.index))
+    for name in (mention.text, *mention.alternatives):
+        found = _resolve_name(catalog, name, mention.kind == "code", column, text)
+        if found is not None:
+            return found
+    return None
+
+
+def _column_entries(catalog: Catalog, name: str) -> list[tuple[Table, str, int]]:
+    """Columns whose header names ``name``; else, for longer names, headers that contain it."""
+    exact = catalog.columns.get(name, [])
+    if exact or len(name) < 4:
+        return exact
+    return [entry for key, entries in catalog.columns.items() if name in key for entry in entries]
+
+
+def _resolve_name(catalog: Catalog, name: str, is_code: bool, column: str | None, text: str) -> Quantity | None:
+    # words inside the name itself say what it is, not which table to prefer
+    rank = _rank(catalog, text.replace(name, "□"))
+    candidates: list[tuple[int, int, Quantity]] = []
+    rows: list[Row] = catalog.by_code.get(name, []) if is_code else catalog.by_name.get(name, [])
     for row in rows:
         index = _column_index(row.table, row.side, column)
         if index is not None and index in row.cells:
             cell = row.cells[index]
-            return Quantity(row.name, value_of(cell), cell_citation(catalog, row.table, cell), row, cell)
+            quantity = Quantity(row.name, value_of(cell), cell_citation(catalog, row.table, cell), row, cell)
+            candidates.append((rank(row.table), 0, quantity))
     # a column name: read its total row (with the requested sub-column, if any)
-    entries = sorted(catalog.columns.get(name, []), key=lambda c: rank(c[0]))
+    entries = _column_entries(catalog, name)
+    seen: set[tuple[str, str]] = set()
     for table, side, _ in entries:
+        if (table.table_id, side) in seen:
+            continue
+        seen.add((table.table_id, side))
         total = total_row(table, side, catalog)
         indexes = [i for t, s, i in entries if t is table and s == side]
         if column is not None:
@@ -116,10 +141,13 @@ def resolve(catalog: Catalog, mention: Mention, column: str | None, text: str) -
             indexes = [i for i in indexes if column in {normalise_name(p) for p in paths[i]}]
             if not indexes:
                 continue
-        index = _best_index(table, side, indexes, text)
+        index = _best_index(table, side, indexes, text, name)
         if total is not None and index in total.cells:
             cell = total.cells[index]
-            return Quantity(name, value_of(cell), cell_citation(catalog, table, cell), total, cell)
+            quantity = Quantity(name, value_of(cell), cell_citation(catalog, table, cell), total, cell)
+            candidates.append((rank(table), 1, quantity))
+    if candidates:
+        return min(candidates, key=lambda c: (c[0], c[1]))[2]
     table_total = _table_total(catalog, name, text)
     if table_total is not None:
         return table_total
