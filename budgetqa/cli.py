@@ -222,3 +222,21 @@ def eval_sets(
                   f"report: {report}")
     if result["accuracy"] < min_accuracy or (fail_on_wrong and result["wrong_numbers"]):
         raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    data_dir: DataDir = None,
+) -> None:
+    """Run the HTTP service: the API under /api/v1, docs at /docs, the Q&A page at /."""
+    import uvicorn
+
+    from budgetqa.service.app import create_app
+
+    settings = _settings(data_dir)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    console.print(f"budgetqa serving {settings.data_dir} at [bold]http://{shown}:{port}/[/bold]  "
+                  f"(API docs: http://{shown}:{port}/docs)", soft_wrap=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from platformdirs import user_data_dir
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -17,7 +20,37 @@ class Settings(BaseSettings):
     data_dir: Path = Path(user_data_dir("budgetqa"))
     """Where the SQLite store (and the vector index) live."""
     max_file_mb: float = 50.0
-    """Files larger than this are rejected before parsing."""
+    """Files larger than this are rejected before parsing (also the HTTP upload limit)."""
+    embedding_model: str = "use-multilingual-v3"
+    """Embeddings for narrative retrieval: a bundled model's name (``use-multilingual-v3``,
+    ``m3e-small``, ``all-minilm-l6-v2``) or a sentence-transformers checkpoint (a folder, or a
+    hub name already in the local cache; nothing is downloaded)."""
+    embedding_query_prefix: str = ""
+    """Text put before each question when it is embedded (bge-zh models want
+    ``为这个句子生成表示以用于检索相关文章：``)."""
+    embedding_batch_size: int = 32
+    chroma_url: str | None = None
+    """A Chroma server (``http://host:8000``); by default a persistent index in ``data_dir/chroma``."""
+    admin_token: SecretStr | None = None
+    """Bearer token for the service's admin endpoints (upload, delete); unset disables them."""
+    cors_origins: Annotated[list[str], NoDecode] = []
+    """Origins (e.g. https://www.example.gov.cn) whose pages may call the API from the widget;
+    comma-separated or a JSON list in the environment. Empty: same origin only."""
+
+    @field_validator("admin_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip().rstrip("/") for part in text.split(",") if part.strip()]
+        return value
 
 
 @lru_cache

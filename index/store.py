@@ -7,6 +7,7 @@ whole or leaves the store as it was.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -144,8 +145,18 @@ class Store:
             self._insert(db, document)
 
     def delete(self, doc_id: str) -> bool:
+        """Delete a document, then its chunks from the vector index (searches ignore any left behind)."""
         with self.transaction() as db:
-            return db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+            deleted = db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+        if deleted:
+            from budgetqa.index.vectors import remove_document
+            from budgetqa.settings import Settings
+
+            try:
+                remove_document(doc_id, Settings(data_dir=self.path.parent))
+            except Exception as exc:  # the store is the source of truth; stale vectors are never served
+                logging.getLogger(__name__).warning("vector index not updated for %s: %s", doc_id, exc)
+        return deleted
 
     def _insert(self, db: sqlite3.Connection, doc: Document) -> None:
         db.execute(

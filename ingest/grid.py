@@ -21,7 +21,8 @@ def clean_text(text: str | None) -> str:
         return ""
     text = text.replace("\n", " ").replace("\u3000", " ")
     text = _CJK_SPACE.sub("", text)
-    return re.sub(r"\s+", " ", text).strip().strip("“”\"")
+    text = re.sub(r"[“”\"]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass(slots=True)
@@ -178,16 +179,16 @@ def _first_body_row(rows: list[list[tuple[str, object]]]) -> int:
 
 
 def _join_split_header_words(cells: list[HeaderCell]) -> list[HeaderCell]:
-    """Rejoin a header word printed over two cells of the same span ("公务接" / "待费", "因公出国" / "（境）费")."""
+    """Rejoin a header word printed over two cells of the same span ("公务接" / "待费", "因公出国" / "（境）费").
+
+    Stacked cells over exactly the same columns are one label: a real parent
+    header spans more columns than each of its children.
+    """
     cells = sorted(cells, key=lambda c: (c.first, c.last, c.top))
     joined: list[HeaderCell] = []
     for cell in cells:
         previous = joined[-1] if joined else None
-        if (
-            previous is not None
-            and (previous.first, previous.last) == (cell.first, cell.last)
-            and (cell.text.startswith(("（", "(")) or len(cell.text) <= 2)
-        ):
+        if previous is not None and (previous.first, previous.last) == (cell.first, cell.last):
             previous.text += cell.text
             continue
         joined.append(cell)

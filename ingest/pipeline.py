@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from budgetqa.ingest.checks import file_kind, sha256_of
 from budgetqa.ingest.errors import IngestError
@@ -130,11 +131,18 @@ def merge(existing: Document, new: Document) -> tuple[Document, str]:
 
 
 def ingest_file(store, path: Path, settings: Settings) -> IngestResult:
-    """Read one file and write it to the store; the same file twice changes nothing."""
+    """Read one file and write it to the store; the same file twice changes nothing.
+
+    After the document is saved, its narrative chunks are embedded into the vector
+    index. If that fails the document stays saved (the store is the source of truth)
+    and an ``IngestError`` ("index_failed") says so; ingesting the same file again,
+    or ``rebuild_index``, fills the index in.
+    """
     sha = sha256_of(path) if path.is_file() else ""
     existing_id = store.doc_of_file(sha) if sha else None
     if existing_id:
         doc = store.load(existing_id)
+        _index(path, settings, lambda vectors: vectors.ensure_indexed(store, existing_id, settings))
         return _result(path.name, doc, "unchanged")
     doc = read_document(path, settings)
     previous_id = store.find_document(doc.department, doc.year, doc.kind)
@@ -143,7 +151,22 @@ def ingest_file(store, path: Path, settings: Settings) -> IngestResult:
         previous = store.load(previous_id)
         doc, status = merge(previous, doc)
     store.save(doc, replaces=previous_id)
+    _index(path, settings, lambda vectors: vectors.index_document(doc, settings, replaces=previous_id))
     return _result(path.name, doc, status)
+
+
+def _index(path: Path, settings: Settings, action: Callable[[ModuleType], object]) -> None:
+    """Run a vector-index update (given ``budgetqa.index.vectors``); a failure is one clear ingest error."""
+    try:
+        from budgetqa.index import vectors
+
+        action(vectors)
+    except Exception as exc:
+        raise IngestError(
+            path.name, "index_failed",
+            f"saved to the store, but its narrative could not be added to the vector index "
+            f"({settings.embedding_model}): {exc}. Run the index rebuild (rebuild_index) once it is fixed",
+        ) from exc
 
 
 def _result(file_name: str, doc: Document, status: str) -> IngestResult:

@@ -1,1 +1,1 @@
-"""The HTTP service and the public widget."""
+"""The HTTP service and the public widget: ``create_app(settings)`` in app.py."""

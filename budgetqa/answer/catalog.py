@@ -97,7 +97,7 @@ def build_catalog(doc: Document) -> Catalog:
     for fact in doc.facts:
         for key in _fact_keys(fact.subject):
             facts.setdefault(key, []).append(fact)
-    names = set(by_name) | set(columns) | set(facts)
+    names = set(by_name) | set(columns) | {s for s in facts if len(s) >= 3}
     names.discard("")
     return Catalog(doc, rows, by_name, by_code, columns, facts, names)
 

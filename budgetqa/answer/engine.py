@@ -47,6 +47,15 @@ def ask(question: str, catalogs: list[Catalog]) -> Answer:
     if not parsed.mentions and parsed.operation != "ranking":
         plan.route = "none"
         return Answer(status="refused", answer="没有在已载入的公开中找到问题所说的项目。", plan=plan)
+    previous = _previous_year(parsed, catalogs)
+    if previous is not None:
+        # both years are loaded: compute the change from the two years' tables
+        parsed.catalogs = [previous, parsed.catalogs[0]]
+        parsed.across = True
+        if parsed.operation == "last_year":
+            parsed.catalogs = [previous]
+            parsed.across = False
+            parsed.operation = "lookup"
     try:
         if parsed.across and len(parsed.catalogs) > 1:
             answer = _across(parsed)
@@ -56,6 +65,20 @@ def ask(question: str, catalogs: list[Catalog]) -> Answer:
         return Answer(status="refused", answer=str(exc), plan=plan)
     answer.plan = plan
     return answer
+
+
+def _previous_year(parsed: ParsedQuestion, catalogs: list[Catalog]) -> Catalog | None:
+    """For a change question about one document: last year's document of the same department, if loaded."""
+    if parsed.operation not in ("change", "last_year") or len(parsed.catalogs) != 1:
+        return None
+    doc = parsed.catalogs[0].doc
+    if not doc.year:
+        return None
+    for catalog in catalogs:
+        other = catalog.doc
+        if other.department == doc.department and other.kind == doc.kind and other.year == doc.year - 1:
+            return catalog
+    return None
 
 
 # --- quantities -------------------------------------------------------------------------
@@ -127,6 +150,9 @@ def _pct_value(name: str, pct: Decimal) -> Value:
 
 def _lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     q = _one(parsed, catalog)
+    if q.unit not in ("万元", "元"):
+        return Answer(status="answered", answer=f"{q.name}为 {q.value.normalize():f} {q.unit}。",
+                      values=[Value(name=q.name, value=str(q.value), unit=q.unit)], citations=[q.citation])
     unit = parsed.unit
     notes = []
     formula = None
@@ -145,17 +171,28 @@ def _lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     )
 
 
-def _change_fact(catalog: Catalog, q: Quantity):
-    facts = [f for f in facts_about(catalog, q.name.split("（")[0]) if f.change_amount is not None]
+_NAME_SUFFIXES = re.compile(r"(拨款|收入|资金|预算|支出)$")
+
+
+def _change_fact(catalog: Catalog, q: Quantity, names: list[str]):
+    """The narrative's change figure for a quantity: a fact about it whose amount is the same number."""
     if q.fact is not None and q.fact.change_amount is not None:
         return q.fact
-    matching = [f for f in facts if f.amount is not None and round2(f.amount) == round2(q.value)]
-    return (matching or facts or [None])[0]
+    candidates: list = []
+    for name in [q.name.split("（")[0], *names]:
+        stem = _NAME_SUFFIXES.sub("", name)
+        for key in dict.fromkeys([name, stem]):
+            candidates += [f for f in facts_about(catalog, key) if f.change_amount is not None]
+    matching = [f for f in candidates if f.amount is not None and round2(f.amount) == round2(q.value)]
+    if matching:
+        return matching[0]
+    unpriced = [f for f in candidates if f.amount is None]
+    return unpriced[0] if unpriced else None
 
 
 def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = False) -> Answer:
     q = _one(parsed, catalog)
-    fact = _change_fact(catalog, q)
+    fact = _change_fact(catalog, q, [m.text for m in parsed.mentions])
     if fact is None:
         raise Refusal(f"{catalog.doc.title}没有给出{q.name}与上年的比较，且没有载入上年的公开。")
     current = q.value
@@ -278,7 +315,9 @@ def _difference(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
 def _sum(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     found = _quantities(parsed, catalog)
     if len(found) < 2:
-        return _lookup(parsed, catalog)
+        if len(parsed.mentions) < 2 and not re.search(r"[和与及、加]", parsed.compact):
+            return _lookup(parsed, catalog)
+        raise Refusal("要相加的项目没有都找到：" + "、".join(q.name for q in found) + "。")
     total = sum((q.value for q in found), Decimal(0))
     names = "、".join(q.name for q in found)
     return Answer(
@@ -409,6 +448,16 @@ def _across(parsed: ParsedQuestion) -> Answer:
         formula = f"{fmt_money(q2.value)} − {fmt_money(q1.value)} = {fmt_money(diff)}"
         if pct is not None:
             formula += f"；{fmt_money(diff)} ÷ {fmt_money(q1.value)} = {fmt_pct(pct)}"
+        notes = ["按两年公开的表格计算。"]
+        stated = _change_fact(c2, q2, [m.text for m in parsed.mentions])
+        if stated is not None and pct is not None:
+            agree_amount = abs(round2(diff) - stated.change_amount) <= Decimal("0.01")
+            notes.append(
+                f"{label[id(c2)]}公开的说明写{'增加' if stated.change_amount >= 0 else '减少'} "
+                f"{fmt_money(abs(stated.change_amount))} 万元"
+                + (f"、{fmt_pct(abs(stated.change_pct))}" if stated.change_pct is not None else "")
+                + f"，与按表计算的结果{'一致' if agree_amount else '不一致'}。"
+            )
         return Answer(
             status="answered",
             answer=f"{label[id(c2)]}{q2.name} {fmt_money(q2.value)} 万元，{label[id(c1)]} {fmt_money(q1.value)} 万元，"
@@ -417,7 +466,7 @@ def _across(parsed: ParsedQuestion) -> Answer:
             values=values,
             formula=formula,
             citations=[q2.citation, q1.citation],
-            notes=["按两年公开的表格计算。"],
+            notes=notes,
         )
     if parsed.operation == "sum":
         total = sum((q.value for _, q in results), Decimal(0))

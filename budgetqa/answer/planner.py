@@ -101,6 +101,9 @@ def _department_match(text: str, department: str) -> tuple[int, tuple[int, int] 
             part = core[i:i + size]
             if part in stop or part not in text:
                 continue
+            # a run inside the name must be the name's end ("法院", "财政局") or long ("万里街道")
+            if i + size != len(core) and size < 4:
+                continue
             start = text.index(part)
             # take in a shortened region written before it ("省法院", "普陀区财政局")
             while start > 0 and text[start - 1] in region:
@@ -185,10 +188,12 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
             continue
         if any(code in c.by_code for c in catalogs):
             mentions.append(Mention(code, match.start(), match.end(), "code"))
+    mentions += _partial_mentions(normalised_text, taken, catalogs)
+    mentions = [m for m in mentions if not _is_fragment(normalised_text, m)]
     mentions.sort(key=lambda m: m.start)
-    totals = set(load("questions")["total_rows"]["names"])
-    if any(m.text not in totals for m in mentions):
-        mentions = [m for m in mentions if m.text not in totals]
+    generic = {"总计", "合计", "小计"}
+    if any(m.text not in generic for m in mentions):
+        mentions = [m for m in mentions if m.text not in generic]
     return mentions
 
 
@@ -217,6 +222,50 @@ def _mask_mentions(text: str, mentions: list[Mention]) -> str:
         for i in range(mention.start, min(mention.end, len(chars))):
             chars[i] = "□"
     return "".join(chars)
+
+
+_FUNCTION_CHARS = set("的是和与及比占中里在为了多少上去年今预算决元万有共计总用安排花前后各哪个项类款这那其各个：，,。？?□")
+
+
+def _is_fragment(text: str, mention: Mention) -> bool:
+    """A short name standing inside a longer word ("管理" in "物业管理费") is not that name."""
+    if mention.kind != "name" or mention.end - mention.start > 2:
+        return False
+    before = text[mention.start - 1] if mention.start > 0 else ""
+    after = text[mention.end] if mention.end < len(text) else ""
+
+    def word_char(ch: str) -> bool:
+        return bool(ch) and "\u4e00" <= ch <= "\u9fa5" and ch not in _FUNCTION_CHARS
+
+    return word_char(before) and word_char(after)
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fa5（）]{4,}")
+PARTIAL_MIN = 4
+
+
+def _partial_mentions(text: str, taken: list[bool], catalogs: list[Catalog]) -> list[Mention]:
+    """Shortened names ("基本养老保险缴费" for "机关事业单位基本养老保险缴费"): the longest
+    run of at least PARTIAL_MIN characters, not already matched, that a printed name contains."""
+    names = sorted(
+        {n for c in catalogs for n in (*c.by_name, *c.columns) if len(n) > PARTIAL_MIN}, key=len
+    )
+    found: list[Mention] = []
+    free = "".join(ch if not taken[i] else "□" for i, ch in enumerate(text))
+    for run in _CJK_RUN.finditer(free):
+        chunk, offset = run.group(0), run.start()
+        for size in range(len(chunk), PARTIAL_MIN - 1, -1):
+            hit = None
+            for i in range(len(chunk) - size + 1):
+                part = chunk[i:i + size]
+                container = next((n for n in names if part in n and size * 2 >= len(n)), None)
+                if container:
+                    hit = (offset + i, offset + i + size, container)
+                    break
+            if hit:
+                found.append(Mention(hit[2], hit[0], hit[1], "name"))
+                break
+    return found
 
 
 def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:

@@ -23,6 +23,8 @@ class Quantity:
     row: Row | None = None
     cell: Cell | None = None
     fact: Fact | None = None
+    unit: str = "万元"
+    """万元 for money (converted from the printed unit); a count or area keeps its own unit."""
 
 
 def _total_names() -> set[str]:
@@ -101,10 +103,12 @@ def _best_index(table: Table, side: str, indexes: list[int], text: str, name: st
 
 def resolve(catalog: Catalog, mention: Mention, column: str | None, text: str) -> Quantity | None:
     """The quantity a mention names, read from the best table (or the narrative)."""
-    for name in (mention.text, *mention.alternatives):
-        found = _resolve_name(catalog, name, mention.kind == "code", column, text)
-        if found is not None:
-            return found
+    names = (mention.text, *mention.alternatives)
+    for stage in ("cells", "table_total", "facts"):
+        for name in names:
+            found = _resolve_name(catalog, name, mention.kind == "code", column, text, stage)
+            if found is not None:
+                return found
     return None
 
 
@@ -116,9 +120,27 @@ def _column_entries(catalog: Catalog, name: str) -> list[tuple[Table, str, int]]
     return [entry for key, entries in catalog.columns.items() if name in key for entry in entries]
 
 
-def _resolve_name(catalog: Catalog, name: str, is_code: bool, column: str | None, text: str) -> Quantity | None:
-    # words inside the name itself say what it is, not which table to prefer
-    rank = _rank(catalog, text.replace(name, "□"))
+def _resolve_name(
+    catalog: Catalog, name: str, is_code: bool, column: str | None, text: str, stage: str
+) -> Quantity | None:
+    """One stage of resolution: a named cell, a table's total, or a narrative figure."""
+    if stage == "table_total":
+        return _table_total(catalog, name, text)
+    if stage == "facts":
+        if column is not None:
+            return None
+        facts = [f for f in facts_about(catalog, name) if f.amount is not None]
+        if not facts:
+            return None
+        money = [f for f in facts if f.unit in ("万元", "元")]
+        fact = (money or facts)[0] if not _asks_for_count(text) else facts[0]
+        if fact.unit in ("万元", "元"):
+            amount = fact.amount / 10000 if fact.unit == "元" else fact.amount
+            return Quantity(name, amount, fact_citation(catalog, fact), fact=fact)
+        return Quantity(name, fact.amount, fact_citation(catalog, fact), fact=fact, unit=fact.unit)
+    # a qualifier asked about as itself ("一般公共预算是多少") says nothing about which table to prefer
+    qualifiers = set(load("questions")["qualifiers"]["words"])
+    rank = _rank(catalog, text.replace(name, "□") if name in qualifiers else text)
     candidates: list[tuple[int, int, Quantity]] = []
     rows: list[Row] = catalog.by_code.get(name, []) if is_code else catalog.by_name.get(name, [])
     for row in rows:
@@ -126,7 +148,7 @@ def _resolve_name(catalog: Catalog, name: str, is_code: bool, column: str | None
         if index is not None and index in row.cells:
             cell = row.cells[index]
             quantity = Quantity(row.name, value_of(cell), cell_citation(catalog, row.table, cell), row, cell)
-            candidates.append((rank(row.table), 0, quantity))
+            candidates.append((rank(row.table), 0 if cell.state == "value" else 2, quantity))
     # a column name: read its total row (with the requested sub-column, if any)
     entries = _column_entries(catalog, name)
     seen: set[tuple[str, str]] = set()
@@ -148,17 +170,14 @@ def _resolve_name(catalog: Catalog, name: str, is_code: bool, column: str | None
             candidates.append((rank(table), 1, quantity))
     if candidates:
         return min(candidates, key=lambda c: (c[0], c[1]))[2]
-    table_total = _table_total(catalog, name, text)
-    if table_total is not None:
-        return table_total
-    if column is not None:
-        return None
-    facts = [f for f in facts_about(catalog, name) if f.amount is not None and f.kind in ("amount", "change", "share", "completion")]
-    if facts:
-        fact = facts[0]
-        amount = fact.amount if fact.unit != "元" else fact.amount / 10000
-        return Quantity(name, amount, fact_citation(catalog, fact), fact=fact)
     return None
+
+
+_COUNT_WORDS = re.compile(r"面积|平方米|几辆|多少辆|几个|多少个|几人|多少人|人数|编制|几台|数量")
+
+
+def _asks_for_count(text: str) -> bool:
+    return bool(_COUNT_WORDS.search(text))
 
 
 _TOTAL_SUFFIX = re.compile(r"(总计|合计|总额|总数)$")

@@ -20,6 +20,8 @@ class Citation(BaseModel):
     side: str | None = None
     page: int | None = None
     sentence: str | None = None
+    section: str | None = None
+    """For a quoted passage: its heading path ("第三部分… > 二、…")."""
     raw: str | None = None
     """The cell or figure exactly as printed."""
 

@@ -1,0 +1,234 @@
+"""The vector index: narrative chunks in chromadb, embedded by our own model.
+
+One collection per embedding model (``budgetqa-<model>-<hash>``), so switching models
+never mixes vectors of different spaces; ``rebuild_index`` fills a new model's
+collection. Ids are ``<doc_id>:<chunk_id>``; every vector carries the document's
+metadata so searches can filter on it. Chroma never embeds anything itself: each
+collection gets ``ChromaEmbedding`` (our model, loaded lazily), and we pass vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from budgetqa.index.embeddings import Embedder, embedder_for, load_embedder
+from budgetqa.index.keyword import indexed_text
+from budgetqa.models import Document
+from budgetqa.settings import Settings
+
+PREFIX = "budgetqa-"
+
+
+@register_embedding_function
+class ChromaEmbedding(EmbeddingFunction[Documents]):
+    """Chroma's view of a budgetqa embedding model; the model loads on first use."""
+
+    def __init__(self, model: str, query_prefix: str = "") -> None:
+        self.model = model
+        self.query_prefix = query_prefix
+
+    @property
+    def embedder(self) -> Embedder:
+        return load_embedder(self.model, self.query_prefix)
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.embedder.encode(list(input)))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return [self.embedder.query_vector(text) for text in input]
+
+    @staticmethod
+    def name() -> str:
+        return "budgetqa"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": self.model, "query_prefix": self.query_prefix}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ChromaEmbedding:
+        return ChromaEmbedding(config["model"], config.get("query_prefix", ""))
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+
+def collection_name(model: str) -> str:
+    """A valid Chroma collection name for an embedding model (a name or a path)."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(model).name or model).strip("-._")[:40] or "model"
+    return f"{PREFIX}{slug}-{hashlib.sha1(model.encode()).hexdigest()[:8]}"
+
+
+def chroma_path(settings: Settings) -> Path:
+    return Path(settings.data_dir) / "chroma"
+
+
+@lru_cache(maxsize=64)
+def _client(url: str | None, path: str | None):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if url:
+        match = re.match(r"^(https?)://([^/:]+)(?::(\d+))?", url)
+        if not match:
+            raise ValueError(f"chroma_url must look like http://host:8000, got {url!r}")
+        scheme, host, port = match.groups()
+        return chromadb.HttpClient(host=host, port=int(port or 8000), ssl=scheme == "https",
+                                   settings=chroma_settings)
+    return chromadb.PersistentClient(path=path, settings=chroma_settings)
+
+
+def client_for(settings: Settings):
+    """The Chroma client of a store: a server when ``chroma_url`` is set, else ``data_dir/chroma``."""
+    if settings.chroma_url:
+        return _client(settings.chroma_url, None)
+    return _client(None, str(chroma_path(settings)))
+
+
+def chunk_id(doc_id: str, chunk: str) -> str:
+    return f"{doc_id}:{chunk}"
+
+
+@dataclass(frozen=True, slots=True)
+class VectorHit:
+    doc_id: str
+    chunk_id: str
+    similarity: float
+    """Cosine similarity of the question and the chunk (1 is the same direction)."""
+
+
+class VectorIndex:
+    """The chunks of every document, embedded with the settings' model."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self.client = client_for(settings)
+        self.name = collection_name(settings.embedding_model)
+        self.function = ChromaEmbedding(settings.embedding_model, settings.embedding_query_prefix)
+        self._collection = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = embedder_for(self.settings)
+        return self._embedder
+
+    @property
+    def collection(self):
+        if self._collection is None:
+            self._collection = self.client.get_or_create_collection(
+                self.name, embedding_function=self.function,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"model": self.settings.embedding_model},
+            )
+        return self._collection
+
+    def index_document(self, doc: Document, replaces: str | None = None) -> int:
+        """Replace a document's chunks (and those of the document it replaces); returns the count.
+
+        Vectors are computed before anything is removed, so a failing model leaves the
+        index as it was.
+        """
+        texts = [indexed_text(c.section_path, c.text) for c in doc.chunks]
+        vectors = self.embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        for doc_id in {doc.doc_id, replaces} - {None}:
+            self.collection.delete(where={"doc_id": doc_id})
+        if not texts:
+            return 0
+        metadatas = [_metadata(doc, c.chunk_id, c.page, c.section_path) for c in doc.chunks]
+        ids = [chunk_id(doc.doc_id, c.chunk_id) for c in doc.chunks]
+        step = self.client.get_max_batch_size()
+        for start in range(0, len(ids), step):
+            end = start + step
+            self.collection.upsert(ids=ids[start:end], embeddings=vectors[start:end],
+                                   documents=[c.text for c in doc.chunks[start:end]],
+                                   metadatas=metadatas[start:end])
+        return len(ids)
+
+    def count(self, doc_id: str | None = None) -> int:
+        """Vectors held for a document (or in all)."""
+        if doc_id is None:
+            return self.collection.count()
+        return len(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+
+    def search(self, question: str, k: int, where: dict | None = None) -> list[VectorHit]:
+        """The ``k`` chunks nearest to the question, among those ``where`` allows."""
+        total = self.collection.count()
+        if total == 0:
+            return []
+        vector = self.embedder.query_vector(question)
+        result = self.collection.query(query_embeddings=[vector], n_results=min(k, total), where=where,
+                                       include=["metadatas", "distances"])
+        hits = []
+        for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+            hits.append(VectorHit(str(meta["doc_id"]), str(meta["chunk_id"]), 1.0 - float(distance)))
+        return hits
+
+
+def _metadata(doc: Document, chunk: str, page: int, section_path: list[str]) -> dict:
+    meta: dict[str, Any] = {"doc_id": doc.doc_id, "chunk_id": chunk, "page": page,
+                            "section": " > ".join(section_path), "department": doc.department,
+                            "title": doc.title}
+    if doc.year is not None:
+        meta["year"] = doc.year
+    if doc.kind:
+        meta["kind"] = doc.kind
+    return meta
+
+
+def index_document(doc: Document, settings: Settings, replaces: str | None = None) -> int:
+    """Embed and store a saved document's chunks (see ``VectorIndex.index_document``)."""
+    return VectorIndex(settings).index_document(doc, replaces)
+
+
+def remove_document(doc_id: str, settings: Settings) -> None:
+    """Remove a document's chunks from every budgetqa collection (every model's)."""
+    client = client_for(settings)
+    for item in client.list_collections():
+        if not item.name.startswith(PREFIX):
+            continue
+        config = (item.configuration_json or {}).get("embedding_function") or {}
+        model = (config.get("config") or {}).get("model", settings.embedding_model)
+        collection = client.get_collection(item.name, embedding_function=ChromaEmbedding(model))
+        collection.delete(where={"doc_id": doc_id})
+
+
+def rebuild_index(store, settings: Settings) -> dict[str, int]:
+    """Re-embed every document of the store into the settings' model's collection.
+
+    Drops that collection first, so vectors of deleted documents go too. Returns the
+    number of chunks indexed per document.
+    """
+    client = client_for(settings)
+    name = collection_name(settings.embedding_model)
+    if any(c.name == name for c in client.list_collections()):
+        client.delete_collection(name)
+    index = VectorIndex(settings)
+    counts = {}
+    for item in store.documents():
+        doc = store.load(item["doc_id"])
+        if doc is not None:
+            counts[doc.doc_id] = index.index_document(doc)
+    return counts
+
+
+def ensure_indexed(store, doc_id: str, settings: Settings) -> bool:
+    """Index a stored document whose chunks are missing from the vector index; True if it did."""
+    doc = store.load(doc_id)
+    if doc is None:
+        return False
+    index = VectorIndex(settings)
+    if index.count(doc_id) == len(doc.chunks):
+        return False
+    index.index_document(doc)
+    return True

@@ -1,0 +1,143 @@
+"""Documents and their tables (public), upload and delete (admin)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.datastructures import UploadFile
+
+from budgetqa.ingest.errors import IngestError
+from budgetqa.ingest.pipeline import IngestResult, ingest_file
+from budgetqa.service.auth import Admin
+from budgetqa.service.errors import ApiError, from_ingest
+from budgetqa.service.lookup import document_id, table_of
+from budgetqa.service.state import AppState, get_state
+from budgetqa.views import document_json, table_grid, table_json
+
+router = APIRouter(tags=["documents"])
+State = Annotated[AppState, Depends(get_state)]
+
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["file"],
+            "properties": {"file": {"type": "string", "format": "binary",
+                                    "description": "A disclosure: PDF or UTF-8 text dump."}},
+        }}},
+    }
+}
+
+
+class IngestSummary(BaseModel):
+    """What an upload did: added, merged (second file of a disclosure), replaced or unchanged."""
+
+    file_name: str
+    doc_id: str
+    status: str
+    department: str
+    year: int | None
+    kind: str | None
+    tables: int
+    cells: int
+    facts: int
+    chunks: int
+
+
+class Deleted(BaseModel):
+    deleted: str
+
+
+@router.get("/documents", summary="Documents in the store")
+def list_documents(state: State) -> list[dict]:
+    with state.store.lock.reading():
+        return [document_json(d) for d in state.store.documents()]
+
+
+@router.get("/documents/{doc}", summary="One document (id, id prefix or a unique part of the department)")
+def get_document(doc: str, state: State) -> dict:
+    with state.store.lock.reading():
+        doc_id = document_id(state.store, doc)
+        return next(document_json(d) for d in state.store.documents() if d["doc_id"] == doc_id)
+
+
+@router.get("/documents/{doc}/tables", summary="A document's tables (without cells)")
+def list_tables(doc: str, state: State) -> list[dict]:
+    with state.store.lock.reading():
+        return [table_json(t, with_cells=False) for t in state.store.tables(document_id(state.store, doc))]
+
+
+@router.get("/documents/{doc}/tables/{table}", summary="One table with its cells (JSON), or as laid out (CSV)",
+            responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+def get_table(
+    doc: str, table: str, state: State,
+    format: Annotated[Literal["json", "csv"], Query(description="json: cells; csv: rows as printed.")] = "json",
+) -> Response:
+    with state.store.lock.reading():
+        doc_id = document_id(state.store, doc)
+        found = table_of(state.store, doc_id, table)
+    if format == "json":
+        return JSONResponse(table_json(found))
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(table_grid(found))
+    return Response("\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{doc_id}-{found.table_id}.csv"'})
+
+
+@router.post("/documents", status_code=201, response_model=IngestSummary, dependencies=[Admin],
+             openapi_extra=UPLOAD_BODY, summary="Upload and ingest a PDF or text file (admin)",
+             responses={200: {"description": "The same file was already ingested (unchanged)."},
+                        413: {"description": "Over the size limit."}, 415: {"description": "Not a PDF or text."}})
+async def upload(request: Request, response: Response, state: State) -> IngestSummary:
+    form = await request.form(max_files=1, max_fields=4)
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise ApiError(422, "missing_file")
+        with tempfile.TemporaryDirectory(prefix="budgetqa-upload-") as folder:
+            path = Path(folder) / safe_name(upload.filename)
+            with path.open("wb") as out:
+                while chunk := await upload.read(1 << 20):
+                    out.write(chunk)
+            result = await run_in_threadpool(_ingest, state, path)
+    finally:
+        await form.close()
+    if result.status == "unchanged":
+        response.status_code = 200
+    return IngestSummary(**asdict(result))
+
+
+@router.delete("/documents/{doc_id}", response_model=Deleted, dependencies=[Admin],
+               summary="Delete a document by its exact id (admin)")
+def delete_document(doc_id: str, state: State) -> Deleted:
+    with state.admin_lock:
+        if not state.store.delete(doc_id):
+            raise ApiError(404, "unknown_document", f"No document with id {doc_id!r}.")
+    return Deleted(deleted=doc_id)
+
+
+def _ingest(state: AppState, path: Path) -> IngestResult:
+    with state.admin_lock:
+        try:
+            return ingest_file(state.store, path, state.settings)
+        except IngestError as exc:
+            raise from_ingest(exc) from exc
+
+
+def safe_name(name: str | None) -> str:
+    """The upload's base name without path parts or control characters (it becomes the file's name)."""
+    base = re.sub(r"[\x00-\x1f\x7f]", "", (name or "").replace("\\", "/")).split("/")[-1].strip(" .")
+    if len(base) > 150:
+        suffix = Path(base).suffix[:10]
+        base = base[: 150 - len(suffix)] + suffix
+    return base or "upload"

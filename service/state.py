@@ -1,0 +1,99 @@
+"""What one app holds: its settings and its one store, shared safely by request threads.
+
+Requests run in a thread pool and share one SQLite connection (the Store opens it
+with ``check_same_thread=False``; Python's sqlite3 is built serialized). A
+readers–writer lock keeps every read consistent: a request holds the read side
+while it answers, so it never sees a document half-written, and a store write
+(``save``/``delete``) takes the write side alone, for just the commit. Admin
+operations (ingest, delete) also hold ``admin_lock`` so that two uploads never
+race on merging the halves of one disclosure.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import Request
+
+from budgetqa.index.store import Store
+from budgetqa.models import Document
+from budgetqa.settings import Settings
+
+
+class ReadWriteLock:
+    """Many readers or one writer; a waiting writer goes before new readers."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            while self._writing or self._writers_waiting:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._writers_waiting += 1
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+class ServiceStore(Store):
+    """The app's Store: writes take the write side of ``lock``; readers hold ``lock.reading()``."""
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(data_dir)
+        self.lock = ReadWriteLock()
+
+    def save(self, document: Document, replaces: str | None = None) -> None:
+        with self.lock.writing():
+            super().save(document, replaces)
+
+    def delete(self, doc_id: str) -> bool:
+        with self.lock.writing():
+            return super().delete(doc_id)
+
+
+@dataclass
+class AppState:
+    """Per-app state, kept on ``app.state.budgetqa``."""
+
+    settings: Settings
+    store: ServiceStore
+    admin_lock: threading.Lock = field(default_factory=threading.Lock)
+    cache: dict = field(default_factory=dict)
+    """Derived data keyed by the store's generation (suggestions)."""
+
+    @classmethod
+    def open(cls, settings: Settings) -> AppState:
+        return cls(settings=settings, store=ServiceStore(settings.data_dir))
+
+
+def get_state(request: Request) -> AppState:
+    """Dependency: the app's state."""
+    return request.app.state.budgetqa

@@ -1,0 +1,74 @@
+"""Suggested questions, drawn from what the loaded documents hold.
+
+A concept is suggested for a document when its tables print it (a row name, a
+column header, a table title) or its narrative states it; a change question when
+the narrative gives the change against last year. Every suggestion is asked of
+the engine first and kept only if it is answered, so a suggestion never refuses.
+"""
+
+from __future__ import annotations
+
+import re
+
+from budgetqa.answer import ask
+from budgetqa.index.store import Store
+from budgetqa.models import Document
+
+CONCEPTS = (
+    "项目支出", "基本支出", "三公经费", "收入总计", "支出总计", "人员经费", "公用经费", "公务接待费",
+    "公务用车运行维护费", "机关运行经费", "上年结转结余", "财政拨款结转", "政府采购预算", "一般公共服务支出",
+)
+"""Concepts a reader asks about most, in the order they are offered."""
+LOOKUP = "{}是多少"
+CHANGE = "{}比上年增长多少"
+
+_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|其中[：:])+")
+_QUOTES = re.compile(r"[“”\"'‘’「」]")
+
+
+def clean(name: str) -> str:
+    """A printed name without its ordinal (一、 1、 （一）), 其中：, quotes or spaces."""
+    return _PREFIX.sub("", _QUOTES.sub("", name.replace(" ", "").replace("\u3000", "")))
+
+
+def printed_names(doc: Document) -> set[str]:
+    """Every name the document prints: row names, column headers, table titles, narrative subjects."""
+    names = {clean(t.title) for t in doc.tables}
+    for table in doc.tables:
+        for cell in table.cells:
+            if cell.state == "value":
+                names.add(clean(cell.row_name))
+                names.update(clean(part) for part in cell.col_path)
+    names.update(clean(f.subject) for f in doc.facts)
+    return names
+
+
+def candidates(doc: Document) -> list[str]:
+    """Questions worth offering for one document, best first (not yet checked)."""
+    names = printed_names(doc)
+    present = [c for c in CONCEPTS if any(c in name for name in names)]
+    changed = {clean(f.subject) for f in doc.facts if f.change_amount}
+    questions = [CHANGE.format(c) for c in present if c in changed][:1]
+    questions += [LOOKUP.format(c) for c in present]
+    questions += [CHANGE.format(c) for c in present if c in changed][1:3]
+    return questions
+
+
+def suggest(store: Store, doc_id: str | None = None, limit: int = 8) -> list[str]:
+    """Up to ``limit`` answerable questions, taken in turn from each document (or only ``doc_id``)."""
+    per_doc: list[tuple[str, list[str]]] = []
+    for item in store.documents():
+        if doc_id is None or item["doc_id"] == doc_id:
+            doc = store.load(item["doc_id"])
+            if doc is not None:
+                per_doc.append((doc.doc_id, candidates(doc)))
+    found: list[str] = []
+    depth = max((len(questions) for _, questions in per_doc), default=0)
+    for i in range(depth):
+        for item_id, questions in per_doc:
+            if len(found) >= limit:
+                return found
+            question = questions[i] if i < len(questions) else None
+            if question and question not in found and ask(store, question, doc=item_id).status == "answered":
+                found.append(question)
+    return found
