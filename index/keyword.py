@@ -42,8 +42,17 @@ def _vocab() -> tuple[frozenset[str], tuple[tuple[str, tuple[str, ...]], ...]]:
     return frozenset(words["stopwords"]), expand
 
 
-def tokenize(text: str) -> list[str]:
-    """Search tokens of a text: jieba's search-mode words (long words also give their parts)."""
+EXPANSION_WEIGHT = 0.3
+"""Weight of a word a question word stands for ("为什么" → "原因") against the question's own words."""
+BIGRAM_WEIGHT = 0.5
+"""Weight of character bigrams (they find a phrase that jieba cut differently, and reward adjacency)."""
+BIGRAM = "_"
+"""Prefix that keeps bigram tokens apart from words."""
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def words(text: str) -> list[str]:
+    """jieba's search-mode words of a text (long words also give their parts), stopwords left out."""
     stop, _ = _vocab()
     out = []
     for token in _jieba().lcut_for_search(_SPACE.sub("", text)):
@@ -54,11 +63,37 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def query_tokens(question: str) -> list[str]:
-    """A question's tokens, with question words replaced by the words their answers print."""
+def bigrams(text: str) -> list[str]:
+    """Character bigrams of the CJK runs of a text, marked with ``BIGRAM``."""
+    return [BIGRAM + run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
+
+
+def tokenize(text: str) -> list[str]:
+    """Index tokens of a text: words and character bigrams."""
+    return words(text) + bigrams(text)
+
+
+def query_terms(question: str) -> dict[str, float]:
+    """A question's search terms with weights: its words, the bigrams of its content words, and the
+    words its question words stand for ("为什么" → "原因")."""
     _, expand = _vocab()
-    extra = [word for cue, words in expand if cue in question for word in words]
-    return list(dict.fromkeys(tokenize(question) + extra))
+    terms: dict[str, float] = {}
+    content = words(question)
+    for word in content:
+        terms[word] = 1.0
+    for word in content:
+        for gram in bigrams(word):
+            terms.setdefault(gram, BIGRAM_WEIGHT)
+    for cue, replacements in expand:
+        if cue in question:
+            for word in replacements:
+                terms.setdefault(word, EXPANSION_WEIGHT)
+    return terms
+
+
+def query_tokens(question: str) -> list[str]:
+    """A question's search terms (see ``query_terms``)."""
+    return list(query_terms(question))
 
 
 def indexed_text(section_path: list[str], text: str) -> str:
@@ -113,11 +148,11 @@ class KeywordIndex:
         df = len(self.postings.get(token, ()))
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def search(self, tokens: list[str], k: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
-        """(row, BM25 score) of the best ``k`` rows for the query tokens, among ``allowed`` rows."""
+    def search(self, terms: dict[str, float], k: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
+        """(row, BM25 score) of the best ``k`` rows for weighted query terms, among ``allowed`` rows."""
         scores: dict[int, float] = defaultdict(float)
-        for token in dict.fromkeys(tokens):
-            idf = self.idf(token)
+        for token, weight in terms.items():
+            idf = self.idf(token) * weight
             for row, tf in self.postings.get(token, ()):
                 if allowed is not None and row not in allowed:
                     continue

@@ -16,7 +16,7 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from budgetqa.index.keyword import ChunkRow, KeywordIndex, keyword_index, query_tokens
+from budgetqa.index.keyword import ChunkRow, KeywordIndex, keyword_index, query_terms
 from budgetqa.index.vectors import VectorIndex
 from budgetqa.settings import Settings
 
@@ -130,7 +130,7 @@ class ChunkSearch:
         allowed = None
         if chunk_filter is not None:
             allowed = {i for i, row in enumerate(index.rows) if chunk_filter.allows(row)}
-        found = index.search(query_tokens(question), k, allowed)
+        found = index.search(query_terms(question), k, allowed)
         return [Hit(index.rows[i], score, keyword=score, ranks={"keyword": n})
                 for n, (i, score) in enumerate(found, start=1)]
 

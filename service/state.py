@@ -17,11 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from anyio import CapacityLimiter
 from fastapi import Request
 
 from budgetqa.index.store import Store
 from budgetqa.models import Document
 from budgetqa.settings import Settings
+
+import os
+ANSWER_THREADS = int(os.environ.get("XX_THREADS", "2"))
 
 
 class ReadWriteLock:
@@ -86,6 +90,8 @@ class AppState:
     settings: Settings
     store: ServiceStore
     admin_lock: threading.Lock = field(default_factory=threading.Lock)
+    answer_limiter: CapacityLimiter = field(default_factory=lambda: CapacityLimiter(ANSWER_THREADS))
+    """Threads answering at once (answering is CPU-bound: more threads only contend for the GIL)."""
     cache: dict = field(default_factory=dict)
     """Derived data keyed by the store's generation (suggestions)."""
 

@@ -60,7 +60,12 @@ def ask(question: str, catalogs: list[Catalog]) -> Answer:
         if parsed.across and len(parsed.catalogs) > 1:
             answer = _across(parsed)
         else:
-            answer = OPERATIONS.get(parsed.operation, _lookup)(parsed, parsed.catalogs[0])
+            catalog = parsed.catalogs[0]
+            answer = None
+            if parsed.operation in ("lookup", "difference"):
+                answer = _budget_lookup(parsed, catalog)
+            if answer is None:
+                answer = OPERATIONS.get(parsed.operation, _lookup)(parsed, catalog)
     except Refusal as exc:
         return Answer(status="refused", answer=str(exc), plan=plan)
     answer.plan = plan
@@ -87,11 +92,13 @@ def _previous_year(parsed: ParsedQuestion, catalogs: list[Catalog]) -> Catalog |
 def _quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
     """Resolve the question's mentions, pairing a row with a column named after it."""
     mentions = list(parsed.mentions)
-    qualifiers = set(load("questions")["qualifiers"]["words"])
+    vocab = load("questions")
+    qualifiers = set(vocab["qualifiers"]["words"]) | set(vocab["modifiers"]["words"])
     if len(mentions) > 1:
         mentions = [m for m in mentions if m.text not in qualifiers] or mentions
     found: list[Quantity] = []
     used: set[int] = set()
+    hint_text = _hint_text(parsed.compact, mentions)
     for i, mention in enumerate(mentions):
         if i in used:
             continue
@@ -102,16 +109,25 @@ def _quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
             and is_column(catalog, nxt)
             and not _separated(parsed.compact, mention, nxt)
         ):
-            pair = resolve_pair(catalog, mention, nxt, parsed.compact)
+            pair = resolve_pair(catalog, mention, nxt, parsed.compact, hint_text)
             if pair is not None:
                 found.append(pair)
                 used |= {i, i + 1}
                 continue
-        quantity = resolve(catalog, mention, None, parsed.compact)
+        quantity = resolve(catalog, mention, None, parsed.compact, hint_text)
         if quantity is not None:
             found.append(quantity)
             used.add(i)
     return found
+
+
+def _hint_text(text: str, mentions: list[Mention]) -> str:
+    """The question with the quantities' own names blanked (qualifier words stay)."""
+    chars = list(text)
+    for mention in mentions:
+        for i in range(mention.start, min(mention.end, len(chars))):
+            chars[i] = "□"
+    return "".join(chars)
 
 
 def _separated(text: str, first: Mention, second: Mention) -> bool:
@@ -254,16 +270,23 @@ def _share(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         raise Refusal(f"{whole.name}为 0，无法计算占比。")
     pct = part.value / whole.value * HUNDRED
     notes = []
-    stated = [f for f in facts_about(catalog, part.name) if f.share is not None]
+    printed_values = []
+    stated = [
+        f for f in facts_about(catalog, part.name)
+        if f.share is not None and f.amount is not None and round2(f.amount) == round2(part.value)
+    ]
     if stated:
         printed = stated[0].share
         agree = abs(round2(pct) - printed) <= Decimal("0.02")
-        notes.append(f"文件所列占比 {fmt_pct(printed)}，复算为 {fmt_pct(pct)}，{'一致' if agree else '不一致'}。")
+        notes.append(f"文件所列占比 {fmt_pct(printed)}，复算为 {fmt_pct(pct)}，"
+                     f"{'在舍入误差内一致（文件可能为使各项合计为100%而调整）' if agree else '不一致'}。")
+        if agree and round2(pct) != printed:
+            printed_values.append(_pct_value("文件所列占比", printed))
     return Answer(
         status="answered",
         answer=f"{part.name}（{fmt_money(part.value)} 万元）占{whole.name}（{fmt_money(whole.value)} 万元）的 {fmt_pct(pct)}。",
-        values=[_pct_value(f"{part.name}占{whole.name}的比例", pct), _value(part.name, part.value, "万元"),
-                _value(whole.name, whole.value, "万元")],
+        values=[_pct_value(f"{part.name}占{whole.name}的比例", pct), *printed_values,
+                _value(part.name, part.value, "万元"), _value(whole.name, whole.value, "万元")],
         formula=f"{fmt_money(part.value)} ÷ {fmt_money(whole.value)} = {fmt_pct(pct)}",
         citations=[part.citation, whole.citation],
         notes=notes,
@@ -403,26 +426,71 @@ def _group(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, object]]
     return []
 
 
-def _completion(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+def _budget_fact(parsed: ParsedQuestion, catalog: Catalog):
+    """A narrative figure giving both the budget (年初/全年预算) and the final amount of a mentioned item."""
     for mention in parsed.mentions:
-        for fact in facts_about(catalog, mention.text):
-            if fact.completion_pct is not None and fact.budget is not None and fact.amount is not None:
-                pct = fact.amount / fact.budget * HUNDRED if fact.budget else None
-                notes = []
-                if pct is not None:
-                    agree = abs(round2(pct) - fact.completion_pct) <= Decimal("0.01")
-                    notes.append(f"复算 {fmt_pct(pct)}，与文件所列 {fmt_pct(fact.completion_pct)}{'一致' if agree else '不一致'}。")
-                return Answer(
-                    status="answered",
-                    answer=f"{mention.text}决算 {fmt_money(fact.amount)} 万元，预算 {fmt_money(fact.budget)} 万元，完成预算的 {fmt_pct(fact.completion_pct)}。",
-                    values=[_pct_value(f"{mention.text}完成率", fact.completion_pct),
-                            _value(f"{mention.text}决算数", fact.amount, "万元"),
-                            _value(f"{mention.text}预算数", fact.budget, "万元")],
-                    formula=f"{fmt_money(fact.amount)} ÷ {fmt_money(fact.budget)} = {fmt_pct(pct) if pct is not None else '—'}",
-                    citations=[fact_citation(catalog, fact)],
-                    notes=notes,
-                )
-    raise Refusal("文件没有给出该项目的预算数和决算数，无法计算完成率。")
+        for name in (mention.text, *mention.alternatives):
+            for fact in facts_about(catalog, name):
+                if fact.budget is not None and fact.amount is not None:
+                    return mention.text, fact
+    return None, None
+
+
+def _completion(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    name, fact = _budget_fact(parsed, catalog)
+    if fact is None:
+        raise Refusal("文件没有给出该项目的预算数和决算数，无法计算完成率。")
+    if fact.budget == 0:
+        pct = fact.completion_pct
+        formula = "预算数为 0，无法相除；按文件所列"
+    else:
+        pct = fact.amount / fact.budget * HUNDRED
+        formula = f"{fmt_money(fact.amount)} ÷ {fmt_money(fact.budget)} = {fmt_pct(pct)}"
+    notes = []
+    if fact.completion_pct is not None and pct is not None and fact.budget != 0:
+        agree = abs(round2(pct) - fact.completion_pct) <= Decimal("0.01")
+        notes.append(f"文件所列完成率 {fmt_pct(fact.completion_pct)}，复算{'一致' if agree else '不一致'}。")
+    if pct is None:
+        raise Refusal(f"{name}的预算数为 0，文件也没有给出完成率。")
+    return Answer(
+        status="answered",
+        answer=f"{name}决算 {fmt_money(fact.amount)} 万元，预算 {fmt_money(fact.budget)} 万元，完成预算的 {fmt_pct(pct)}。",
+        values=[_pct_value(f"{name}完成率", pct), _value(f"{name}决算数", fact.amount, "万元"),
+                _value(f"{name}预算数", fact.budget, "万元")],
+        formula=formula,
+        citations=[fact_citation(catalog, fact)],
+        notes=notes,
+    )
+
+
+_BUDGET_WORDS = re.compile(r"年初预算|全年预算|调整预算|预算数")
+
+
+def _budget_lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer | None:
+    """In a 决算, "X的年初预算是多少" / "X决算比预算少多少" read the narrative's budget figure."""
+    if catalog.doc.kind != "决算" or not _BUDGET_WORDS.search(parsed.compact):
+        return None
+    name, fact = _budget_fact(parsed, catalog)
+    if fact is None:
+        return None
+    citation = fact_citation(catalog, fact)
+    if parsed.operation == "difference":
+        diff = fact.amount - fact.budget
+        return Answer(
+            status="answered",
+            answer=f"{name}决算 {fmt_money(fact.amount)} 万元，比预算 {fmt_money(fact.budget)} 万元"
+                   f"{'多' if diff >= 0 else '少'} {fmt_money(abs(diff))} 万元。",
+            values=[_value(f"{name}决算与预算之差", abs(diff), "万元"), _value(f"{name}决算数", fact.amount, "万元"),
+                    _value(f"{name}预算数", fact.budget, "万元")],
+            formula=f"{fmt_money(fact.amount)} − {fmt_money(fact.budget)} = {fmt_money(diff)}",
+            citations=[citation],
+        )
+    return Answer(
+        status="answered",
+        answer=f"{name}的预算数为 {fmt_money(fact.budget)} 万元（决算 {fmt_money(fact.amount)} 万元）。",
+        values=[_value(f"{name}预算数", fact.budget, "万元")],
+        citations=[citation],
+    )
 
 
 def _across(parsed: ParsedQuestion) -> Answer:

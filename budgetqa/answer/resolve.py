@@ -95,18 +95,24 @@ def _best_index(table: Table, side: str, indexes: list[int], text: str, name: st
         return sum(len(normalise_name(p)) for p in paths[index] if normalise_name(p) and normalise_name(p)[:2] in text)
 
     if name is not None and not any(normalise_name(paths[i][-1]) == name for i in indexes):
-        # a caption over several columns: its total column, else its first
-        totals = [i for i in indexes if normalise_name(paths[i][-1]) in _total_names()]
-        return (totals or sorted(indexes))[0]
+        # a caption over several columns: the one the question's other words name, its total, else its first
+        totals = {i for i in indexes if any(normalise_name(p) in _total_names() for p in paths[i])}
+        return max(indexes, key=lambda i: (score(i) - len(name), i in totals, -i))
     return max(indexes, key=lambda i: (score(i), -i))
 
 
-def resolve(catalog: Catalog, mention: Mention, column: str | None, text: str) -> Quantity | None:
-    """The quantity a mention names, read from the best table (or the narrative)."""
+def resolve(
+    catalog: Catalog, mention: Mention, column: str | None, text: str, hint_text: str | None = None
+) -> Quantity | None:
+    """The quantity a mention names, read from the best table (or the narrative).
+
+    ``hint_text`` is the question with the other quantities' names blanked: only
+    its remaining words (一般公共预算, 财政拨款 …) say which table to prefer.
+    """
     names = (mention.text, *mention.alternatives)
     for stage in ("cells", "table_total", "facts"):
         for name in names:
-            found = _resolve_name(catalog, name, mention.kind == "code", column, text, stage)
+            found = _resolve_name(catalog, name, mention.kind == "code", column, text, stage, hint_text)
             if found is not None:
                 return found
     return None
@@ -121,7 +127,8 @@ def _column_entries(catalog: Catalog, name: str) -> list[tuple[Table, str, int]]
 
 
 def _resolve_name(
-    catalog: Catalog, name: str, is_code: bool, column: str | None, text: str, stage: str
+    catalog: Catalog, name: str, is_code: bool, column: str | None, text: str, stage: str,
+    hint_text: str | None = None,
 ) -> Quantity | None:
     """One stage of resolution: a named cell, a table's total, or a narrative figure."""
     if stage == "table_total":
@@ -140,7 +147,10 @@ def _resolve_name(
         return Quantity(name, fact.amount, fact_citation(catalog, fact), fact=fact, unit=fact.unit)
     # a qualifier asked about as itself ("一般公共预算是多少") says nothing about which table to prefer
     qualifiers = set(load("questions")["qualifiers"]["words"])
-    rank = _rank(catalog, text.replace(name, "□") if name in qualifiers else text)
+    hints = hint_text if hint_text is not None else text
+    # the name's own hints (会议费 → 三公经费表) count, unless it is a qualifier asked about as itself
+    rank = _rank(catalog, hints + ("" if name in qualifiers else "|" + name))
+    text = hints
     candidates: list[tuple[int, int, Quantity]] = []
     rows: list[Row] = catalog.by_code.get(name, []) if is_code else catalog.by_name.get(name, [])
     for row in rows:
@@ -216,10 +226,12 @@ def _last_total_row(catalog: Catalog, table: Table, side: str) -> Row | None:
     return None
 
 
-def resolve_pair(catalog: Catalog, row_mention: Mention, column_mention: Mention, text: str) -> Quantity | None:
+def resolve_pair(
+    catalog: Catalog, row_mention: Mention, column_mention: Mention, text: str, hint_text: str | None = None
+) -> Quantity | None:
     """A row named by one mention, in the column named by another."""
     column = normalise_name(column_mention.text)
-    quantity = resolve(catalog, row_mention, column, text)
+    quantity = resolve(catalog, row_mention, column, text, hint_text)
     if quantity is not None:
         quantity.name = f"{row_mention.text}（{column_mention.text}）"
     return quantity

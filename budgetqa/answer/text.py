@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from budgetqa.answer.schema import Answer, Citation, Plan
-from budgetqa.index.keyword import KeywordIndex, query_tokens, tokenize
+from budgetqa.index.keyword import KeywordIndex, query_terms, tokenize
 from budgetqa.index.retriever import ChunkFilter, ChunkSearch, Hit
 from budgetqa.settings import Settings
 from budgetqa.vocab import load
@@ -134,17 +134,17 @@ def _windows(hits: list[Hit]) -> list[Window]:
     return found
 
 
-def coverage(index: KeywordIndex, tokens: list[str], text: str) -> float:
-    """Share of the question's keyword weight (IDF) that a text holds."""
-    total = sum(index.idf(t) for t in tokens)
+def coverage(index: KeywordIndex, terms: dict[str, float], text: str) -> float:
+    """Share of the question's keyword weight (term weight × IDF) that a text holds."""
+    total = sum(w * index.idf(t) for t, w in terms.items())
     if not total:
         return 0.0
     held = set(tokenize(text))
     compact = re.sub(r"\s", "", text)
-    return sum(index.idf(t) for t in tokens if t in held or t in compact) / total
+    return sum(w * index.idf(t) for t, w in terms.items() if t in held or t in compact) / total
 
 
-def _score(windows: list[Window], index: KeywordIndex, tokens: list[str], question: str,
+def _score(windows: list[Window], index: KeywordIndex, terms: dict[str, float], question: str,
            search: ChunkSearch) -> None:
     texts = [w.text for w in windows]
     try:
@@ -155,7 +155,7 @@ def _score(windows: list[Window], index: KeywordIndex, tokens: list[str], questi
         similarities = np.zeros(len(texts))
     for window, similarity in zip(windows, similarities, strict=True):
         context = "\n".join([*window.hit.row.section_path[-2:], window.text])
-        window.coverage = coverage(index, tokens, context)
+        window.coverage = coverage(index, terms, context)
         window.similarity = float(similarity)
         window.score = (
             WEIGHTS["coverage"] * window.coverage
@@ -204,15 +204,15 @@ def answer_text(store, question: str, doc_ids: list[str] | None = None, *,
     if doc_ids is None:
         doc_ids = scope(store, question)
     chunk_filter = ChunkFilter(doc_ids=tuple(doc_ids)) if doc_ids is not None else None
-    tokens = query_tokens(question)
-    if not tokens:
+    terms = query_terms(question)
+    if not terms:
         return _refusal(question, doc_ids, "问题里没有可以在公开文本中查找的内容。")
     hits = search.search(question, TOP_CHUNKS, chunk_filter)
     if not hits:
         return _refusal(question, doc_ids, "已载入的公开中没有可供查找的说明文字。")
     index = search.keywords
     windows = _windows(hits)
-    _score(windows, index, tokens, question, search)
+    _score(windows, index, terms, question, search)
     best = max(windows, key=lambda w: w.score)
     if not _relevant(best):
         return _refusal(question, doc_ids, "没有在已载入的公开中找到回答这个问题的段落。")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from budgetqa.audit.intervals import ZERO, Quantity, exact, total
 from budgetqa.audit.report import Ref
@@ -51,7 +50,10 @@ class Side:
         return [first, *(t for t in self.trees.values() if t is not first)]
 
     def first_column(self, measure: str | None = None) -> ColNode | None:
-        return next((n for n, _ in self.tree(measure).walk() if n.index is not None), None)
+        """The first value column (one that holds a figure somewhere, when any does)."""
+        columns = [n for n, _ in self.tree(measure).walk() if n.index is not None]
+        filled = {i for r in self.rows for i, c in r.cells.items() if c.state == "value"}
+        return next((n for n in columns if n.index in filled), columns[0] if columns else None)
 
     def grand_total(self) -> Row | None:
         totals = [r for r in self.rows if r.style == "total"]
@@ -145,7 +147,8 @@ class DocIndex:
 
     # --- rules ------------------------------------------------------------------------------
     def resolve(self, spec: dict) -> Quantity | None:
-        """The single figure a rule's spec names (first table and side where it resolves)."""
+        """The single figure a rule's spec names (first table and side where it is printed)."""
+        fallback: Quantity | None = None
         for table in self.tables(spec["tables"], spec.get("title"), spec.get("title_not")):
             if is_empty(table) and spec.get("empty_is_zero"):
                 ref = Ref(table_id=table.table_id, table=table.title, page=table.pages[0] if table.pages else None,
@@ -160,15 +163,24 @@ class DocIndex:
                 continue
             for side in sides:
                 found = self._value(side, spec, rows)
-                if found is not None:
+                if found is None:
+                    continue
+                if found.value or not _blank(found):
                     return found
-        return None
+                fallback = fallback or found
+        return fallback
+
+    def _lacks(self, side: Side, measure: str | None) -> bool:
+        """True when a figure of another measure than the document's own (预算数 in a 决算) is not in this side."""
+        return measure is not None and measure != self.own and measure not in side.trees
 
     def _value(self, side: Side, spec: dict, rows: list[str]) -> Quantity | None:
+        if self._lacks(side, spec.get("measure")):
+            return None
         row = side.find_row(rows)
         if row is None:
             return None
-        return side.value(row, side.find_column(spec.get("column")))
+        return side.value(row, side.find_column(spec.get("column"), spec.get("measure")))
 
     def entries(self, spec: dict, by: str) -> dict[str, Quantity]:
         """Figures by classification code (or 类 name) for a row-by-row rule: the side with most of them."""
@@ -211,8 +223,10 @@ class DocIndex:
         if not key:
             return found
         for side in self.sides:
+            if self._lacks(side, measure):
+                continue
             for row in side.rows:
-                if row.key == key or (row.style == "total" and _strip_total(row.key) == key):
+                if row.key == key or (row.style == "total" and len(key) >= 3 and _strip_total(row.key) == key):
                     value = side.value(row, side.first_column(measure))
                     if value is not None:
                         found.append(value)
@@ -235,9 +249,10 @@ class DocIndex:
         return found
 
 
+def _blank(quantity: Quantity) -> bool:
+    """A figure read from a blank cell (a total left blank on one side of a table is not a zero)."""
+    return bool(quantity.refs) and all(not (r.raw or "").strip() for r in quantity.refs)
+
+
 def _two_sided(sides: list[Side]) -> bool:
     return any("收" in s.name or "支" in s.name for s in sides)
-
-
-def amount(value: Decimal | None) -> Decimal:
-    return value if value is not None else ZERO

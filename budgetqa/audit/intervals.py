@@ -10,7 +10,7 @@ explains is never called an error — it is reported as "rounding", and said so.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from budgetqa.audit.report import Ref, Severity
 
@@ -137,7 +137,7 @@ def judge_equal(left: Quantity, right: Quantity, same_figure: bool) -> Verdict:
     is a tail adjustment (warning). Otherwise one side is a sum of rounded parts, and any
     difference within the summed rounding intervals is rounding.
     """
-    if left.value == right.value:
+    if left.value == right.value or (same_figure and _same_when_rounded(left, right)):
         return Verdict(None, "")
     tolerance = (left.interval.hi - left.interval.lo + right.interval.hi - right.interval.lo) / 2
     if left.interval.meets(right.interval):
@@ -148,6 +148,14 @@ def judge_equal(left: Quantity, right: Quantity, same_figure: bool) -> Verdict:
         return Verdict("warning", f"同一个数两处印刷相差末位 {_fmt(unit)}：不是四舍五入能解释的，"
                                   f"多为为凑平合计而作的尾差调整，应统一。", tolerance)
     return Verdict("error", f"差额超出印刷精度的舍入范围（±{_fmt(tolerance)}）。", tolerance)
+
+
+def _same_when_rounded(left: Quantity, right: Quantity) -> bool:
+    """One figure printed more coarsely than the other (万元 vs 元, 6.2 vs 6.20) and equal to it rounded."""
+    if left.unit == right.unit or left.is_sum or right.is_sum:
+        return False
+    coarse, fine = (left, right) if left.unit > right.unit else (right, left)
+    return fine.value.quantize(coarse.unit, rounding=ROUND_HALF_UP) == coarse.value
 
 
 def judge_at_most(part: Quantity, whole: Quantity) -> Verdict:
@@ -175,7 +183,7 @@ def judge_rate(printed_pct: Decimal, recomputed: Interval, point: Decimal, adjus
         if shown.lo <= point <= shown.hi:
             return Verdict(None, "")
         return Verdict("rounding", f"按印刷数复算为 {point:.2f}%，与所列数的差异在输入数舍入可容许的范围"
-                                   f"（{recomputed.lo:.2f}%～{recomputed.hi:.2f}%）内，不是错误。")
+                                   f"（{recomputed.lo:.4f}%～{recomputed.hi:.4f}%）内，不是错误。")
     gap = shown.gap(recomputed)
     unit = last_unit(printed_pct) if printed_pct != 0 else Decimal("0.01")
     if gap <= TAIL_UNITS * unit:
@@ -183,5 +191,5 @@ def judge_rate(printed_pct: Decimal, recomputed: Interval, point: Decimal, adjus
             return Verdict("rounding", f"复算为 {point:.2f}%，差末位 {_fmt(unit)}；同一总数下各占比之和恰为 100%，"
                                        f"是为使占比合计 100% 所作的尾差调整，不是错误。")
         return Verdict("warning", f"复算为 {point:.2f}%，差末位 {_fmt(unit)}，超出舍入范围，多为尾差调整。")
-    return Verdict("error", f"复算为 {point:.2f}%（输入数舍入可容许 {recomputed.lo:.2f}%～{recomputed.hi:.2f}%），"
+    return Verdict("error", f"复算为 {point:.2f}%（输入数舍入可容许 {recomputed.lo:.4f}%～{recomputed.hi:.4f}%），"
                             f"与所列 {printed_pct}% 不符。")

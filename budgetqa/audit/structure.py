@@ -30,7 +30,7 @@ _QIZHONG = re.compile(r"^其中[:：]?")
 _LEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|其中[:：]?)+")
 _LEVEL_MARK = re.compile(r"[（(](?:类|款|项)[)）]")
 _SUBTOTAL_MARK = re.compile(r"[（(]小计[)）]")
-_QUOTES = re.compile(r"[\s“”\"'‘’：:]")
+_QUOTES = re.compile(r"[\s“”\"'‘’：:、]")
 
 
 def normalise(name: str | None) -> str:
@@ -404,6 +404,8 @@ def column_groups(root: ColNode) -> list[tuple[ColNode, ColNode, list[ColNode]]]
             continue
         total_node = node if node.index is not None else node.total_child()
         parts = [c for c in node.children if c is not total_node and not c.is_part_of_previous]
+        if any(c.is_total and c.children for c in parts):
+            continue  # a caption named like a total over sub-columns: the header was not read cleanly
         if total_node is not None and parts:
             found.append((node, total_node, parts))
     return found

@@ -1,0 +1,69 @@
+"""Completeness: the tables a disclosure of its kind must contain, and why an empty one is empty."""
+
+from __future__ import annotations
+
+import re
+
+from budgetqa.audit.index import is_empty, table_name
+from budgetqa.audit.registry import Audit, CheckDef
+from budgetqa.audit.structure import vocab
+
+TABLES = CheckDef("C-必备表", "完整性", "warning",
+                  "该类公开（预算/决算）按财政部模板必须公开的表都在（按表的内容识别，不看编号）；缺表为提示，请对照原件确认。")
+EMPTY = CheckDef("C-空表说明", "完整性", "error",
+                 "空表须说明为何为空（表内注释或情况说明中）；注明为空表的表中不应有数。")
+CHECKS = (TABLES, EMPTY)
+NUMERIC_ROLES = {"full", "tables"}
+
+
+def run(audit: Audit) -> None:
+    for check in CHECKS:
+        audit.define(check)
+    doc = audit.doc
+    has_tables = any(t.kind not in ("其他", "绩效目标表") for t in doc.tables)
+    if not has_tables:
+        return
+    rules = vocab()["completeness"]
+    present = {t.kind for t in doc.tables}
+    for kind in rules.get(doc.kind or "", []):
+        if kind in present:
+            audit.passed(TABLES.id)
+        else:
+            audit.note(TABLES.id, "warning", f"未找到{doc.kind}公开必备的“{kind}”",
+                       f"{doc.kind}公开应包含{kind}（名称因地而异，按内容识别）；若原件有此表而未被识别，请核对。", [])
+    for table in doc.tables:
+        if table.kind in ("其他", "绩效目标表"):
+            continue
+        _check_empty(audit, table)
+
+
+def _check_empty(audit: Audit, table) -> None:
+    pages = list(table.pages)
+    if not is_empty(table):
+        if table.empty_statement and _says_empty(table.empty_statement):
+            audit.note(EMPTY.id, "error", f"{table_name(table)}注明为空表，表中却有数",
+                       f"表注：“{table.empty_statement}”。", pages)
+        return
+    statement = table.empty_statement or _narrative_statement(audit, table.kind)
+    if statement:
+        audit.passed(EMPTY.id)
+        return
+    audit.note(EMPTY.id, "warning", f"{table_name(table)}为空表，未见说明",
+               "空表应在表内或情况说明中说明原因（如“本部门无政府性基金预算拨款安排的支出，故本表为空表”）。", pages)
+
+
+def _says_empty(text: str) -> bool:
+    return any(word in text for word in ("空表", "无数据"))
+
+
+def _narrative_statement(audit: Audit, kind: str) -> str | None:
+    words = vocab()["completeness"]["kind_words"].get(kind)
+    if not words:
+        return None
+    patterns = [re.compile(p) for p in vocab()["completeness"]["empty_patterns"]]
+    for chunk in audit.doc.chunks:
+        for sentence in re.split(r"[。\n]", chunk.text):
+            compact = sentence.replace(" ", "")
+            if any(w in compact for w in words) and any(p.search(compact) for p in patterns):
+                return compact
+    return None
