@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 SAMPLE_DATA := data/sample
 
-.PHONY: install run test lint eval sample bench clean
+.PHONY: install run test lint eval sample bench bench-serve clean
 
 install: $(VENV)/.installed
 
@@ -17,6 +17,7 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/budgetqa ingest samples/sample_budget.pdf --data-dir $(SAMPLE_DATA)
 	$(BIN)/budgetqa ask "项目支出比上年增长多少" --data-dir $(SAMPLE_DATA)
+	$(BIN)/budgetqa serve --data-dir $(SAMPLE_DATA)
 
 test: install
 	$(BIN)/ruff check .
@@ -30,6 +31,10 @@ sample: install
 
 bench: install
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/ask.py
+
+bench-serve: install
+	$(BIN)/python bench/serve.py --start
 
 clean:
 	rm -rf $(VENV) data reports .pytest_cache .ruff_cache

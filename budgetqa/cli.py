@@ -1,4 +1,4 @@
-"""The `budgetqa` command line: ingest, docs, tables, table, ask, eval."""
+"""The `budgetqa` command line: ingest, docs, tables, table, ask, audit, eval."""
 
 from __future__ import annotations
 
@@ -196,6 +196,52 @@ def ask(
         print(answer.model_dump_json(indent=2))
     else:
         _print_answer(answer)
+
+
+@app.command()
+def audit(
+    doc: Annotated[str, typer.Argument(help="Document id or department, or a disclosure file to read without storing.")],
+    data_dir: DataDir = None,
+    as_json: AsJson = False,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report (Chinese).")] = None,
+) -> None:
+    """Check every identity of a disclosure and reconcile every narrative figure with the tables."""
+    from budgetqa.audit import audit_document, render_html
+    from budgetqa.audit.report import SEVERITY_NAMES
+
+    path = Path(doc)
+    if path.is_file():
+        from budgetqa.ingest.pipeline import read_document
+
+        try:
+            document = read_document(path, _settings(data_dir))
+        except IngestError as exc:
+            err.print(f"[red]error[/red] {exc.file_name}: {exc.message}", soft_wrap=True)
+            raise typer.Exit(1) from exc
+    else:
+        store = _store(data_dir)
+        document = store.load(_resolve(store, doc))
+    report = audit_document(document)
+    if html is not None:
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(render_html(report), encoding="utf-8")
+    if as_json:
+        print(report.model_dump_json(indent=2))
+        return
+    colour = {"error": "red", "warning": "yellow", "rounding": "cyan", "info": "dim"}
+    console.print(f"[bold]{report.document}[/bold]：核对 {report.checked} 处，相符 {report.passed} 处；" + "，".join(
+        f"[{colour[s]}]{SEVERITY_NAMES[s]} {n}[/{colour[s]}]" for s, n in report.summary.items()), soft_wrap=True)
+    for finding in report.findings:
+        pages = "、".join(map(str, finding.pages))
+        console.print(f"[{colour[finding.severity]}]{SEVERITY_NAMES[finding.severity]}[/{colour[finding.severity]}] "
+                      f"[dim]{finding.check}[/dim] {finding.title}" + (f"（第{pages}页）" if pages else ""), soft_wrap=True)
+        if finding.formula:
+            console.print(f"    [bold]计算[/bold] {finding.formula}", soft_wrap=True)
+        console.print(f"    [dim]{finding.explanation}[/dim]", soft_wrap=True)
+    if report.unverified:
+        console.print(f"[dim]说明中另有 {len(report.unverified)} 个数字在表格中没有对应的数，未能核对（--json 或 --html 中列出）。[/dim]")
+    if html is not None:
+        console.print(f"[dim]HTML 报告：{html}[/dim]")
 
 
 @app.command("eval")

@@ -87,8 +87,9 @@ def score_store(store: Store, settings: Settings, items: list[dict], keys: dict[
 
 
 def gold_sentence(phrase: str) -> str:
-    """The longest sentence part of a gold phrase (a phrase may run over a sentence end)."""
-    return max(re.split(r"[。\n]", phrase), key=len)
+    """The first sentence part of a gold phrase (a phrase may run over a sentence end)."""
+    parts = [p for p in re.split(r"[。\n]", phrase) if len(p) >= 4]
+    return parts[0] if parts else phrase
 
 
 def _answers(positives: list[dict], negatives: list[dict], answer_text) -> dict:

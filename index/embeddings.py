@@ -118,7 +118,8 @@ class SentenceTransformerEmbedder(Embedder):
             self.model = SentenceTransformer(path, device="cpu", local_files_only=True)
         except Exception as exc:
             raise EmbeddingError(f"cannot load sentence-transformers model {path!r} offline: {exc}") from exc
-        self.dimension = int(self.model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dimension = int(dimension() or 0)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,

@@ -1,14 +1,18 @@
-"""Hybrid retrieval over narrative chunks: dense (chromadb) and keyword (BM25) results fused.
+"""Hybrid retrieval over narrative chunks: dense (chromadb) and keyword (BM25) scores fused.
 
-Fusion is reciprocal-rank fusion: a chunk's score is the sum over the two lists of
-``weight / (RRF_K + rank)``. Dense hits are checked against the SQLite store, so a
-stale vector (a chunk since replaced or deleted) never comes back.
+Both searches score passages (one or two sentences of a chunk, with its headings).
+Hybrid fusion is per passage: ``bm25 / best bm25 + DENSE_WEIGHT × cosine +
+COVERAGE_WEIGHT × coverage`` (the share of the question's IDF weight the passage holds,
+each term once, so one rare word the question names outweighs common words repeated),
+so keyword evidence leads and the embedding breaks ties; a chunk scores as its best passage. Dense hits are checked against the SQLite store,
+so a stale vector (a chunk since replaced or deleted) never comes back.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -16,18 +20,28 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from budgetqa.index.keyword import ChunkRow, KeywordIndex, keyword_index, query_terms
-from budgetqa.index.vectors import VectorIndex
+from budgetqa.index.keyword import BIGRAM, ChunkRow, KeywordIndex, keyword_index, query_terms
+from budgetqa.index.passages import Passage
+from budgetqa.index.vectors import VectorIndex, passage_id
 from budgetqa.settings import Settings
 
 Mode = Literal["hybrid", "dense", "keyword"]
-RRF_K = 10
-DENSE_WEIGHT = 1.0
-KEYWORD_WEIGHT = 1.0
-CANDIDATES = 30
-"""How many chunks each of the two searches contributes to the fusion."""
+DENSE_WEIGHT = 0.5
+"""Weight of the cosine similarity against the normalised BM25 score in hybrid fusion."""
+COVERAGE_WEIGHT = 0.5
+"""Weight of the share of the question's keyword weight a passage holds (each term counted once)."""
+FOCUS_WEIGHT = 0.1
+"""Taken off a passage whose own sentences do not name the question's most specific term
+(its longest word of four or more characters, e.g. 一般公共预算): a heading alone is not enough."""
+DENSE_CANDIDATES = 60
+"""Passages the dense search contributes to the fusion."""
+KEYWORD_CANDIDATES = 60
+"""Best keyword passages whose similarity is looked up when the dense search missed them."""
+KEYWORD_POOL = 300
+"""Best keyword passages that take part in the fusion (and chunk ranking) at all."""
 
 log = logging.getLogger(__name__)
+_QUOTES = re.compile(r"[\s“”\"'‘’「」]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +67,7 @@ class ChunkFilter:
         )
 
     def where(self) -> dict | None:
-        """The part of the filter Chroma can apply itself (the rest is checked afterwards)."""
+        """The part of the filter Chroma applies itself (the rest is checked afterwards)."""
         clauses: list[dict] = []
         if self.doc_ids is not None:
             clauses.append({"doc_id": {"$in": list(self.doc_ids)}})
@@ -73,15 +87,15 @@ class ChunkFilter:
 
 @dataclass(slots=True)
 class Hit:
-    """A retrieved chunk with its scores and ranks in each search."""
+    """A retrieved chunk, its best passage and that passage's scores."""
 
     row: ChunkRow
+    passage: Passage
     score: float
     dense: float | None = None
-    """Cosine similarity to the question."""
+    """Cosine similarity of the passage to the question."""
     keyword: float | None = None
-    """BM25 score."""
-    ranks: dict[str, int] = field(default_factory=dict)
+    """BM25 score of the passage."""
 
     def as_langchain(self) -> LCDocument:
         row = self.row
@@ -89,7 +103,8 @@ class Hit:
             page_content=row.text,
             metadata={"doc_id": row.doc_id, "chunk_id": row.chunk_id, "page": row.page, "section": row.section,
                       "document": row.title, "department": row.department, "year": row.year,
-                      "kind": row.kind, "score": self.score, "dense": self.dense, "keyword": self.keyword},
+                      "kind": row.kind, "passage": self.passage.text, "score": self.score,
+                      "dense": self.dense, "keyword": self.keyword},
         )
 
 
@@ -111,53 +126,124 @@ class ChunkSearch:
     def keywords(self) -> KeywordIndex:
         return keyword_index(self.store)
 
-    def dense(self, question: str, k: int, chunk_filter: ChunkFilter | None = None) -> list[Hit]:
-        chunk_filter = chunk_filter or ChunkFilter()
-        index = self.keywords
-        by_key = {row.key: row for row in index.rows}
-        wanted = k if chunk_filter.exact else k * 4
-        hits = []
-        for found in self.vectors.search(question, wanted, chunk_filter.where()):
-            row = by_key.get((found.doc_id, found.chunk_id))
-            if row is None or not chunk_filter.allows(row):
-                continue  # a stale vector, or one the filter excludes
-            hits.append(Hit(row, found.similarity, dense=found.similarity,
-                            ranks={"dense": len(hits) + 1}))
-        return hits[:k]
+    # --- passage scores ---------------------------------------------------------------------
 
-    def keyword(self, question: str, k: int, chunk_filter: ChunkFilter | None = None) -> list[Hit]:
-        index = self.keywords
-        allowed = None
-        if chunk_filter is not None:
-            allowed = {i for i, row in enumerate(index.rows) if chunk_filter.allows(row)}
-        found = index.search(query_terms(question), k, allowed)
-        return [Hit(index.rows[i], score, keyword=score, ranks={"keyword": n})
-                for n, (i, score) in enumerate(found, start=1)]
+    def _allowed(self, index: KeywordIndex, chunk_filter: ChunkFilter | None) -> set[int] | None:
+        if chunk_filter is None:
+            return None
+        return {i for i, row in enumerate(index.rows) if chunk_filter.allows(row)}
 
-    def hybrid(self, question: str, k: int, chunk_filter: ChunkFilter | None = None) -> list[Hit]:
-        try:
-            dense = self.dense(question, CANDIDATES, chunk_filter)
-        except Exception as exc:  # the keyword half still answers when the vector index is down
-            log.warning("dense search failed, using keyword search only: %s", exc)
-            dense = []
-        keyword = self.keyword(question, CANDIDATES, chunk_filter)
-        fused: dict[tuple[str, str], Hit] = {}
-        for hits, weight, name in ((dense, DENSE_WEIGHT, "dense"), (keyword, KEYWORD_WEIGHT, "keyword")):
-            for rank, hit in enumerate(hits, start=1):
-                entry = fused.setdefault(hit.row.key, Hit(hit.row, 0.0))
-                entry.score += weight / (RRF_K + rank)
-                entry.ranks[name] = rank
-                if name == "dense":
-                    entry.dense = hit.dense
-                else:
-                    entry.keyword = hit.keyword
-        return sorted(fused.values(), key=lambda h: -h.score)[:k]
+    def _dense_scores(self, index: KeywordIndex, question: str, chunk_filter: ChunkFilter | None,
+                      allowed: set[int] | None, also: list[int] = ()) -> dict[int, float]:
+        """Cosine similarity (by keyword-index position) of the nearest sentences, of the
+        sentences of the passages ``also`` names, and of every passage made of them (its best
+        sentence's)."""
+        wanted = DENSE_CANDIDATES if chunk_filter is None or chunk_filter.exact else DENSE_CANDIDATES * 4
+        where = chunk_filter.where() if chunk_filter else None
+        found = self.vectors.search(question, wanted, where)
+        seen = {index.by_key.get((f.doc_id, f.chunk_id, f.n)) for f in found}
+        wanted_sentences = {j for i in also for j in index.sentences_of(i)} - seen
+        missing = [passage_id(index.rows[index.owner[j]].doc_id, index.passages[j].chunk_id, index.passages[j].n)
+                   for j in sorted(wanted_sentences)]
+        found += self.vectors.similarities(question, missing)
+        sentences: dict[int, float] = {}
+        for hit in found:
+            i = index.by_key.get((hit.doc_id, hit.chunk_id, hit.n))
+            if i is None or index.passages[i].text != hit.text:
+                continue  # a stale vector (its chunk was replaced or deleted)
+            if allowed is not None and index.owner[i] not in allowed:
+                continue
+            sentences[i] = hit.similarity
+        scores = dict(sentences)
+        windows = set(also) | {w for i in sentences for w in (i - 1, i + 1)}  # windows sit beside their sentences
+        for w in windows:
+            if 0 <= w < len(index.passages) and index.passages[w].size > 1:
+                known = [sentences[j] for j in index.sentences_of(w) if j in sentences]
+                if known:
+                    scores[w] = max(known)
+        return scores
+
+    def _keyword_scores(self, index: KeywordIndex, question: str, allowed: set[int] | None) -> dict[int, float]:
+        return index.search(query_terms(question), allowed, KEYWORD_POOL)
+
+    def passage_scores(self, question: str, chunk_filter: ChunkFilter | None = None,
+                       mode: Mode = "hybrid") -> tuple[KeywordIndex, dict[int, Hit]]:
+        """Every candidate passage's ``Hit`` by one mode, keyed by its keyword-index position."""
+        index = self.keywords
+        allowed = self._allowed(index, chunk_filter)
+        dense: dict[int, float] = {}
+        keyword: dict[int, float] = {}
+        if mode in ("keyword", "hybrid"):
+            keyword = self._keyword_scores(index, question, allowed)
+        if mode in ("dense", "hybrid"):
+            also = sorted(keyword, key=lambda i: -keyword[i])[:KEYWORD_CANDIDATES]
+            try:
+                dense = self._dense_scores(index, question, chunk_filter, allowed, also)
+            except Exception as exc:
+                if mode == "dense":
+                    raise
+                log.warning("dense search failed, using keyword search only: %s", exc)
+        terms = query_terms(question)
+        focus = max((t for t in terms if not t.startswith(BIGRAM) and len(t) >= 4), key=len, default=None)
+        top = max(keyword.values(), default=0.0) or 1.0
+        floor = min(dense.values(), default=0.0)
+        hits: dict[int, Hit] = {}
+        for i in set(dense) | set(keyword):
+            if mode == "dense":
+                score = dense[i]
+            elif mode == "keyword":
+                score = keyword[i]
+            else:
+                score = (keyword.get(i, 0.0) / top + DENSE_WEIGHT * dense.get(i, floor)
+                         + COVERAGE_WEIGHT * index.coverage(terms, i))
+                if focus and focus not in _QUOTES.sub("", index.passages[i].text):
+                    score -= FOCUS_WEIGHT
+            hits[i] = Hit(index.rows[index.owner[i]], index.passages[i], score, dense.get(i), keyword.get(i))
+        return index, hits
+
+    # --- chunks -------------------------------------------------------------------------------
 
     def search(self, question: str, k: int = 5, chunk_filter: ChunkFilter | None = None,
                mode: Mode = "hybrid") -> list[Hit]:
-        """The ``k`` best chunks for a question by one of the three modes."""
-        return {"hybrid": self.hybrid, "dense": self.dense, "keyword": self.keyword}[mode](
-            question, k, chunk_filter)
+        """The ``k`` best chunks for a question, each with its best passage.
+
+        A passage that matches the question only through its headings ("主要职能是什么")
+        stands for its whole section, which is answered by the section's opening.
+        """
+        index, hits = self.passage_scores(question, chunk_filter, mode)
+        best: dict[tuple[str, str], Hit] = {}
+        for i in sorted(hits):  # document order, so ties go to the earlier chunk
+            hit = hits[i]
+            kept = best.get(hit.row.key)
+            if kept is None or hit.score > kept.score:
+                best[hit.row.key] = hit
+        ranked = sorted(best.values(), key=lambda h: -h.score)
+        words = [t for t, w in query_terms(question).items() if w >= 1 and not t.startswith(BIGRAM)]
+        result: dict[tuple[str, str], Hit] = {}
+        for hit in ranked:
+            if words and not any(w in hit.passage.text for w in words):
+                hit = self._opening(index, hit)
+            result.setdefault(hit.row.key, hit)
+            if len(result) == k:
+                break
+        return list(result.values())
+
+    @staticmethod
+    def _opening(index: KeywordIndex, hit: Hit) -> Hit:
+        """The first passage of the first chunk of the hit's section (same document)."""
+        i = index.openings.get((hit.row.doc_id, hit.row.section_path))
+        if i is None:
+            return hit
+        return Hit(index.rows[index.owner[i]], index.passages[i], hit.score, hit.dense, hit.keyword)
+
+    def dense(self, question: str, k: int = 5, chunk_filter: ChunkFilter | None = None) -> list[Hit]:
+        return self.search(question, k, chunk_filter, "dense")
+
+    def keyword(self, question: str, k: int = 5, chunk_filter: ChunkFilter | None = None) -> list[Hit]:
+        return self.search(question, k, chunk_filter, "keyword")
+
+    def hybrid(self, question: str, k: int = 5, chunk_filter: ChunkFilter | None = None) -> list[Hit]:
+        return self.search(question, k, chunk_filter, "hybrid")
 
 
 class HybridRetriever(BaseRetriever):

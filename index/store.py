@@ -96,6 +96,10 @@ class Store:
         row = self.db.execute("SELECT doc_id FROM files WHERE sha256 = ?", (sha256,)).fetchone()
         return row["doc_id"] if row else None
 
+    def find_document_by_file(self, file_name: str) -> str | None:
+        row = self.db.execute("SELECT doc_id FROM files WHERE file_name = ?", (file_name,)).fetchone()
+        return row["doc_id"] if row else None
+
     def find_document(self, department: str, year: int | None, kind: str | None) -> str | None:
         row = self.db.execute(
             "SELECT doc_id FROM documents WHERE department = ? AND year IS ? AND kind IS ?",
@@ -126,6 +130,13 @@ class Store:
             ]
             result.append(item)
         return result
+
+    def versions(self) -> dict[str, str]:
+        """Each document's id → a version string that changes when its files change (cheap)."""
+        versions: dict[str, list[str]] = {}
+        for row in self.db.execute("SELECT doc_id, sha256 FROM files ORDER BY doc_id, sha256"):
+            versions.setdefault(row["doc_id"], []).append(row["sha256"])
+        return {doc_id: ",".join(shas) for doc_id, shas in versions.items()}
 
     def resolve(self, ref: str) -> str | None:
         """A document id from an id, an id prefix, or a department name (part)."""

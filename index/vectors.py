@@ -1,10 +1,12 @@
 """The vector index: narrative chunks in chromadb, embedded by our own model.
 
-One collection per embedding model (``budgetqa-<model>-<hash>``), so switching models
-never mixes vectors of different spaces; ``rebuild_index`` fills a new model's
-collection. Ids are ``<doc_id>:<chunk_id>``; every vector carries the document's
-metadata so searches can filter on it. Chroma never embeds anything itself: each
-collection gets ``ChromaEmbedding`` (our model, loaded lazily), and we pass vectors.
+Each chunk is stored as its sentences (each with the chunk's headings, see
+``passages.py``), ids ``<doc_id>:<chunk_id>:<n>``, each carrying its chunk id,
+page, section and the document's metadata so searches can filter on them. One
+collection per embedding model (``budgetqa-<model>-<hash>``), so switching models
+never mixes vector spaces; ``rebuild_index`` fills a new model's collection. Chroma
+never embeds anything itself: each collection gets ``ChromaEmbedding`` (our model,
+loaded lazily), and we always pass the vectors.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from budgetqa.index.embeddings import Embedder, embedder_for, load_embedder
-from budgetqa.index.keyword import indexed_text
+from budgetqa.index.passages import sentence_passages
 from budgetqa.models import Document
 from budgetqa.settings import Settings
 
@@ -94,14 +96,17 @@ def client_for(settings: Settings):
     return _client(None, str(chroma_path(settings)))
 
 
-def chunk_id(doc_id: str, chunk: str) -> str:
-    return f"{doc_id}:{chunk}"
+def passage_id(doc_id: str, chunk: str, n: int) -> str:
+    return f"{doc_id}:{chunk}:{n}"
 
 
 @dataclass(frozen=True, slots=True)
 class VectorHit:
     doc_id: str
     chunk_id: str
+    n: int
+    """The passage's position in its chunk."""
+    text: str
     similarity: float
     """Cosine similarity of the question and the chunk (1 is the same direction)."""
 
@@ -134,45 +139,62 @@ class VectorIndex:
         return self._collection
 
     def index_document(self, doc: Document, replaces: str | None = None) -> int:
-        """Replace a document's chunks (and those of the document it replaces); returns the count.
+        """Replace a document's passages (and those of the document it replaces); returns the count.
 
         Vectors are computed before anything is removed, so a failing model leaves the
         index as it was.
         """
-        texts = [indexed_text(c.section_path, c.text) for c in doc.chunks]
+        ids, texts, documents, metadatas = [], [], [], []
+        for chunk in doc.chunks:
+            for passage in sentence_passages(chunk.chunk_id, chunk.section_path, chunk.text):
+                ids.append(passage_id(doc.doc_id, chunk.chunk_id, passage.n))
+                texts.append(passage.searchable)
+                documents.append(passage.text)
+                metadatas.append({**_metadata(doc, chunk.chunk_id, chunk.page, chunk.section_path),
+                                  "n": passage.n})
         vectors = self.embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
         for doc_id in {doc.doc_id, replaces} - {None}:
             self.collection.delete(where={"doc_id": doc_id})
-        if not texts:
-            return 0
-        metadatas = [_metadata(doc, c.chunk_id, c.page, c.section_path) for c in doc.chunks]
-        ids = [chunk_id(doc.doc_id, c.chunk_id) for c in doc.chunks]
         step = self.client.get_max_batch_size()
         for start in range(0, len(ids), step):
             end = start + step
             self.collection.upsert(ids=ids[start:end], embeddings=vectors[start:end],
-                                   documents=[c.text for c in doc.chunks[start:end]],
-                                   metadatas=metadatas[start:end])
+                                   documents=documents[start:end], metadatas=metadatas[start:end])
         return len(ids)
 
     def count(self, doc_id: str | None = None) -> int:
-        """Vectors held for a document (or in all)."""
+        """Passage vectors held for a document (or in all)."""
         if doc_id is None:
             return self.collection.count()
         return len(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
 
     def search(self, question: str, k: int, where: dict | None = None) -> list[VectorHit]:
-        """The ``k`` chunks nearest to the question, among those ``where`` allows."""
+        """The ``k`` passages nearest to the question, among those ``where`` allows."""
         total = self.collection.count()
         if total == 0:
             return []
         vector = self.embedder.query_vector(question)
         result = self.collection.query(query_embeddings=[vector], n_results=min(k, total), where=where,
-                                       include=["metadatas", "distances"])
+                                       include=["metadatas", "documents", "distances"])
         hits = []
-        for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
-            hits.append(VectorHit(str(meta["doc_id"]), str(meta["chunk_id"]), 1.0 - float(distance)))
+        for meta, text, distance in zip(result["metadatas"][0], result["documents"][0],
+                                        result["distances"][0], strict=True):
+            hits.append(VectorHit(str(meta["doc_id"]), str(meta["chunk_id"]), int(meta["n"]), text or "",
+                                  1.0 - float(distance)))
         return hits
+
+
+    def similarities(self, question: str, ids: list[str]) -> list[VectorHit]:
+        """Cosine similarity of the question to given passages (those the index holds)."""
+        if not ids:
+            return []
+        found = self.collection.get(ids=ids, include=["embeddings", "metadatas", "documents"])
+        if not found["ids"]:
+            return []
+        vector = self.embedder.query_vector(question)
+        similarities = np.asarray(found["embeddings"], dtype=np.float32) @ vector
+        return [VectorHit(str(m["doc_id"]), str(m["chunk_id"]), int(m["n"]), text or "", float(sim))
+                for m, text, sim in zip(found["metadatas"], found["documents"], similarities, strict=True)]
 
 
 def _metadata(doc: Document, chunk: str, page: int, section_path: list[str]) -> dict:
@@ -207,7 +229,7 @@ def rebuild_index(store, settings: Settings) -> dict[str, int]:
     """Re-embed every document of the store into the settings' model's collection.
 
     Drops that collection first, so vectors of deleted documents go too. Returns the
-    number of chunks indexed per document.
+    number of passages indexed per document.
     """
     client = client_for(settings)
     name = collection_name(settings.embedding_model)
@@ -228,7 +250,8 @@ def ensure_indexed(store, doc_id: str, settings: Settings) -> bool:
     if doc is None:
         return False
     index = VectorIndex(settings)
-    if index.count(doc_id) == len(doc.chunks):
+    expected = sum(len(sentence_passages(c.chunk_id, c.section_path, c.text)) for c in doc.chunks)
+    if index.count(doc_id) == expected:
         return False
     index.index_document(doc)
     return True

@@ -14,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from budgetqa import __version__
-from budgetqa.service import errors, routes_ask, routes_documents, routes_pages
+from budgetqa.service import docs, errors, routes_ask, routes_documents, routes_pages
 from budgetqa.service.limits import BodyLimitMiddleware, limits
 from budgetqa.service.state import AppState
 from budgetqa.settings import Settings
@@ -37,8 +37,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         state.store.close()
 
-    app = FastAPI(title="budgetqa", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    swagger = docs.swagger_assets()
+    app = FastAPI(title="budgetqa", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None if swagger else "/docs", redoc_url=None)
     app.state.budgetqa = state
+    if swagger:
+        docs.install(app, swagger)
     errors.install(app)
     app.include_router(routes_ask.router, prefix=API)
     app.include_router(routes_documents.router, prefix=API)

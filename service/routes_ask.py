@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from anyio import to_thread
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -48,14 +47,11 @@ class Health(BaseModel):
 
 
 @router.post("/ask", response_model=AskResponse, summary="Answer a question, with formula and citations")
-async def post_ask(request: AskRequest, state: State) -> AskResponse:
-    answer = await to_thread.run_sync(_answer, state, request.question, request.doc, limiter=state.answer_limiter)
+def post_ask(request: AskRequest, state: State) -> AskResponse:
+    with state.answer_slots, state.store.lock.reading():
+        doc = document_id(state.store, request.doc) if request.doc else None
+        answer = ask(state.store, request.question, doc=doc)
     return AskResponse(**answer.model_dump(), session_id=request.session_id)
-
-
-def _answer(state: AppState, question: str, doc: str | None) -> Answer:
-    with state.store.lock.reading():
-        return ask(state.store, question, doc=document_id(state.store, doc) if doc else None)
 
 
 @router.get("/suggestions", response_model=Suggestions, summary="Questions the loaded documents can answer")

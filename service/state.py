@@ -1,12 +1,13 @@
 """What one app holds: its settings and its one store, shared safely by request threads.
 
-Requests run in a thread pool and share one SQLite connection (the Store opens it
-with ``check_same_thread=False``; Python's sqlite3 is built serialized). A
+Requests run in worker threads and share one SQLite connection (the Store opens
+it with ``check_same_thread=False``; Python's sqlite3 is built serialized). A
 readers–writer lock keeps every read consistent: a request holds the read side
 while it answers, so it never sees a document half-written, and a store write
 (``save``/``delete``) takes the write side alone, for just the commit. Admin
 operations (ingest, delete) also hold ``admin_lock`` so that two uploads never
-race on merging the halves of one disclosure.
+race on merging the halves of one disclosure. At most ANSWER_THREADS questions
+are answered at once.
 """
 
 from __future__ import annotations
@@ -17,15 +18,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from anyio import CapacityLimiter
 from fastapi import Request
 
 from budgetqa.index.store import Store
 from budgetqa.models import Document
 from budgetqa.settings import Settings
 
-import os
-ANSWER_THREADS = int(os.environ.get("XX_THREADS", "2"))
+ANSWER_THREADS = 2
+"""Questions answered at once; answering is CPU-bound, so more threads would only contend for the GIL."""
 
 
 class ReadWriteLock:
@@ -90,8 +90,8 @@ class AppState:
     settings: Settings
     store: ServiceStore
     admin_lock: threading.Lock = field(default_factory=threading.Lock)
-    answer_limiter: CapacityLimiter = field(default_factory=lambda: CapacityLimiter(ANSWER_THREADS))
-    """Threads answering at once (answering is CPU-bound: more threads only contend for the GIL)."""
+    answer_slots: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(ANSWER_THREADS))
     cache: dict = field(default_factory=dict)
     """Derived data keyed by the store's generation (suggestions)."""
 

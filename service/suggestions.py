@@ -9,6 +9,7 @@ the engine first and kept only if it is answered, so a suggestion never refuses.
 from __future__ import annotations
 
 import re
+from itertools import count
 
 from budgetqa.answer import ask
 from budgetqa.index.store import Store
@@ -55,20 +56,27 @@ def candidates(doc: Document) -> list[str]:
 
 
 def suggest(store: Store, doc_id: str | None = None, limit: int = 8) -> list[str]:
-    """Up to ``limit`` answerable questions, taken in turn from each document (or only ``doc_id``)."""
-    per_doc: list[tuple[str, list[str]]] = []
-    for item in store.documents():
-        if doc_id is None or item["doc_id"] == doc_id:
-            doc = store.load(item["doc_id"])
-            if doc is not None:
-                per_doc.append((doc.doc_id, candidates(doc)))
+    """Up to ``limit`` answerable questions, taken in turn from each document (or only ``doc_id``).
+
+    A document is read only when its turn comes, so a large store costs about ``limit`` reads.
+    """
+    ids = [d["doc_id"] for d in store.documents() if doc_id is None or d["doc_id"] == doc_id]
+    queues: dict[str, list[str]] = {}
     found: list[str] = []
-    depth = max((len(questions) for _, questions in per_doc), default=0)
-    for i in range(depth):
-        for item_id, questions in per_doc:
+    for depth in count():
+        offered = False
+        for item_id in ids:
             if len(found) >= limit:
                 return found
-            question = questions[i] if i < len(questions) else None
-            if question and question not in found and ask(store, question, doc=item_id).status == "answered":
+            if item_id not in queues:
+                doc = store.load(item_id)
+                queues[item_id] = candidates(doc) if doc else []
+            if depth >= len(queues[item_id]):
+                continue
+            offered = True
+            question = queues[item_id][depth]
+            if question not in found and ask(store, question, doc=item_id).status == "answered":
                 found.append(question)
+        if not offered:
+            return found
     return found

@@ -17,6 +17,7 @@ from budgetqa.ingest.pipeline import doc_id_for, ingest_file
 from budgetqa.service import routes_ask
 from budgetqa.service.app import create_app
 from budgetqa.service.limits import BodyLimitMiddleware
+from budgetqa.service.routes_documents import safe_name
 from budgetqa.service.state import ReadWriteLock
 from budgetqa.service.tableview import cell_position
 from budgetqa.settings import Settings
@@ -84,7 +85,10 @@ def test_healthz(client: TestClient) -> None:
 
 
 def test_openapi_docs(client: TestClient) -> None:
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "/static/swagger/swagger-ui-bundle.js" in docs.text and "//cdn" not in docs.text, "docs work offline"
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
     spec = client.get("/openapi.json").json()
     for path in ("/api/v1/ask", "/api/v1/suggestions", "/api/v1/documents", "/api/v1/documents/{doc}",
                  "/api/v1/documents/{doc}/tables", "/api/v1/documents/{doc}/tables/{table}",
@@ -357,6 +361,14 @@ def test_upload_bad_files(client: TestClient, name: str, data: bytes, status: in
     assert response.status_code == status, response.text
     assert error_of(response)["code"] == code
     assert [d["doc_id"] for d in client.get("/api/v1/documents").json()] == [DOC]
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("sample_budget.pdf", "sample_budget.pdf"), ("../../etc/passwd", "passwd"), ("C:\\dir\\预算.pdf", "预算.pdf"),
+    ("", "upload"), (None, "upload"), ("..", "upload"), ("a\x00b.txt", "ab.txt"), ("x" * 300 + ".pdf", "x" * 146 + ".pdf"),
+])
+def test_upload_names_are_safe(given: str | None, expected: str) -> None:
+    assert safe_name(given) == expected
 
 
 def test_upload_without_file_field(client: TestClient) -> None:

@@ -298,3 +298,12 @@ def test_embedded_on_another_site(server: Served, page, tmp_path: Path) -> None:
     shot(page, tmp_path / "embedded.png")
     assert not page.problems, page.problems
     only_local(page.requests)
+
+
+def test_api_docs_render_offline(server: Served, page, tmp_path: Path) -> None:
+    """/docs renders from local files: every request stays on 127.0.0.1."""
+    page.goto(server.url + "/docs")
+    expect(page.get_by_text("/api/v1/ask").first).to_be_visible()
+    shot(page, tmp_path / "api-docs.png", full_page=False)
+    only_local(page.requests)
+    assert not page.problems, page.problems

@@ -12,14 +12,13 @@ _CACHE: dict[tuple[str, str], Catalog] = {}
 def catalogs(store, doc: str | None = None) -> list[Catalog]:
     """A catalog per stored document (cached per document version), or just ``doc``'s."""
     found = []
-    for item in store.documents():
-        if doc is not None and item["doc_id"] != doc:
+    for doc_id, version in store.versions().items():
+        if doc is not None and doc_id != doc:
             continue
-        version = ",".join(f["sha256"] for f in item["files"])
-        key = (str(store.path), item["doc_id"])
+        key = (str(store.path), doc_id)
         cached = _CACHE.get(key)
-        if cached is None or getattr(cached, "version", None) != version:
-            cached = build_catalog(store.load(item["doc_id"]))
+        if cached is None or cached.version != version:
+            cached = build_catalog(store.load(doc_id))
             cached.version = version
             _CACHE[key] = cached
         found.append(cached)
@@ -27,6 +26,27 @@ def catalogs(store, doc: str | None = None) -> list[Catalog]:
 
 
 def ask(store, question: str, doc: str | None = None) -> Answer:
-    """Answer a question from the store's documents (or one document)."""
+    """Answer a question from the store's documents (or one document).
+
+    Questions asking why / what / how used (``text.is_text_question``) are answered from the
+    narrative (falling back to the numeric engine when no passage answers); so are those the
+    numeric engine finds no quantity in (its route "none"). ``answer.plan.route`` records
+    which way a question went.
+    """
+    from budgetqa.answer.text import answer_text, is_text_question
+
     doc_id = store.resolve(doc) if doc else None
-    return ask_catalogs(question, catalogs(store, doc_id) if doc is None or doc_id else [])
+    if doc and not doc_id:
+        return ask_catalogs(question, [])
+    doc_ids = [doc_id] if doc_id else None
+    if is_text_question(question):
+        text = answer_text(store, question, doc_ids)
+        if text.status == "answered":
+            return text
+        numeric = ask_catalogs(question, catalogs(store, doc_id))
+        recognised = numeric.status == "answered" or (numeric.status == "clarify" and numeric.plan.quantities)
+        return numeric if recognised else text
+    answer = ask_catalogs(question, catalogs(store, doc_id))
+    if answer.plan.route == "none":
+        return answer_text(store, question, doc_ids)
+    return answer

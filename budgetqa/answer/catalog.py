@@ -28,6 +28,15 @@ def normalise_name(text: str) -> str:
     return text.replace("(", "（").replace(")", "）")
 
 
+_TITLE_NOISE = re.compile(r"^(?:[一二三四五六七八九十]+、|公开\d+表|表\d+)?(?:20\d{2}年度?)?")
+
+
+def short_title(title: str) -> str:
+    """A table title as people quote it: without its number, year or department prefix."""
+    text = normalise_name(_TITLE_NOISE.sub("", title.replace(" ", "")))
+    return re.sub(r"^.*?(?:部门|单位)(?=.{4,}表)", "", text)
+
+
 @dataclass(slots=True)
 class Row:
     """One row of one side of a table, with its cells by column index."""
@@ -104,7 +113,7 @@ def build_catalog(doc: Document) -> Catalog:
 
 def _fact_keys(subject: str) -> set[str]:
     """A fact's subject and its last 类/款/项 segment ("…（款）行政运行（项）" → "行政运行")."""
-    keys = {normalise_name(subject)}
+    keys = {normalise_name(subject), normalise_name(re.sub(r"[（(][^）)]*[)）]", "", subject))}
     parts = [p for p in re.split(r"[（(](?:类|款|项)[)）]", subject) if p.strip()]
     if parts:
         keys.add(normalise_name(parts[-1]))

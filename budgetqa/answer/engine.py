@@ -12,6 +12,7 @@ from budgetqa.answer.resolve import (
     cell_citation,
     fact_citation,
     facts_about,
+    hints_in,
     is_column,
     is_row,
     resolve,
@@ -44,6 +45,8 @@ def ask(question: str, catalogs: list[Catalog]) -> Answer:
         return Answer(status="refused", answer=parsed.refusal, plan=plan)
     if parsed.clarify:
         return Answer(status="clarify", answer="请问您问的是哪一份公开？", options=parsed.clarify, plan=plan)
+    if {m.text for m in parsed.mentions} <= {"总计", "合计", "小计"} and parsed.mentions:
+        return Answer(status="refused", answer="请说明是哪一项（哪张表）的合计。", plan=plan)
     if not parsed.mentions and parsed.operation != "ranking":
         plan.route = "none"
         return Answer(status="refused", answer="没有在已载入的公开中找到问题所说的项目。", plan=plan)
@@ -362,11 +365,19 @@ def _ranking(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         raise Refusal(f"只有 {len(members)} 项，没有第 {nth + 1} 名。")
     best_row, best_cell = members[nth]
     listing = "；".join(f"{r.name} {fmt_money(value_of(c))}" for r, c in members[:5])
+    values = [_value(best_row.name, value_of(best_cell), "万元")]
+    formula = f"按数额排序：{listing}"
+    if re.search(r"占比|比例|比重|百分", parsed.compact):
+        total = sum((value_of(c) for _, c in members), Decimal(0))
+        if total:
+            pct = value_of(best_cell) / total * HUNDRED
+            values.insert(0, _pct_value(f"{best_row.name}占比", pct))
+            formula += f"；{fmt_money(value_of(best_cell))} ÷ {fmt_money(total)} = {fmt_pct(pct)}"
     return Answer(
         status="answered",
         answer=f"{'最多' if parsed.largest else '最少' if not nth else ''}{f'第{nth + 1}' if nth else ''}的是{best_row.name}，{fmt_money(value_of(best_cell))} 万元。（{listing}）",
-        values=[_value(best_row.name, value_of(best_cell), "万元")],
-        formula=f"按数额排序：{listing}",
+        values=values,
+        formula=formula,
         citations=[cell_citation(catalog, best_row.table, best_cell)],
         notes=[f"共比较 {len(members)} 项。"],
     )
@@ -417,7 +428,13 @@ def _group(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, object]]
         members = [(r, r.cells[index]) for r in children if index in r.cells]
         if len(members) >= 2:
             return members
-    order = catalog.table_order([])
+    if "项目" in text and level is None:
+        # "哪个项目…": the named projects of a project-expenditure table
+        for table in catalog.doc.tables:
+            projects = [r for r in catalog.rows if r.table is table and r.subject and 0 in r.cells]
+            if len(projects) >= 2:
+                return [(r, r.cells[0]) for r in projects]
+    order = catalog.table_order(hints_in(text))
     for table in sorted(catalog.doc.tables, key=lambda t: order.index(t.kind) if t.kind in order else 99):
         rows = [r for r in catalog.rows if r.table is table and r.code and len(r.code) == (level or 3)]
         members = [(r, r.cells[0]) for r in rows if 0 in r.cells]
@@ -536,6 +553,10 @@ def _across(parsed: ParsedQuestion) -> Answer:
             citations=[q2.citation, q1.citation],
             notes=notes,
         )
+    if parsed.operation == "share" or (
+        parsed.operation == "ranking" and re.search(r"占比|比例|比重", parsed.compact)
+    ):
+        return _across_share(parsed)
     if parsed.operation == "sum":
         total = sum((q.value for _, q in results), Decimal(0))
         return Answer(
@@ -554,6 +575,30 @@ def _across(parsed: ParsedQuestion) -> Answer:
         values=[_value(f"{label[id(best_catalog)]}{best.name}", best.value, "万元")],
         formula=f"按数额排序：{listing}",
         citations=[q.citation for _, q in results],
+    )
+
+
+def _across_share(parsed: ParsedQuestion) -> Answer:
+    """Which document has the larger share: each document's share computed, then ranked."""
+    shares = []
+    for catalog in parsed.catalogs:
+        try:
+            answer = _share(parsed, catalog)
+        except Refusal:
+            continue
+        shares.append((catalog, Decimal(answer.values[0].value), answer))
+    if not shares:
+        raise Refusal("没有在任何一份公开中算出这个占比。")
+    shares.sort(key=lambda s: s[1], reverse=parsed.largest)
+    label = {id(c): f"{c.doc.department}{c.doc.year or ''}年" for c, _, _ in shares}
+    listing = "；".join(f"{label[id(c)]} {fmt_pct(p)}" for c, p, _ in shares)
+    best_catalog, best_pct, best = shares[0]
+    return Answer(
+        status="answered",
+        answer=f"{'最高' if parsed.largest else '最低'}的是{label[id(best_catalog)]}：{best.answer}（{listing}）",
+        values=[_pct_value(f"{label[id(best_catalog)]}占比", best_pct)],
+        formula="；".join(f"{label[id(c)]}：{a.formula}" for c, _, a in shares),
+        citations=[cite for _, _, a in shares for cite in a.citations],
     )
 
 

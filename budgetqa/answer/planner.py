@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from budgetqa.answer.catalog import Catalog, normalise_name
+from budgetqa.answer.catalog import Catalog, normalise_name, short_title
 from budgetqa.ingest.metadata import region_of
 from budgetqa.vocab import load
 
@@ -88,22 +88,33 @@ def detect_unit(text: str) -> str:
     return "元" if any(re.search(p, text) for p in patterns) else "万元"
 
 
+@lru_cache(maxsize=4096)
+def _department_parts(department: str) -> tuple[str, tuple[str, ...]]:
+    """The region and the runs of a department's own name a question may use, longest first.
+
+    A run inside the name must be the name's end ("法院", "财政局") or long ("万里街道").
+    """
+    region = region_of(department)
+    core = department[len(region):] or department
+    stop = set(load("questions")["stopwords"]["department"])
+    parts = []
+    for size in range(len(core), 1, -1):
+        for i in range(len(core) - size + 1):
+            part = core[i:i + size]
+            if part not in stop and (i + size == len(core) or size >= 4):
+                parts.append(part)
+    return region, tuple(parts)
+
+
 def _department_match(text: str, department: str) -> tuple[int, tuple[int, int] | None]:
     """How strongly the question names a department, and where (the longest run of its own name)."""
     if department and department in text:
         start = text.index(department)
         return len(department) + 10, (start, start + len(department))
-    region = region_of(department)
-    core = department[len(region):] or department
-    stop = set(load("questions")["stopwords"]["department"])
-    for size in range(len(core), 1, -1):
-        for i in range(len(core) - size + 1):
-            part = core[i:i + size]
-            if part in stop or part not in text:
-                continue
-            # a run inside the name must be the name's end ("法院", "财政局") or long ("万里街道")
-            if i + size != len(core) and size < 4:
-                continue
+    region, parts = _department_parts(department)
+    for part in parts:
+        if part in text:
+            size = len(part)
             start = text.index(part)
             # take in a shortened region written before it ("省法院", "普陀区财政局")
             while start > 0 and text[start - 1] in region:
@@ -170,6 +181,13 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
     taken = [False] * len(text)
     mentions: list[Mention] = []
     normalised_text = text.replace("(", "（").replace(")", "）")
+    # a table named in the question ("收入支出决算总表里…") is a hint, not a quantity
+    titles = {short_title(t.title) for c in catalogs for t in c.doc.tables}
+    for title in sorted((t for t in titles if len(t) >= 4), key=len, reverse=True):
+        start = normalised_text.find(title)
+        if start >= 0 and not any(taken[start:start + len(title)]):
+            for i in range(start, start + len(title)):
+                taken[i] = True
     found: list[tuple[int, int, str]] = []
     for form in names:
         start = normalised_text.find(form)
@@ -248,7 +266,8 @@ def _partial_mentions(text: str, taken: list[bool], catalogs: list[Catalog]) -> 
     """Shortened names ("基本养老保险缴费" for "机关事业单位基本养老保险缴费"): the longest
     run of at least PARTIAL_MIN characters, not already matched, that a printed name contains."""
     names = sorted(
-        {n for c in catalogs for n in (*c.by_name, *c.columns) if len(n) > PARTIAL_MIN}, key=len
+        {n for c in catalogs for n in (*c.by_name, *c.columns, *c.facts_by_subject) if len(n) > PARTIAL_MIN},
+        key=len,
     )
     found: list[Mention] = []
     free = "".join(ch if not taken[i] else "□" for i, ch in enumerate(text))
@@ -291,6 +310,9 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     if stranger:
         parsed.refusal = f"已载入的文件中没有“{stranger}”的公开。"
         return parsed
+    if len(in_scope) > 1 and not across:
+        parsed.clarify = [f"{c.doc.department} {c.doc.year or ''}年{c.doc.kind or ''}" for c in in_scope]
+        return parsed
     parsed.mentions = find_mentions(_mask_departments(text, catalogs), in_scope)
     masked = _mask_mentions(text, parsed.mentions)
     if parsed.operation not in ("last_year",) or _YEAR.search(text) is None:
@@ -298,6 +320,4 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     if parsed.operation == "lookup" and _asks_for_final(masked) and all(c.doc.kind == "预算" for c in in_scope):
         parsed.refusal = "已载入的是预算公开，其中没有决算（实际执行）数。"
         return parsed
-    if len(in_scope) > 1 and not across:
-        parsed.clarify = [f"{c.doc.department} {c.doc.year or ''}年{c.doc.kind or ''}" for c in in_scope]
     return parsed

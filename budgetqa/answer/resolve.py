@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from budgetqa.answer.catalog import Catalog, Row, normalise_name, value_of
+from budgetqa.answer.catalog import Catalog, Row, normalise_name, short_title, value_of
 from budgetqa.answer.planner import Mention
 from budgetqa.answer.schema import Citation
 from budgetqa.models import Cell, Fact, Table
@@ -44,7 +44,7 @@ def fact_citation(catalog: Catalog, fact: Fact) -> Citation:
                     sentence=fact.sentence)
 
 
-def _hints(text: str) -> list[str]:
+def hints_in(text: str) -> list[str]:
     kinds: list[str] = []
     for word, hinted in load("questions")["table_hints"].items():
         if word in text:
@@ -53,8 +53,8 @@ def _hints(text: str) -> list[str]:
 
 
 def _rank(catalog: Catalog, text: str):
-    order = catalog.table_order(_hints(text))
-    named = {t.table_id for t in catalog.doc.tables if normalise_name(t.title)[-8:] in text}
+    order = catalog.table_order(hints_in(text))
+    named = {t.table_id for t in catalog.doc.tables if len(short_title(t.title)) >= 4 and short_title(t.title) in text}
 
     def key(table: Table) -> int:
         if table.table_id in named:
@@ -138,6 +138,11 @@ def _resolve_name(
             return None
         facts = [f for f in facts_about(catalog, name) if f.amount is not None]
         if not facts:
+            return None
+        if len({(f.amount, f.unit) for f in facts if f.kind == "amount"}) > 1 and len(
+            {f.sentence for f in facts}
+        ) == 1:
+            # one sentence giving the same name several different figures: ambiguous
             return None
         money = [f for f in facts if f.unit in ("万元", "元")]
         fact = (money or facts)[0] if not _asks_for_count(text) else facts[0]

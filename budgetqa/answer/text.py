@@ -2,56 +2,50 @@
 
 1. ``route``: a question that asks why / what / how-used / which offices goes to text.
 2. The documents it names (department, year, 预算/决算) narrow the search, unless given.
-3. Hybrid retrieval returns the best chunks; each chunk is cut into sentences, and every
-   window of one or two consecutive sentences is scored by how much of the question's
-   weight (IDF of its keywords) it covers, its similarity to the question, and its chunk's rank.
-4. The best window is quoted with its document, section and page — or, when too little of
-   the question is covered, the question is refused rather than answered with noise.
+3. Hybrid retrieval scores passages (one or two sentences with their headings); the best
+   passage of the best chunk is the quote, extended by the list a "…：" sentence opens or,
+   for a why-question, by the "主要原因…" sentence after it.
+4. When the quote (with its headings) holds too little of the question's keyword weight,
+   the question is refused rather than answered with noise.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
-
 from budgetqa.answer.schema import Answer, Citation, Plan
-from budgetqa.index.keyword import KeywordIndex, query_terms, tokenize
+from budgetqa.index.keyword import BIGRAM, KeywordIndex, query_terms, tokenize
+from budgetqa.index.passages import sentences, starts_item
 from budgetqa.index.retriever import ChunkFilter, ChunkSearch, Hit
 from budgetqa.settings import Settings
 from budgetqa.vocab import load
 
 TOP_CHUNKS = 5
-"""Chunks whose sentences compete for the answer."""
-MAX_WINDOW = 2
-"""Consecutive sentences a quote may join."""
-LONG_SENTENCE = 100
-"""A sentence longer than this is cut into its "；" clauses."""
-MIN_COVERAGE = 0.5
-"""Share of the question's keyword weight the quoted passage (with its headings) must hold."""
-MIN_SIMILARITY = 0.25
-"""…or, with at least ``WEAK_COVERAGE``, this cosine similarity to the question."""
-WEAK_COVERAGE = 0.34
-WEIGHTS = {"coverage": 1.0, "similarity": 0.6, "rank": 0.25, "length": 0.0015}
-"""How a window's score is made: coverage + similarity + chunk rank − length in characters."""
+MIN_COVERAGE = 0.25
+"""Share of the question's keyword weight the quoted passage (with its headings) must hold…"""
+WEAK_COVERAGE = 0.15
+MIN_SIMILARITY = 0.5
+"""…or at least ``WEAK_COVERAGE`` of it and this cosine similarity to the question."""
 MAX_QUOTE = 320
-
-_SENTENCE_END = re.compile(r"(?<=[。！？!?])|\n")
-_CLAUSE_END = re.compile(r"(?<=[；;])")
+"""A quote is not extended past this many characters."""
+ITEM_TITLE_MAX = 60
+REASON_LOOKAHEAD = 3
+"""Sentences of the same item searched for the reason a why-question asks."""
 _YEAR = re.compile(r"(20\d{2})")
+_TERMINAL = ("。", "！", "？", "；", ";", "!", "?", ".")
+_WHY = ("为什么", "为何", "为啥", "原因", "怎么回事")
 
 
 @lru_cache
-def _route_vocab() -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _vocab() -> tuple[tuple[str, ...], tuple[str, ...]]:
     vocab = load("retrieval")
     return tuple(vocab["route"]["text_cues"]), tuple(vocab["answer"]["reason_starts"])
 
 
 def is_text_question(question: str) -> bool:
     """True when a question asks for prose (why, what, how used, which offices…), not a number."""
-    cues, _ = _route_vocab()
+    cues, _ = _vocab()
     return any(cue in question for cue in cues)
 
 
@@ -64,7 +58,8 @@ def route(question: str) -> str:
 
 
 def scope(store, question: str) -> list[str] | None:
-    """Documents the question names by department (3+ characters of its name), year or kind."""
+    """Documents the question names by department (3+ characters of its name), year or kind;
+    None when it narrows nothing."""
     docs = store.documents()
     scores = {d["doc_id"]: _name_overlap(question, d["department"]) for d in docs}
     best = max(scores.values(), default=0)
@@ -90,48 +85,7 @@ def _name_overlap(question: str, department: str) -> int:
     return 0
 
 
-# --- sentences and windows ---------------------------------------------------------------------
-
-
-def sentences(text: str) -> list[str]:
-    """A chunk cut at sentence ends and line breaks; long sentences also at "；"."""
-    out: list[str] = []
-    for piece in _SENTENCE_END.split(text):
-        piece = piece.strip()
-        if not piece:
-            continue
-        if len(piece) > LONG_SENTENCE:
-            out.extend(c.strip() for c in _CLAUSE_END.split(piece) if c.strip())
-        else:
-            out.append(piece)
-    return out
-
-
-@dataclass(slots=True)
-class Window:
-    """One or more consecutive sentences of a retrieved chunk, scored against the question."""
-
-    hit: Hit
-    rank: int
-    parts: list[str]
-    coverage: float = 0.0
-    similarity: float = 0.0
-    score: float = 0.0
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
-
-def _windows(hits: list[Hit]) -> list[Window]:
-    found = []
-    for rank, hit in enumerate(hits, start=1):
-        parts = sentences(hit.row.text)
-        for start in range(len(parts)):
-            for size in range(1, MAX_WINDOW + 1):
-                if start + size <= len(parts):
-                    found.append(Window(hit, rank, parts[start:start + size]))
-    return found
+# --- relevance and the quote -------------------------------------------------------------------
 
 
 def coverage(index: KeywordIndex, terms: dict[str, float], text: str) -> float:
@@ -140,92 +94,105 @@ def coverage(index: KeywordIndex, terms: dict[str, float], text: str) -> float:
     if not total:
         return 0.0
     held = set(tokenize(text))
-    compact = re.sub(r"\s", "", text)
-    return sum(w * index.idf(t) for t, w in terms.items() if t in held or t in compact) / total
+    return sum(w * index.idf(t) for t, w in terms.items() if t in held) / total
 
 
-def _score(windows: list[Window], index: KeywordIndex, terms: dict[str, float], question: str,
-           search: ChunkSearch) -> None:
-    texts = [w.text for w in windows]
-    try:
-        vectors = search.vectors.embedder.encode(texts)
-        query = search.vectors.embedder.query_vector(question)
-        similarities = vectors @ query
-    except Exception:  # without the model, keywords alone decide
-        similarities = np.zeros(len(texts))
-    for window, similarity in zip(windows, similarities, strict=True):
-        context = "\n".join([*window.hit.row.section_path[-2:], window.text])
-        window.coverage = coverage(index, terms, context)
-        window.similarity = float(similarity)
-        window.score = (
-            WEIGHTS["coverage"] * window.coverage
-            + WEIGHTS["similarity"] * window.similarity
-            + WEIGHTS["rank"] / window.rank
-            - WEIGHTS["length"] * len(window.text)
-        )
+def relevant(hit: Hit, index: KeywordIndex, terms: dict[str, float]) -> tuple[bool, float]:
+    """Whether the hit's passage answers enough of the question, and its coverage (``terms``
+    are the question's own, without the words question words stand for)."""
+    share = coverage(index, terms, hit.passage.searchable)
+    similarity = hit.dense if hit.dense is not None else 0.0
+    return share >= MIN_COVERAGE or (share >= WEAK_COVERAGE and similarity >= MIN_SIMILARITY), share
 
 
-def _relevant(window: Window) -> bool:
-    return window.coverage >= MIN_COVERAGE or (
-        window.coverage >= WEAK_COVERAGE and window.similarity >= MIN_SIMILARITY
-    )
-
-
-def _complete(window: Window, question: str) -> list[str]:
-    """The window, with the list a "…：" sentence opens or the reason a why-question needs."""
-    _, reason_starts = _route_vocab()
-    parts = sentences(window.hit.row.text)
-    end = parts.index(window.parts[-1]) + 1 if window.parts[-1] in parts else len(parts)
-    quote = list(window.parts)
-    asks_why = any(w in question for w in ("为什么", "为何", "为啥", "原因"))
-    while end < len(parts) and len("".join(quote)) < MAX_QUOTE:
-        last, following = quote[-1], parts[end]
-        opens_list = last.endswith(("：", ":"))
-        gives_reason = asks_why and "原因" not in "".join(quote) and following.startswith(reason_starts)
-        if not (opens_list or gives_reason):
-            break
-        quote.append(following)
+def quote(hit: Hit, question: str) -> str:
+    """The passage; with the rest of a sentence or list it opens ("…：", "…情况为"), and for a
+    why-question the sentence of its item that gives the reason."""
+    _, reason_starts = _vocab()
+    parts = sentences(hit.row.text)
+    start, end = _trim(parts, hit.passage.start, hit.passage.start + hit.passage.size, question)
+    taken = parts[start:end]
+    while end < len(parts) and len("".join(taken)) < MAX_QUOTE and (
+        not taken[-1].endswith(_TERMINAL)
+        or (len(taken) == 1 and _item_title(taken[0]) and not starts_item(parts[end]))
+    ):
+        taken.append(parts[end])
         end += 1
-    return quote
+    if any(w in question for w in _WHY) and "原因" not in "".join(taken):
+        for stop in range(end, min(end + REASON_LOOKAHEAD, len(parts))):
+            if starts_item(parts[stop]):
+                break
+            if "原因" in parts[stop] or parts[stop].startswith(reason_starts):
+                if len("".join(parts[start:stop + 1])) <= MAX_QUOTE:
+                    taken = parts[start:stop + 1]
+                break
+    return "".join(taken)
+
+
+def _item_title(sentence: str) -> bool:
+    """A numbered item's short first sentence that only names it ("11、…购房补贴（项）。")."""
+    return starts_item(sentence) and len(sentence) <= ITEM_TITLE_MAX and "，" not in sentence
+
+
+def _trim(parts: list[str], start: int, end: int, question: str) -> tuple[int, int]:
+    """Drop a sentence at either end of a window that holds none of the question's words the rest lacks."""
+    asked = [t for t in query_terms(question) if not t.startswith(BIGRAM)]
+
+    def held(lo: int, hi: int) -> set[str]:
+        text = "".join(parts[lo:hi])
+        return {w for w in asked if w in text}
+
+    while end - start > 1:
+        if held(start, end - 1) == held(start, end):
+            end -= 1
+        elif held(start + 1, end) == held(start, end):
+            start += 1
+        else:
+            break
+    return start, end
 
 
 # --- the answer ------------------------------------------------------------------------------
 
 
-def _refusal(question: str, doc_ids: list[str] | None, why: str) -> Answer:
+def _refusal(doc_ids: list[str] | None, why: str) -> Answer:
     return Answer(status="refused", answer=why,
                   plan=Plan(route="text", operation="quote", documents=list(doc_ids or [])))
 
 
 def answer_text(store, question: str, doc_ids: list[str] | None = None, *,
                 settings: Settings | None = None, search: ChunkSearch | None = None) -> Answer:
-    """Answer from the narrative: the best sentence(s), quoted with document, section and page."""
+    """Answer from the narrative: the best sentence(s), quoted with document, section and page.
+
+    ``doc_ids`` limits the search; None searches the documents the question names (or all).
+    """
     search = search or ChunkSearch(store, settings)
     if doc_ids is None:
         doc_ids = scope(store, question)
     chunk_filter = ChunkFilter(doc_ids=tuple(doc_ids)) if doc_ids is not None else None
-    terms = query_terms(question)
+    terms = query_terms(question, expand=False)
     if not terms:
-        return _refusal(question, doc_ids, "问题里没有可以在公开文本中查找的内容。")
+        return _refusal(doc_ids, "问题里没有可以在公开文本中查找的内容。")
     hits = search.search(question, TOP_CHUNKS, chunk_filter)
     if not hits:
-        return _refusal(question, doc_ids, "已载入的公开中没有可供查找的说明文字。")
-    index = search.keywords
-    windows = _windows(hits)
-    _score(windows, index, terms, question, search)
-    best = max(windows, key=lambda w: w.score)
-    if not _relevant(best):
-        return _refusal(question, doc_ids, "没有在已载入的公开中找到回答这个问题的段落。")
-    quote = _complete(best, question)
-    row = best.hit.row
-    text = "".join(quote)
-    citation = Citation(doc_id=row.doc_id, document=row.title, page=row.page, sentence=text,
-                        section=row.section)
+        return _refusal(doc_ids, "没有在已载入的公开中找到回答这个问题的段落。")
+    best = hits[0]
+    ok, share = relevant(best, search.keywords, terms)
+    if not ok:
+        return _refusal(doc_ids, "没有在已载入的公开中找到回答这个问题的段落。")
+    row = best.row
+    text = quote(best, question)
+    others = sorted({h.row.title for h in hits[1:] if h.row.doc_id != row.doc_id and relevant(
+        h, search.keywords, terms)[0]})
+    notes = [f"摘自《{row.title}》{row.section}，第{row.page}页。"]
+    if others:
+        notes.append("其他公开中也有相关段落：" + "、".join(others) + "。")
     return Answer(
         status="answered",
         answer=f"“{text}”",
-        citations=[citation],
+        citations=[Citation(doc_id=row.doc_id, document=row.title, page=row.page, sentence=text,
+                            section=row.section)],
         plan=Plan(route="text", operation="quote", documents=[row.doc_id],
                   years=[row.year] if row.year else []),
-        notes=[f"摘自《{row.title}》{row.section}，第{row.page}页。"],
+        notes=notes,
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from budgetqa.audit.index import is_empty, table_name
+from budgetqa.audit.names import vocab
 from budgetqa.audit.registry import Audit, CheckDef
-from budgetqa.audit.structure import vocab
 
 TABLES = CheckDef("C-必备表", "完整性", "warning",
                   "该类公开（预算/决算）按财政部模板必须公开的表都在（按表的内容识别，不看编号）；缺表为提示，请对照原件确认。")

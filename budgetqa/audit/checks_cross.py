@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from budgetqa.audit.intervals import ZERO, Quantity, exact, judge_at_most, judge_equal
+from budgetqa.audit.names import vocab
 from budgetqa.audit.registry import Audit, CheckDef, money
-from budgetqa.audit.structure import vocab
 
 Spec = dict
 

@@ -19,10 +19,10 @@ from budgetqa.audit.intervals import (
     ratio,
     total,
 )
+from budgetqa.audit.names import normalise, vocab
 from budgetqa.audit.narrative import Placed, parts_of, place
 from budgetqa.audit.registry import Audit, CheckDef, money, sum_formula
 from budgetqa.audit.report import Unverified
-from budgetqa.audit.structure import normalise, vocab
 
 AMOUNT = CheckDef("N-金额", "说明与表", "error",
                   "说明中的金额与表中同名的数相同；同一个数两处印刷只差末位 1 时为尾差（提示），差得更多为错误。")
@@ -37,6 +37,8 @@ CHECKS = (AMOUNT, SHARE, CHANGE, COMPLETION, PARTS)
 _LEVEL_SPLIT = re.compile(r"[（(](?:类|款|项)[)）]")
 _REMARK = re.compile(r"[（(][^（）()]{2,}[)）]")
 BUDGET_MEASURE = "预算数"
+STRIP_ROUNDS = 2
+"""A subject may carry two words tables do not print ("…费预算支出")."""
 CLASS_DIGITS = 3
 """A 类 code has three digits; each 款/项 level adds two."""
 
@@ -70,25 +72,34 @@ def run(audit: Audit) -> None:
 
 def candidates(index: DocIndex, subject: str, measure: str | None = None) -> tuple[list[Quantity], bool]:
     """Table figures a narrative subject names, and whether they must equal it (False for loose concepts)."""
-    for name, depth in _names(subject):
+    for name, depth, scope in _names(subject):
+        strict = True
+        found: list[Quantity] = []
         for concept in vocab()["concept"]:
             if name in {normalise(s) for s in concept["subjects"]}:
-                found = index.concept_values(concept, measure) + index.lookup(name, measure)
-                if found:
-                    return found, concept.get("strict", True)
-        found = index.lookup(name, measure)
+                found = index.concept_values(concept, measure)
+                strict = concept.get("strict", True)
+                break
+        found += index.lookup(name, measure)
         if depth:
-            coded = [q for q in found if q.refs and q.refs[0].row_code and len(q.refs[0].row_code) == depth]
-            found = coded or (found if depth == CLASS_DIGITS else [])
+            found = [q for q in found if _code_length(q) == depth or (depth == CLASS_DIGITS and _code_length(q) == 0)]
+        if scope:
+            found = [q for q in found if any(scope in normalise(r.table) for r in q.refs if r.table)]
         if found:
-            return found, True
+            return found, strict
     return [], True
 
 
-def _names(subject: str) -> list[tuple[str, int]]:
-    """Names to try for a subject, most specific first, with the code length a 类/款/项 path implies.
+def _code_length(quantity: Quantity) -> int:
+    code = quantity.refs[0].row_code if quantity.refs else None
+    return len(code) if code else 0
 
-    "A（类）B（款）C（项）" names C, a 7-digit code; "A（类）支出" names "A支出" (or A), a 类.
+
+def _names(subject: str) -> list[tuple[str, int, str | None]]:
+    """Names to try for a subject, most specific first: (name, code length a 类/款/项 path implies, fund scope).
+
+    "A（类）B（款）C（项）" names C, a 7-digit code; "A（类）支出" names "A支出" (or A), a 类. Words a table does
+    not print are dropped one by one; a dropped fund scope ("一般公共预算…") then limits the tables searched.
     """
     marks = _LEVEL_SPLIT.findall(subject)
     if marks:
@@ -96,22 +107,28 @@ def _names(subject: str) -> list[tuple[str, int]]:
         last, trailing = pieces[-2], pieces[-1]
         depth = CLASS_DIGITS + 2 * (len(marks) - 1)
         names = [normalise(last + trailing), normalise(last)] if trailing.strip() else [normalise(last)]
-        return [(n, depth) for n in dict.fromkeys(names) if n]
+        return [(n, depth, None) for n in dict.fromkeys(names) if n]
     narrative = vocab()["narrative"]
-    key = normalise(subject)
-    names = [key, normalise(_REMARK.sub("", subject))]
-    names += [normalise(narrative["aliases"][n]) for n in list(names) if n in narrative["aliases"]]
-    stems = list(names)
+    bases = _stems([normalise(subject), normalise(_REMARK.sub("", subject))])
+    found: list[tuple[str, int, str | None]] = [(n, 0, None) for n in bases]
+    for prefix, scope in narrative["scope_prefixes"].items():
+        scoped = [n[len(prefix):] for n in bases if n.startswith(prefix) and len(n) - len(prefix) >= 2]
+        found += [(n, 0, scope) for n in _stems(scoped)]
     for prefix in narrative["strip_prefixes"]:
-        stems += [n[len(prefix):] for n in list(stems) if n.startswith(prefix) and len(n) - len(prefix) >= 2]
-    for suffix in narrative["strip_suffixes"]:
-        stems += [n[: -len(suffix)] for n in list(stems) if n.endswith(suffix) and len(n) - len(suffix) >= 2]
-    stems += [normalise(narrative["aliases"][n]) for n in list(stems) if n in narrative["aliases"]]
-    seen: list[str] = []
-    for name in stems:
-        if name and name not in seen:
-            seen.append(name)
-    return [(n, 0) for n in seen]
+        found += [(n[len(prefix):], 0, None) for n in bases if n.startswith(prefix) and len(n) - len(prefix) >= 2]
+    return list(dict.fromkeys(f for f in found if f[0]))
+
+
+def _stems(names: list[str]) -> list[str]:
+    """The names, their aliases, and the names without the suffixes tables do not print."""
+    narrative = vocab()["narrative"]
+    stems = list(dict.fromkeys(names))
+    for _ in range(STRIP_ROUNDS):
+        for suffix in narrative["strip_suffixes"]:
+            stems += [n[: -len(suffix)] for n in stems if n.endswith(suffix) and len(n) - len(suffix) >= 2]
+        stems = list(dict.fromkeys(stems))
+    stems += [normalise(narrative["aliases"][n]) for n in stems if n in narrative["aliases"]]
+    return list(dict.fromkeys(stems))
 
 
 def _check_amount(audit: Audit, item: Placed, value: Decimal, measure: str | None, budget: bool = False) -> None:
@@ -126,10 +143,9 @@ def _check_amount(audit: Audit, item: Placed, value: Decimal, measure: str | Non
                                            unit=fact.unit, page=fact.page, sentence=fact.sentence))
         return
     verdicts = [(judge_equal(stated, q, same_figure=not q.is_sum), q) for q in found]
-    for verdict, q in verdicts:
-        if verdict.severity is None:
-            audit.passed(AMOUNT.id)
-            return
+    if any(verdict.severity is None for verdict, _ in verdicts):
+        audit.passed(AMOUNT.id)
+        return
     rounding = [(v, q) for v, q in verdicts if v.severity == "rounding"]
     verdict, nearest = rounding[0] if rounding else min(
         verdicts, key=lambda vq: (abs(vq[1].value - stated.value), len(vq[1].label)))

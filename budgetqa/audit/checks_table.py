@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from budgetqa.audit.columns import cell_quantity, column_groups
 from budgetqa.audit.index import Side, table_name
 from budgetqa.audit.intervals import Quantity, judge_at_most, judge_equal, total
 from budgetqa.audit.registry import Audit, CheckDef, money, sum_formula
-from budgetqa.audit.structure import Group, cell_quantity, column_groups, row_groups
+from budgetqa.audit.rows import Group, row_groups
 
 CODES = CheckDef("T-科目层级", "表内", "error",
                  "按科目编码逐级相加：类 = Σ款，款 = Σ项（经济分类 301 = Σ30101… 同理），科目 = Σ其下所列项目。")
@@ -24,7 +25,7 @@ def run(audit: Audit) -> None:
         for group in row_groups(side.rows, side.table.kind):
             _check_group(audit, side, group)
         for tree in side.trees.values():
-            for caption, total_node, parts in column_groups(tree):
+            for _caption, total_node, parts in column_groups(tree):
                 for row in side.rows:
                     whole = side.value(row, total_node)
                     values = [side.value(row, p) for p in parts]

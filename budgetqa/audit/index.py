@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from budgetqa.audit.columns import ColNode, column_trees, node_value
 from budgetqa.audit.intervals import ZERO, Quantity, exact, total
+from budgetqa.audit.names import normalise, vocab
 from budgetqa.audit.report import Ref
-from budgetqa.audit.structure import (
-    ColNode,
-    Row,
-    column_trees,
-    node_value,
-    normalise,
-    read_rows,
-    vocab,
-)
+from budgetqa.audit.rows import Row, read_rows
 from budgetqa.models import Document, Table
 
 SKIPPED_KINDS = {"绩效目标表", "其他"}

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from budgetqa.audit.intervals import Quantity, last_unit, printed
+from budgetqa.audit.names import vocab
 from budgetqa.audit.report import Ref
-from budgetqa.audit.structure import vocab
 from budgetqa.models import Fact
 from budgetqa.numbers import UNIT_TO_WAN
 

@@ -53,7 +53,11 @@ def sum_formula(terms: list[Quantity]) -> str:
 
 
 def operand(quantity: Quantity, unit: str = "万元") -> Operand:
-    return Operand(label=quantity.label, value=plain(quantity.value), unit=unit, refs=quantity.refs)
+    refs = []
+    for ref in quantity.refs:
+        if ref not in refs:
+            refs.append(ref)
+    return Operand(label=quantity.label, value=plain(quantity.value), unit=unit, refs=refs)
 
 
 class Audit:

@@ -70,7 +70,7 @@
   // --- the frame ---------------------------------------------------------------------
   var input = el("input", {
     id: uid + "-q", type: "text", name: "question", autocomplete: "off", maxlength: "500",
-    placeholder: "例如：项目支出比上年增长多少", enterkeyhint: "search", required: true,
+    placeholder: "例如：项目支出比上年增长多少", enterkeyhint: "search",
   });
   var button = el("button", { type: "submit", "class": "bqa-ask", text: "提问" });
   var docSelect = el("select", { id: uid + "-doc" });
@@ -98,7 +98,11 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var question = input.value.trim();
-    if (!question) { input.focus(); return; }
+    if (!question) {
+      output.replaceChildren(el("p", { "class": "bqa-busy", text: "请先输入问题。" }));
+      input.focus();
+      return;
+    }
     ask(question, null);
   });
 
@@ -194,6 +198,7 @@
       }
       return el("li", {}, [
         el("span", { "class": "bqa-cite-table", text: from + "说明原文，第 " + cite.page + " 页" }),
+        cite.section ? el("span", { "class": "bqa-cite-section", text: cite.section }) : null,
         el("q", { "class": "bqa-quote", text: cite.sentence || "" }),
       ]);
     }));

@@ -1,60 +1,27 @@
-"""How a table nests: its rows' outline and code hierarchy, and its header tree.
+"""How a table's rows nest: its outline and its code hierarchy.
 
-Rows: a total row (总计/合计/…合计) sums the items of the top level before it (or,
-printed first, after it); numbered items ("一、" "1." "（一）") sum their numbered
-sub-items; "其中" items are parts that cannot exceed their item; a "小计" row sums the
-rows under it; a row naming a budget unit sums the rows of that unit; a coded row
-sums the rows whose code extends its own (类 = Σ款, 款 = Σ项, 301 = Σ30101…).
-Columns: a header named 合计/总计/小计 is the sum of its sibling headers.
+A total row (总计/合计/…合计) sums the items of the top level before it (or, printed
+first, after it); numbered items ("一、" "1." "（一）") sum their numbered sub-items;
+"其中" items are parts that cannot exceed their item; a "小计" row sums the rows under
+it; a row naming a budget unit sums the rows of that unit; a coded row sums the rows
+whose code extends its own (类 = Σ款, 款 = Σ项, 301 = Σ30101…).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
-from functools import lru_cache
 
-from budgetqa.audit.intervals import ZERO, Quantity, exact, last_unit, printed, total
-from budgetqa.audit.report import Ref
+from budgetqa.audit.names import (
+    ENUM_STYLES,
+    QIZHONG,
+    QUOTES,
+    SUBTOTAL_MARK,
+    is_total_name,
+    normalise,
+    vocab,
+)
 from budgetqa.models import Cell, Table
-from budgetqa.numbers import UNIT_TO_WAN
-from budgetqa.vocab import load
-
-ENUM_STYLES: dict[str, re.Pattern[str]] = {
-    "cn": re.compile(r"^[一二三四五六七八九十]+[、.．]"),
-    "paren": re.compile(r"^[（(][一二三四五六七八九十\d]+[)）]"),
-    "arabic": re.compile(r"^\d{1,2}[、.．](?!\d)"),
-}
-_QIZHONG = re.compile(r"^其中[:：]?")
-_LEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|其中[:：]?)+")
-_LEVEL_MARK = re.compile(r"[（(](?:类|款|项)[)）]")
-_SUBTOTAL_MARK = re.compile(r"[（(]小计[)）]")
-_QUOTES = re.compile(r"[\s“”\"'‘’：:、]")
-
-
-def normalise(name: str | None) -> str:
-    """A name as compared: no spaces, quotes, enumerators, 其中, level marks; full-width brackets."""
-    text = _QUOTES.sub("", name or "")
-    text = _LEADING.sub("", text)
-    text = _LEVEL_MARK.sub("", text)
-    text = _SUBTOTAL_MARK.sub("", text)
-    return text.replace("(", "（").replace(")", "）")
-
-
-@lru_cache
-def vocab() -> dict:
-    return load("audit")
-
-
-def _ends_with(key: str, suffixes: list[str]) -> bool:
-    return any(key.endswith(s) for s in suffixes)
-
-
-def is_total_name(key: str) -> bool:
-    rows = vocab()["rows"]
-    return key in rows["total_names"] or _ends_with(key, rows["total_suffixes"]) or _ends_with(
-        key, rows["subtotal_suffixes"])
 
 
 @dataclass(slots=True)
@@ -111,15 +78,15 @@ def read_rows(table: Table, side: str, department: str) -> list[Row]:
 def _style(row: Row, kind: str, department: str) -> str:
     if row.code:
         return "code"
-    raw = _QUOTES.sub("", row.name)
+    raw = QUOTES.sub("", row.name)
     if row.key == "小计" and row.subject:
         return "head"
-    if is_total_name(row.key) and not _SUBTOTAL_MARK.search(raw):
+    if is_total_name(row.key) and not SUBTOTAL_MARK.search(raw):
         return "total"
     for style, pattern in ENUM_STYLES.items():
         if pattern.match(raw):
             return style
-    if _QIZHONG.match(raw):
+    if QIZHONG.match(raw):
         return "qizhong"
     if kind in vocab()["rows"]["unit_kinds"] and row.key and _is_unit(row.key, department):
         return "unit"
@@ -133,7 +100,7 @@ def _is_unit(key: str, department: str) -> bool:
     return re.search(vocab()["rows"]["unit_pattern"], key) is not None and len(key) >= 5
 
 
-# --- rows: outline and code hierarchy ----------------------------------------------------
+
 
 
 @dataclass(slots=True)
@@ -281,7 +248,7 @@ def _node_group(node: _Node, flat: bool) -> Group | None:
     styles = {style for _, style in node.children}
     rows = [r for r, _ in node.children]
     if styles == {"qizhong"}:
-        if _SUBTOTAL_MARK.search(node.row.name):
+        if SUBTOTAL_MARK.search(node.row.name):
             return Group(node.row, rows, "eq", "小计 = Σ其中各项")
         return Group(node.row, rows, "le", "其中各项之和不超过所属项")
     if len(styles) == 1 and styles <= set(ENUM_STYLES):
@@ -333,117 +300,3 @@ def _nearest_parent(code: str, present: dict[str, list[Row]]) -> str | None:
 def row_groups(rows: list[Row], kind: str) -> list[Group]:
     """Every row identity of one side."""
     return _Outline(kind in vocab()["rows"]["flat_kinds"]).run(rows)
-
-
-# --- columns: header trees -----------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class ColNode:
-    """A header: a value column (``index``) or a caption over several."""
-
-    label: str
-    key: str
-    index: int | None = None
-    children: list[ColNode] = field(default_factory=list)
-
-    @property
-    def is_total(self) -> bool:
-        columns = vocab()["columns"]
-        return self.key in columns["total_names"] or _ends_with(self.key, columns["total_suffixes"])
-
-    @property
-    def is_part_of_previous(self) -> bool:
-        return self.label.replace(" ", "").startswith("其中")
-
-    def walk(self, trail: tuple[str, ...] = ()):
-        """Every node under this one with the keys of the path to it."""
-        for child in self.children:
-            path = (*trail, child.key)
-            yield child, path
-            yield from child.walk(path)
-
-    def total_child(self) -> ColNode | None:
-        return next((c for c in self.children if c.is_total and not c.children and c.index is not None), None)
-
-
-def measures(paths: list[tuple[str, ...]]) -> list[str | None]:
-    """The measure of each column (预算数/决算数 …) when the last header level repeats across groups."""
-    known = set(vocab()["columns"]["measures"])
-    leaves = [normalise(p[-1]) if p else "" for p in paths]
-    if len(paths) >= 2 and all(len(p) >= 2 for p in paths) and all(leaf in known for leaf in leaves) \
-            and len(set(leaves)) >= 2:
-        return list(leaves)
-    return [None] * len(paths)
-
-
-def column_trees(paths: list[tuple[str, ...]]) -> dict[str | None, ColNode]:
-    """One header tree per measure (or a single tree keyed None)."""
-    per_column = measures(paths)
-    trees: dict[str | None, ColNode] = {}
-    for index, (path, measure) in enumerate(zip(paths, per_column, strict=True)):
-        labels = path[:-1] if measure is not None else path
-        node = trees.setdefault(measure, ColNode("", ""))
-        for label in labels:
-            key = normalise(label)
-            child = node.children[-1] if node.children and node.children[-1].label == label else None
-            if child is None:
-                child = ColNode(label, key)
-                node.children.append(child)
-            node = child
-        if node.index is None:
-            node.index = index
-    return trees
-
-
-def column_groups(root: ColNode) -> list[tuple[ColNode, ColNode, list[ColNode]]]:
-    """(caption, total column, parts) for every caption whose total is the sum of its other columns."""
-    found = []
-    for node in [root, *(n for n, _ in root.walk())]:
-        if not node.children:
-            continue
-        total_node = node if node.index is not None else node.total_child()
-        parts = [c for c in node.children if c is not total_node and not c.is_part_of_previous]
-        if any(c.is_total and c.children for c in parts):
-            continue  # a caption named like a total over sub-columns: the header was not read cleanly
-        if total_node is not None and parts:
-            found.append((node, total_node, parts))
-    return found
-
-
-# --- values ---------------------------------------------------------------------------------
-
-
-def cell_ref(table: Table, cell: Cell) -> Ref:
-    return Ref(table_id=table.table_id, table=table.title, side=cell.side or None, row_index=cell.row_index,
-               row=cell.row_name, row_code=cell.row_code, col_index=cell.col_index, column=cell.column or None,
-               page=cell.page, raw=cell.raw)
-
-
-def cell_quantity(table: Table, cell: Cell | None, label: str) -> Quantity | None:
-    """A cell as a figure with its rounding interval (blank and dash are an exact zero; text is None)."""
-    if cell is None or cell.state == "text":
-        return None
-    ref = cell_ref(table, cell)
-    scale = UNIT_TO_WAN.get(cell.unit, Decimal(1))
-    if cell.value is None:
-        return Quantity(ZERO, exact(ZERO), label, [ref], unit=Decimal("0.01"), ambiguous=cell.ambiguous)
-    return Quantity(cell.value * scale, printed(cell.value, scale), label, [ref],
-                    unit=last_unit(cell.value) * scale, ambiguous=cell.ambiguous)
-
-
-def node_value(node: ColNode, row: Row, label: str) -> Quantity | None:
-    """A header's figure in a row: its own column, its total column, or the sum of its columns."""
-    table = row.table
-    if node.index is not None:
-        cell = row.cells.get(node.index)
-        if cell is None:
-            return None
-        return cell_quantity(table, cell, label)
-    total_node = node.total_child()
-    if total_node is not None:
-        return node_value(total_node, row, label)
-    parts = [node_value(c, row, label) for c in node.children if not c.is_part_of_previous]
-    if not parts or any(p is None for p in parts):
-        return None
-    return total([p for p in parts if p is not None], label)
