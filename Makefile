@@ -19,12 +19,17 @@ run: install
 	$(BIN)/budgetqa ask "项目支出比上年增长多少" --data-dir $(SAMPLE_DATA)
 	$(BIN)/budgetqa serve --data-dir $(SAMPLE_DATA)
 
+EVAL_SETS := eval/sets/seed.jsonl eval/sets/final_accounts.jsonl eval/sets/corpus_multi.jsonl
+# the accuracy floor CI holds the committed sets to (target 98; see the issue tracker), and no wrong number
+EVAL_FLOOR ?= 95
+
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+	$(BIN)/budgetqa eval $(EVAL_SETS) --report reports/eval.json --min-accuracy $(EVAL_FLOOR) --fail-on-wrong
 
 eval: install
-	$(BIN)/budgetqa eval eval/sets/*.jsonl --report reports/eval.json
+	$(BIN)/budgetqa eval $(EVAL_SETS) --report reports/eval.json
 
 sample: install
 	$(BIN)/python scripts/make_sample.py

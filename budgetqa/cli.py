@@ -256,6 +256,9 @@ def eval_sets(
     from budgetqa.eval.runner import run_sets
 
     result = run_sets(sets)
+    if not result["questions"]:
+        console.print("no question could be scored: the documents the sets refer to are absent (../shared?)")
+        return
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     view = RichTable("category", "questions", "correct", "accuracy %")

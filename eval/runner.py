@@ -90,11 +90,13 @@ def run_sets(paths: list[Path]) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         for n, (keys, group) in enumerate(groups.items()):
             data_dir = Path(tmp) / f"g{n}"
+            paths = [path for key in keys for path in document_paths(key)]
+            if not all(path.exists() for path in paths):
+                continue  # documents not on this machine (../shared absent): not scored
             store = Store(data_dir)
             settings = Settings(data_dir=data_dir)
-            for key in keys:
-                for path in document_paths(key):
-                    ingest_file(store, path, settings)
+            for path in paths:
+                ingest_file(store, path, settings)
             for item in group:
                 start = time.perf_counter()
                 answer = ask(store, item["question"])

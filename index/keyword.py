@@ -176,11 +176,16 @@ class KeywordIndex:
         df = 0 if found is None else len(found[0])
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def coverage(self, terms: dict[str, float], i: int) -> float:
-        """Share of the query's weight (term weight × IDF) that passage ``i`` holds, each term once."""
-        total = sum(w * self.idf(t) for t, w in terms.items())
+    def weighted(self, terms: dict[str, float]) -> dict[str, float]:
+        """Each query term's weight × IDF."""
+        return {t: w * self.idf(t) for t, w in terms.items()}
+
+    def coverage(self, weighted: dict[str, float], i: int) -> float:
+        """Share of the query's weight (``weighted``: term weight × IDF) that passage ``i`` holds,
+        each term once (a heading-only term counts ``HEADING_WEIGHT``)."""
+        total = sum(weighted.values())
         held = self.tokens[i]
-        return sum(w * self.idf(t) * min(1.0, held.get(t, 0.0)) for t, w in terms.items()) / total if total else 0.0
+        return sum(w * min(1.0, held.get(t, 0.0)) for t, w in weighted.items()) / total if total else 0.0
 
     def passage_mask(self, rows: set[int] | None) -> np.ndarray | None:
         """Which passages belong to the given rows (None: all)."""

@@ -184,6 +184,7 @@ class ChunkSearch:
                     raise
                 log.warning("dense search failed, using keyword search only: %s", exc)
         terms = query_terms(question)
+        weighted = index.weighted(terms)
         focus = max((t for t in terms if not t.startswith(BIGRAM) and len(t) >= 4), key=len, default=None)
         top = max(keyword.values(), default=0.0) or 1.0
         floor = min(dense.values(), default=0.0)
@@ -195,7 +196,7 @@ class ChunkSearch:
                 score = keyword[i]
             else:
                 score = (keyword.get(i, 0.0) / top + DENSE_WEIGHT * dense.get(i, floor)
-                         + COVERAGE_WEIGHT * index.coverage(terms, i))
+                         + COVERAGE_WEIGHT * index.coverage(weighted, i))
                 if focus and focus not in _QUOTES.sub("", index.passages[i].text):
                     score -= FOCUS_WEIGHT
             hits[i] = Hit(index.rows[index.owner[i]], index.passages[i], score, dense.get(i), keyword.get(i))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from budgetqa.answer.catalog import Catalog, build_catalog
 from budgetqa.answer.engine import ask as ask_catalogs
 from budgetqa.answer.schema import Answer
@@ -39,7 +41,7 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
     if doc and not doc_id:
         return ask_catalogs(question, [])
     doc_ids = [doc_id] if doc_id else None
-    if is_text_question(question):
+    if is_text_question(question) and not asks_for_number(question):
         text = answer_text(store, question, doc_ids)
         if text.status == "answered":
             return text
@@ -47,6 +49,14 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
         recognised = numeric.status == "answered" or (numeric.status == "clarify" and numeric.plan.quantities)
         return numeric if recognised else text
     answer = ask_catalogs(question, catalogs(store, doc_id))
-    if answer.plan.route == "none":
+    if answer.plan.route == "none" and not asks_for_number(question):
         return answer_text(store, question, doc_ids)
     return answer
+
+
+_NUMBER_QUESTION = re.compile(r"更[多少高低大小]|哪(个|一|年).{0,16}(高|低|多|少|大|小)|多少|几[个辆人台项万元]?|金额|数额|比例|占比|百分|比重|增长|减少|增加|下降|合计|总计|一共|排名|最[多少高低大小]")
+
+
+def asks_for_number(question: str) -> bool:
+    """A question that wants a figure: a quoted passage is no answer to it (refuse instead)."""
+    return bool(_NUMBER_QUESTION.search(question))

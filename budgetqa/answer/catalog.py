@@ -37,6 +37,9 @@ def short_title(title: str) -> str:
     return re.sub(r"^.*?(?:部门|单位)(?=.{4,}表)", "", text)
 
 
+_EMPTY_TITLE_SUFFIX = re.compile(r"(?:情况|明细|功能分类|经济分类)?(?:预算|决算)?表$")
+
+
 @dataclass(slots=True)
 class Row:
     """One row of one side of a table, with its cells by column index."""
@@ -65,6 +68,8 @@ class Catalog:
     columns: dict[str, list[tuple[Table, str, int]]]
     facts_by_subject: dict[str, list[Fact]]
     names: set[str]
+    empty_tables: dict[str, Table] = field(default_factory=dict)
+    """Tables printed empty, by what they would hold ("政府性基金预算支出")."""
     version: str = ""
 
     def table_order(self, hints: list[str]) -> list[str]:
@@ -104,11 +109,18 @@ def build_catalog(doc: Document) -> Catalog:
             by_code.setdefault(row.code, []).append(row)
     facts: dict[str, list[Fact]] = {}
     for fact in doc.facts:
-        for key in _fact_keys(fact.subject):
+        keys = _fact_keys(fact.subject)
+        if fact.kind == "area":
+            keys |= {f"{k}面积" for k in keys}
+        elif fact.kind == "count":
+            keys |= {f"{k}数量" for k in keys} | {f"{k}数" for k in keys}
+        for key in keys:
             facts.setdefault(key, []).append(fact)
-    names = set(by_name) | set(columns) | {s for s in facts if len(s) >= 3}
+    empty = {_EMPTY_TITLE_SUFFIX.sub("", short_title(t.title)): t for t in doc.tables if t.empty_statement}
+    empty = {k: t for k, t in empty.items() if len(k) >= 4}
+    names = set(by_name) | set(columns) | {s for s in facts if len(s) >= 3} | set(empty)
     names.discard("")
-    return Catalog(doc, rows, by_name, by_code, columns, facts, names)
+    return Catalog(doc, rows, by_name, by_code, columns, facts, names, empty)
 
 
 def _fact_keys(subject: str) -> set[str]:

@@ -180,6 +180,8 @@ def _lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         notes.append(f"表中单位为{q.cell.unit}，已换算为万元。")
     if q.cell is not None and q.cell.state != "value":
         notes.append("表中该格为空（没有数），按 0 计。")
+    if q.cell is None and q.fact is None and q.citation.sentence:
+        notes.append(f"《{q.citation.table}》为空表：{q.citation.sentence}")
     return Answer(
         status="answered",
         answer=f"{q.name}为 {_show(q.value, unit)} {unit}。",

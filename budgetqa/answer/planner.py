@@ -216,13 +216,24 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
 
 
 def _mask_departments(text: str, catalogs: list[Catalog]) -> str:
-    """Blank out where the question names a department, so its words are not read as items."""
+    """Blank out where the question names a department, so its words are not read as items.
+
+    A printed name that runs on past the department's words ("万里街道办" + "公费" =
+    "…办公费") keeps its characters: the department is taken to end where it starts.
+    """
     chars = list(text)
+    names = {n for c in catalogs for n in c.names if len(n) >= 2}
     for catalog in catalogs:
         score, span = _department_match(text, catalog.doc.department)
-        if score >= 2 and span:
-            for i in range(*span):
-                chars[i] = "□"
+        if score < 2 or not span:
+            continue
+        start, end = span
+        for cut in range(end - 1, start, -1):
+            if any(text.startswith(n, cut) and cut + len(n) > end for n in names):
+                end = cut
+                break
+        for i in range(start, end):
+            chars[i] = "□"
     return "".join(chars)
 
 

@@ -110,7 +110,7 @@ def resolve(
     its remaining words (一般公共预算, 财政拨款 …) say which table to prefer.
     """
     names = (mention.text, *mention.alternatives)
-    for stage in ("cells", "table_total", "facts"):
+    for stage in ("cells", "table_total", "facts", "empty_table"):
         for name in names:
             found = _resolve_name(catalog, name, mention.kind == "code", column, text, stage, hint_text)
             if found is not None:
@@ -133,6 +133,14 @@ def _resolve_name(
     """One stage of resolution: a named cell, a table's total, or a narrative figure."""
     if stage == "table_total":
         return _table_total(catalog, name, text)
+    if stage == "empty_table":
+        table = catalog.empty_tables.get(name)
+        if table is None:
+            return None
+        citation = Citation(doc_id=catalog.doc.doc_id, document=catalog.doc.title, table_id=table.table_id,
+                            table=table.title, page=table.pages[0] if table.pages else None,
+                            sentence=table.empty_statement)
+        return Quantity(name, Decimal(0), citation)
     if stage == "facts":
         if column is not None:
             return None

@@ -3,8 +3,10 @@
 1. ``route``: a question that asks why / what / how-used / which offices goes to text.
 2. The documents it names (department, year, 预算/决算) narrow the search, unless given.
 3. Hybrid retrieval scores passages (one or two sentences with their headings); the best
-   passage of the best chunk is the quote, extended by the list a "…：" sentence opens or,
-   for a why-question, by the "主要原因…" sentence after it.
+   passage of the best chunk is the quote: trimmed of an end sentence that adds none of the
+   question's words, extended by the list an unfinished sentence opens ("…：", "…情况为"), by
+   the first sentence after a bare item title, and for a why-question by the sentence of the
+   same item that gives the reason.
 4. When the quote (with its headings) holds too little of the question's keyword weight,
    the question is refused rather than answered with noise.
 """
@@ -23,10 +25,8 @@ from budgetqa.vocab import load
 
 TOP_CHUNKS = 5
 MIN_COVERAGE = 0.25
-"""Share of the question's keyword weight the quoted passage (with its headings) must hold…"""
-WEAK_COVERAGE = 0.15
-MIN_SIMILARITY = 0.5
-"""…or at least ``WEAK_COVERAGE`` of it and this cosine similarity to the question."""
+"""Share of the question's keyword weight (IDF) the quoted passage, with its headings, must hold.
+Keyword evidence only, so the bar does not move with the embedding model (cosine scales differ)."""
 MAX_QUOTE = 320
 """A quote is not extended past this many characters."""
 ITEM_TITLE_MAX = 60
@@ -101,8 +101,7 @@ def relevant(hit: Hit, index: KeywordIndex, terms: dict[str, float]) -> tuple[bo
     """Whether the hit's passage answers enough of the question, and its coverage (``terms``
     are the question's own, without the words question words stand for)."""
     share = coverage(index, terms, hit.passage.searchable)
-    similarity = hit.dense if hit.dense is not None else 0.0
-    return share >= MIN_COVERAGE or (share >= WEAK_COVERAGE and similarity >= MIN_SIMILARITY), share
+    return share >= MIN_COVERAGE, share
 
 
 def quote(hit: Hit, question: str) -> str:

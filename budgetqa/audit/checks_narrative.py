@@ -213,7 +213,7 @@ def _check_change(audit: Audit, item: Placed) -> None:
         return
     if fact.amount is None:
         return  # the sentence does not say the figure the change is on (it may be on another basis)
-    current = item.quantity()
+    current = item.quantity(label=f"说明第{fact.page}页“{fact.subject}”本年数")
     delta = item.quantity(change, f"说明第{fact.page}页“{fact.subject}”增减额")
     previous = current.value - delta.value
     label = f"“{fact.subject}”{'增长' if pct >= 0 else '下降'} {abs(pct)}%"
