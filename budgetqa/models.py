@@ -95,6 +95,8 @@ class Fact:
     budget: Decimal | None = None
     """年初预算/全年预算 for a 决算 comparison."""
     completion_pct: Decimal | None = None
+    previous: Decimal | None = None
+    """Last year's value as printed ("2023年当年预算执行数为 X 万元"), when the sentence gives it."""
     source_file: str = ""
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from budgetqa.models import Cell, Chunk, Document, Fact, SourceFile, Table
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, department TEXT NOT NULL, region TEXT NOT NULL, year INTEGER,
@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS facts (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, kind TEXT NOT NULL,
     subject TEXT NOT NULL, sentence TEXT NOT NULL, page INTEGER NOT NULL, section TEXT NOT NULL,
     amount TEXT, unit TEXT NOT NULL, share TEXT, change_amount TEXT, change_pct TEXT,
-    budget TEXT, completion_pct TEXT, source_file TEXT NOT NULL
+    budget TEXT, completion_pct TEXT, source_file TEXT NOT NULL, previous TEXT
 );
 CREATE TABLE IF NOT EXISTS chunks (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, chunk_id TEXT NOT NULL,
@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 """
 
-_FACT_DECIMALS = ("amount", "share", "change_amount", "change_pct", "budget", "completion_pct")
+_FACT_DECIMALS = ("amount", "share", "change_amount", "change_pct", "budget", "completion_pct", "previous")
 
 
 def _dec(value: str | None) -> Decimal | None:
@@ -75,7 +75,14 @@ class Store:
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.executescript(SCHEMA)
+        self._migrate()
         self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _migrate(self) -> None:
+        """Bring a store written by an older version up to this schema."""
+        fact_columns = {row["name"] for row in self.db.execute("PRAGMA table_info(facts)")}
+        if "previous" not in fact_columns:
+            self.db.execute("ALTER TABLE facts ADD COLUMN previous TEXT")
 
     def close(self) -> None:
         self.db.close()
@@ -196,11 +203,13 @@ class Store:
                 ],
             )
         db.executemany(
-            "INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO facts (doc_id, kind, subject, sentence, page, section, amount, unit, share, "
+            "change_amount, change_pct, budget, completion_pct, source_file, previous) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (doc.doc_id, f.kind, f.subject, f.sentence, f.page, f.section, _str(f.amount), f.unit,
                  _str(f.share), _str(f.change_amount), _str(f.change_pct), _str(f.budget),
-                 _str(f.completion_pct), f.source_file)
+                 _str(f.completion_pct), f.source_file, _str(f.previous))
                 for f in doc.facts
             ],
         )

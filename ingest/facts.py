@@ -306,12 +306,15 @@ class _SentenceReader:
         """The fact the paragraph talked about last."""
         self.consumed_to = 0
         """End of the text a figure took its subject from after it ("6个" + "科室")."""
+        self.prior: Decimal | None = None
+        """Last year's value printed in this sentence, waiting for the figure it belongs to."""
 
     def read(self, sentence: str, page: int) -> None:
         """Read one sentence's figures, left to right."""
         current: Fact | None = None
         barrier = False
         used_end = self.consumed_to = 0
+        self.prior = None
         years = [int(y) for y in _YEAR_NUMBER.findall(sentence)]
         for figure in find_figures(sentence):
             lead = sentence[used_end : figure.start]
@@ -321,6 +324,9 @@ class _SentenceReader:
             used_end = max(figure.end, self.consumed_to)
             if touched is None:
                 continue
+            if self.prior is not None and touched.previous is None:
+                touched.previous = self.prior
+                self.prior = None
             if touched is not current:
                 barrier = False
             current = touched
@@ -359,6 +365,9 @@ class _SentenceReader:
             return target
         prior = _PRIOR_END.search(tail)
         if prior and (prior.group("last") or any(y > int(prior.group("year")) for y in years)):
+            # last year's printed value: kept for the figure it is compared with, not a current figure
+            if figure.kind == "money":
+                self.prior = figure.value
             return None
         role = "value"
         if figure.kind == "money" and "决算" in sentence:

@@ -197,14 +197,18 @@ _NAME_SUFFIXES = re.compile(r"(拨款|收入|资金|预算|支出)$")
 
 def _change_fact(catalog: Catalog, q: Quantity, names: list[str]):
     """The narrative's change figure for a quantity: a fact about it whose amount is the same number."""
-    if q.fact is not None and q.fact.change_amount is not None:
+    if q.fact is not None and (q.fact.change_amount is not None or q.fact.previous is not None):
         return q.fact
     candidates: list = []
     for name in [q.name.split("（")[0], *names]:
         stem = _NAME_SUFFIXES.sub("", name)
         for key in dict.fromkeys([name, stem]):
-            candidates += [f for f in facts_about(catalog, key) if f.change_amount is not None]
-    matching = [f for f in candidates if f.amount is not None and round2(f.amount) == round2(q.value)]
+            candidates += [
+            f for f in facts_about(catalog, key) if f.change_amount is not None or f.previous is not None
+        ]
+    matching = [
+        f for f in candidates if f.amount is not None and round2(f.amount) == round2(q.value)
+    ]
     if matching:
         return matching[0]
     unpriced = [f for f in candidates if f.amount is None]
@@ -217,8 +221,13 @@ def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = Fal
     if fact is None:
         raise Refusal(f"{catalog.doc.title}没有给出{q.name}与上年的比较，且没有载入上年的公开。")
     current = q.value
-    change = fact.change_amount
-    previous = current - change
+    if fact.change_amount is None:
+        # the sentence prints last year's value instead of the change ("2023年执行数为 X 万元")
+        previous = fact.previous
+        change = current - previous
+    else:
+        change = fact.change_amount
+        previous = current - change
     citations = [q.citation] + ([fact_citation(catalog, fact)] if q.fact is not fact else [])
     notes = []
     values = []
@@ -247,7 +256,10 @@ def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = Fal
         pct_text = f"，{'增长' if change >= 0 else '下降'} {fmt_pct(abs(shown_pct))}" if shown_pct is not None else ""
         text = (f"{q.name}为 {fmt_money(current)} 万元，比上年{word} {_show(abs(change), parsed.unit)} {parsed.unit}"
                 f"{pct_text}（上年为 {fmt_money(previous)} 万元）。")
-    notes.append("上年数由本年数减去文件所列增减额推算，文件的表格中没有上年数。")
+    if fact.change_amount is None:
+        notes.append("上年数为文件所列的上年（执行）数，增减额按本年数减上年数计算。")
+    else:
+        notes.append("上年数由本年数减去文件所列增减额推算，文件的表格中没有上年数。")
     return Answer(status="answered", answer=text, values=values, formula="；".join(formula_parts),
                   citations=citations, notes=notes)
 
