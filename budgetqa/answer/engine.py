@@ -96,12 +96,18 @@ def _quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
     """Resolve the question's mentions, pairing a row with a column named after it."""
     mentions = list(parsed.mentions)
     vocab = load("questions")
-    qualifiers = set(vocab["qualifiers"]["words"]) | set(vocab["modifiers"]["words"])
+    qualifiers = set(vocab["qualifiers"]["words"])
+    modifiers = set(vocab["modifiers"]["words"])
     if len(mentions) > 1:
-        mentions = [m for m in mentions if m.text not in qualifiers] or mentions
+        mentions = [m for m in mentions if m.text not in modifiers] or mentions
+    if len(mentions) > 1:
+        mentions = [
+            m for i, m in enumerate(mentions)
+            if not (m.text in qualifiers and _modifies_next(parsed.compact, m, mentions[i + 1:]))
+        ] or mentions
     found: list[Quantity] = []
     used: set[int] = set()
-    hint_text = _hint_text(parsed.compact, mentions)
+    hint_text = _hint_text(parsed.compact, [m for m in mentions if m.text not in qualifiers])
     for i, mention in enumerate(mentions):
         if i in used:
             continue
@@ -122,6 +128,14 @@ def _quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
             found.append(quantity)
             used.add(i)
     return found
+
+
+def _modifies_next(text: str, mention: Mention, later: list[Mention]) -> bool:
+    """A qualifier ("一般公共预算") directly before another name qualifies it: "一般公共预算安排的项目支出"."""
+    if not later:
+        return False
+    between = text[mention.end:later[0].start]
+    return len(between) <= 4 and not re.search(r"[占比和与及、加减，,]", between)
 
 
 def _hint_text(text: str, mentions: list[Mention]) -> str:
@@ -217,7 +231,7 @@ def _change_fact(catalog: Catalog, q: Quantity, names: list[str]):
 
 def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = False) -> Answer:
     q = _one(parsed, catalog)
-    fact = _change_fact(catalog, q, [m.text for m in parsed.mentions])
+    fact = _change_fact(catalog, q, [n for m in parsed.mentions for n in (m.text, *m.alternatives)])
     if fact is None:
         raise Refusal(f"{catalog.doc.title}没有给出{q.name}与上年的比较，且没有载入上年的公开。")
     current = q.value

@@ -282,20 +282,30 @@ def _partial_mentions(text: str, taken: list[bool], catalogs: list[Catalog]) -> 
     )
     found: list[Mention] = []
     free = "".join(ch if not taken[i] else "□" for i, ch in enumerate(text))
-    for run in _CJK_RUN.finditer(free):
-        chunk, offset = run.group(0), run.start()
-        for size in range(len(chunk), PARTIAL_MIN - 1, -1):
-            hit = None
-            for i in range(len(chunk) - size + 1):
-                part = chunk[i:i + size]
-                container = next((n for n in names if part in n and size * 2 >= len(n)), None)
-                if container:
-                    hit = (offset + i, offset + i + size, container)
-                    break
-            if hit:
-                found.append(Mention(hit[2], hit[0], hit[1], "name"))
-                break
+    runs = [(run.group(0), run.start()) for run in _CJK_RUN.finditer(free)]
+    while runs:
+        chunk, offset = runs.pop()
+        hit = _longest_contained(chunk, names)
+        if hit is None:
+            continue
+        start, end, container = hit
+        found.append(Mention(container, offset + start, offset + end, "name"))
+        # the rest of the run may name something else ("…货物和服务预算")
+        for rest, rest_offset in ((chunk[:start], offset), (chunk[end:], offset + end)):
+            if len(rest) >= PARTIAL_MIN:
+                runs.append((rest, rest_offset))
     return found
+
+
+def _longest_contained(chunk: str, names: list[str]) -> tuple[int, int, str] | None:
+    """The longest run of ``chunk`` (at least PARTIAL_MIN characters) that makes up half a printed name."""
+    for size in range(len(chunk), PARTIAL_MIN - 1, -1):
+        for i in range(len(chunk) - size + 1):
+            part = chunk[i:i + size]
+            container = next((n for n in names if part in n and size * 2 >= len(n)), None)
+            if container:
+                return i, i + size, container
+    return None
 
 
 def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:

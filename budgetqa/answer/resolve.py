@@ -162,7 +162,7 @@ def _resolve_name(
     qualifiers = set(load("questions")["qualifiers"]["words"])
     hints = hint_text if hint_text is not None else text
     # the name's own hints (会议费 → 三公经费表) count, unless it is a qualifier asked about as itself
-    rank = _rank(catalog, hints + ("" if name in qualifiers else "|" + name))
+    rank = _rank(catalog, hints.replace(name, "□") if name in qualifiers else f"{hints}|{name}")
     text = hints
     candidates: list[tuple[int, int, Quantity]] = []
     rows: list[Row] = catalog.by_code.get(name, []) if is_code else catalog.by_name.get(name, [])
