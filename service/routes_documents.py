@@ -94,6 +94,22 @@ def get_table(
                     headers={"Content-Disposition": f'attachment; filename="{doc_id}-{found.table_id}.csv"'})
 
 
+@router.get("/documents/{doc}/audit", summary="Audit a document: every identity checked, every figure reconciled",
+            responses={200: {"content": {"application/json": {}, "text/html": {}}}})
+def audit(
+    doc: str, state: State,
+    format: Annotated[Literal["json", "html"], Query(description="json: the AuditReport; html: a report page.")] = "json",
+) -> Response:
+    from budgetqa.audit import audit_document, render_html
+
+    with state.store.lock.reading():
+        document = state.store.load(document_id(state.store, doc))
+    report = audit_document(document)
+    if format == "html":
+        return Response(render_html(report), media_type="text/html; charset=utf-8")
+    return JSONResponse(report.model_dump(mode="json"))
+
+
 @router.post("/documents", status_code=201, response_model=IngestSummary, dependencies=[Admin],
              openapi_extra=UPLOAD_BODY, summary="Upload and ingest a PDF or text file (admin)",
              responses={200: {"description": "The same file was already ingested (unchanged)."},

@@ -525,3 +525,23 @@ def test_read_write_lock_excludes_writers() -> None:
         order.append("read done")
     writer.join(1)
     assert order == ["read done", "write"]
+
+
+def test_audit_endpoint_json_and_html(client: TestClient) -> None:
+    doc_id = client.get("/api/v1/documents").json()[0]["doc_id"]
+    report = client.get(f"/api/v1/documents/{doc_id}/audit")
+    assert report.status_code == 200
+    body = report.json()
+    assert body["doc_id"] == doc_id and body["checked"] > 100
+    assert set(body["summary"]) >= {"error", "warning", "rounding"}
+    page = client.get(f"/api/v1/documents/{doc_id}/audit?format=html")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "<html" in page.text
+    assert client.get("/api/v1/documents/nosuchdoc/audit").status_code == 404
+
+
+def test_audit_question_through_ask(client: TestClient) -> None:
+    answer = client.post("/api/v1/ask", json={"question": "这份公开有没有数据不一致的地方"}).json()
+    assert answer["status"] == "answered"
+    assert answer["plan"]["operation"] == "audit"
+    assert "勾稽" in answer["answer"]

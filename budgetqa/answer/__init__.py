@@ -6,7 +6,7 @@ import re
 
 from budgetqa.answer.catalog import Catalog, build_catalog
 from budgetqa.answer.engine import ask as ask_catalogs
-from budgetqa.answer.schema import Answer
+from budgetqa.answer.schema import Answer, Plan
 
 _CACHE: dict[tuple[str, str], Catalog] = {}
 
@@ -40,6 +40,9 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
     doc_id = store.resolve(doc) if doc else None
     if doc and not doc_id:
         return ask_catalogs(question, [])
+    audit = _audit(store, question, doc_id)
+    if audit is not None:
+        return audit
     doc_ids = [doc_id] if doc_id else None
     if is_text_question(question) and not asks_for_number(question):
         text = answer_text(store, question, doc_ids)
@@ -52,6 +55,23 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
     if answer.plan.route == "none" and not asks_for_number(question):
         return answer_text(store, question, doc_ids)
     return answer
+
+
+def _audit(store, question: str, doc_id: str | None) -> Answer | None:
+    """"这份公开有没有数据不一致的地方": the audit of the one document the question is about."""
+    from budgetqa.answer.planner import scope
+    from budgetqa.audit import audit_answer, is_audit_question
+
+    if not is_audit_question(question):
+        return None
+    in_scope = catalogs(store, doc_id)
+    if len(in_scope) > 1:
+        in_scope = scope(re.sub(r"\s", "", question), in_scope, "lookup")[0]
+    if len(in_scope) != 1:
+        options = [f"{c.doc.department} {c.doc.year or ''}年{c.doc.kind or ''}" for c in in_scope]
+        return Answer(status="clarify", answer="请问要检查哪一份公开？", options=options,
+                      plan=Plan(route="numeric", operation="audit", documents=[c.doc.doc_id for c in in_scope]))
+    return audit_answer(in_scope[0].doc)
 
 
 _NUMBER_QUESTION = re.compile(r"更[多少高低大小]|哪(个|一|年).{0,16}(高|低|多|少|大|小)|多少|几[个辆人台项万元]?|金额|数额|比例|占比|百分|比重|增长|减少|增加|下降|合计|总计|一共|排名|最[多少高低大小]")
