@@ -6,7 +6,6 @@ import csv
 import io
 import re
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -37,21 +36,6 @@ UPLOAD_BODY = {
         }}},
     }
 }
-
-
-class IngestSummary(BaseModel):
-    """What an upload did: added, merged (second file of a disclosure), replaced or unchanged."""
-
-    file_name: str
-    doc_id: str
-    status: str
-    department: str
-    year: int | None
-    kind: str | None
-    tables: int
-    cells: int
-    facts: int
-    chunks: int
 
 
 class Deleted(BaseModel):
@@ -110,11 +94,11 @@ def audit(
     return JSONResponse(report.model_dump(mode="json"))
 
 
-@router.post("/documents", status_code=201, response_model=IngestSummary, dependencies=[Admin],
+@router.post("/documents", status_code=201, response_model=IngestResult, dependencies=[Admin],
              openapi_extra=UPLOAD_BODY, summary="Upload and ingest a PDF or text file (admin)",
              responses={200: {"description": "The same file was already ingested (unchanged)."},
                         413: {"description": "Over the size limit."}, 415: {"description": "Not a PDF or text."}})
-async def upload(request: Request, response: Response, state: State) -> IngestSummary:
+async def upload(request: Request, response: Response, state: State) -> IngestResult:
     form = await request.form(max_files=1, max_fields=4)
     try:
         upload = form.get("file")
@@ -130,7 +114,7 @@ async def upload(request: Request, response: Response, state: State) -> IngestSu
         await form.close()
     if result.status == "unchanged":
         response.status_code = 200
-    return IngestSummary(**asdict(result))
+    return result
 
 
 @router.delete("/documents/{doc_id}", response_model=Deleted, dependencies=[Admin],

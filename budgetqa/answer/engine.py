@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from budgetqa.answer.catalog import Catalog, Row, value_of
-from budgetqa.answer.planner import Mention, ParsedQuestion, parse
+from budgetqa.answer.planner import Mention, ParsedQuestion, mask_mentions, parse
 from budgetqa.answer.resolve import (
     Quantity,
     cell_citation,
@@ -107,7 +107,7 @@ def _quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
         ] or mentions
     found: list[Quantity] = []
     used: set[int] = set()
-    hint_text = _hint_text(parsed.compact, [m for m in mentions if m.text not in qualifiers])
+    hint_text = mask_mentions(parsed.compact, [m for m in mentions if m.text not in qualifiers])
     for i, mention in enumerate(mentions):
         if i in used:
             continue
@@ -136,15 +136,6 @@ def _modifies_next(text: str, mention: Mention, later: list[Mention]) -> bool:
         return False
     between = text[mention.end:later[0].start]
     return len(between) <= 4 and not re.search(r"[占比和与及、加减，,]", between)
-
-
-def _hint_text(text: str, mentions: list[Mention]) -> str:
-    """The question with the quantities' own names blanked (qualifier words stay)."""
-    chars = list(text)
-    for mention in mentions:
-        for i in range(mention.start, min(mention.end, len(chars))):
-            chars[i] = "□"
-    return "".join(chars)
 
 
 def _separated(text: str, first: Mention, second: Mention) -> bool:

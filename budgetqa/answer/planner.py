@@ -244,7 +244,7 @@ def _asks_for_final(text: str) -> bool:
     return bool(_FINAL_WORDS.search(text))
 
 
-def _mask_mentions(text: str, mentions: list[Mention]) -> str:
+def mask_mentions(text: str, mentions: list[Mention]) -> str:
     """The question with the names it mentions blanked, so their words don't read as operations."""
     chars = list(text)
     for mention in mentions:
@@ -335,7 +335,7 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
         parsed.clarify = [f"{c.doc.department} {c.doc.year or ''}年{c.doc.kind or ''}" for c in in_scope]
         return parsed
     parsed.mentions = find_mentions(_mask_departments(text, catalogs), in_scope)
-    masked = _mask_mentions(text, parsed.mentions)
+    masked = mask_mentions(text, parsed.mentions)
     if parsed.operation not in ("last_year",) or _YEAR.search(text) is None:
         parsed.operation = detect_operation(masked)
     if parsed.operation == "lookup" and _asks_for_final(masked) and all(c.doc.kind == "预算" for c in in_scope):
