@@ -27,6 +27,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 	$(BIN)/budgetqa eval $(EVAL_SETS) --report reports/eval.json --min-accuracy $(EVAL_FLOOR) --fail-on-wrong
+	$(BIN)/budgetqa eval eval/sets/retrieval.jsonl --report reports/eval.json --min-hit1 90 --min-hit5 98
 
 eval: install
 	$(BIN)/budgetqa eval $(EVAL_SETS) --report reports/eval.json

@@ -168,6 +168,23 @@ def _print_answer(answer) -> None:
         console.print(f"[dim]说明[/dim] {note}")
 
 
+index_app = typer.Typer(help="The vector index of narrative passages.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+@index_app.command("rebuild")
+def index_rebuild(data_dir: DataDir = None) -> None:
+    """Embed every stored document's passages again (after switching the embedding model)."""
+    from budgetqa.index.vectors import rebuild_index
+
+    store = _store(data_dir)
+    counts = rebuild_index(store, _settings(data_dir))
+    view = RichTable("document", "vectors")
+    for doc_id, vectors in counts.items():
+        view.add_row(doc_id, str(vectors))
+    console.print(view)
+
+
 @app.command()
 def ask(
     question: Annotated[str | None, typer.Argument(help="A question in Chinese.")] = None,
@@ -244,6 +261,11 @@ def audit(
         console.print(f"[dim]HTML 报告：{html}[/dim]")
 
 
+def _is_retrieval_set(path: Path) -> bool:
+    first = next((line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()), "{}")
+    return "gold_phrase" in json.loads(first)
+
+
 @app.command("eval")
 def eval_sets(
     sets: Annotated[list[Path], typer.Argument(help="Question sets (JSONL).")],
@@ -251,14 +273,28 @@ def eval_sets(
         "reports/eval.json"),
     min_accuracy: Annotated[float, typer.Option(help="Exit non-zero below this accuracy (%).")] = 0.0,
     fail_on_wrong: Annotated[bool, typer.Option(help="Exit non-zero on any wrong number.")] = False,
+    min_hit1: Annotated[float, typer.Option(help="Retrieval sets: exit non-zero below this hybrid hit@1 (%).")] = 0.0,
+    min_hit5: Annotated[float, typer.Option(help="Retrieval sets: exit non-zero below this hybrid hit@5 (%).")] = 0.0,
 ) -> None:
-    """Score question sets: accuracy per category, wrong numbers vs refusals, latency."""
+    """Score question sets: accuracy per category, wrong numbers vs refusals, latency; retrieval hit@k."""
+    retrieval = [s for s in sets if _is_retrieval_set(s)]
+    numeric = [s for s in sets if s not in retrieval]
+    failed = False
+    if numeric:
+        failed |= _eval_numeric(numeric, report, min_accuracy, fail_on_wrong)
+    if retrieval:
+        failed |= _eval_retrieval(retrieval, report.with_name(report.stem + "-retrieval.json"), min_hit1, min_hit5)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _eval_numeric(sets: list[Path], report: Path, min_accuracy: float, fail_on_wrong: bool) -> bool:
     from budgetqa.eval.runner import run_sets
 
     result = run_sets(sets)
     if not result["questions"]:
         console.print("no question could be scored: the documents the sets refer to are absent (../shared?)")
-        return
+        return False
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     view = RichTable("category", "questions", "correct", "accuracy %")
@@ -268,9 +304,30 @@ def eval_sets(
     console.print(view)
     console.print(f"wrong numbers: {result['wrong_numbers']}  refusals: {result['refusals']}  "
                   f"latency p50 {result['latency_ms']['p50']} ms, p95 {result['latency_ms']['p95']} ms  "
-                  f"report: {report}")
-    if result["accuracy"] < min_accuracy or (fail_on_wrong and result["wrong_numbers"]):
-        raise typer.Exit(1)
+                  f"report: {report}", soft_wrap=True)
+    return result["accuracy"] < min_accuracy or (fail_on_wrong and result["wrong_numbers"] > 0)
+
+
+def _eval_retrieval(sets: list[Path], report: Path, min_hit1: float, min_hit5: float) -> bool:
+    from budgetqa.eval.retrieval import run_retrieval
+
+    result = run_retrieval(sets)
+    if not result.get("questions"):
+        console.print("no retrieval question could be scored: the documents are absent (../shared?)")
+        return False
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    view = RichTable("mode", "hit@1 %", "hit@5 %", "MRR", "page@1 %", "p50 ms")
+    for mode, row in result["modes"].items():
+        view.add_row(mode, f"{row['hit@1']:.2f}", f"{row['hit@5']:.2f}", f"{row['mrr']:.3f}",
+                     f"{row['page@1']:.2f}", f"{row['p50_ms']:.1f}")
+    console.print(view)
+    answers = result.get("answers", {})
+    if answers:
+        console.print(f"text answers: {answers}", soft_wrap=True)
+    console.print(f"report: {report}")
+    hybrid = result["modes"]["hybrid"]
+    return hybrid["hit@1"] < min_hit1 or hybrid["hit@5"] < min_hit5
 
 
 @app.command()
