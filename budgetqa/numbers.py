@@ -21,8 +21,8 @@ _NUMBER = re.compile(r"^[(（]?[-－−]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?[)）]
 def parse_cell(raw: str | None) -> tuple[CellState, Decimal | None]:
     """Classify a printed cell: a number, a blank, a dash, or text.
 
-    >>> parse_cell("2,155.66")
-    ('value', Decimal('2155.66'))
+    >>> parse_cell("3,210.45")
+    ('value', Decimal('3210.45'))
     >>> parse_cell("")[0], parse_cell("-")[0], parse_cell("行政运行")[0]
     ('blank', 'dash', 'text')
     """
@@ -38,7 +38,7 @@ def parse_cell(raw: str | None) -> tuple[CellState, Decimal | None]:
 
 
 def parse_number(text: str) -> Decimal | None:
-    """Parse a printed amount ("1,433.31", "(12.00)", "－5") into a Decimal, or None."""
+    """Parse a printed amount ("1,234.56", "(12.00)", "－5") into a Decimal, or None."""
     text = text.strip().replace(" ", "")
     if not _NUMBER.match(text):
         return None

@@ -97,7 +97,7 @@ def _kind(front_lines: list[str], title_lines: list[str], body_lines: list[str])
 
 
 def region_of(department: str) -> str:
-    """The administrative region a department name starts with ("上海市普陀区财政局" → "上海市普陀区")."""
+    """The administrative region a department name starts with ("某某省某某市某某区财政局" → "某某省某某市某某区")."""
     match = _REGION.match(department)
     region = match.group(1) if match else ""
     return region if region != department else ""

@@ -116,7 +116,7 @@ def _department_match(text: str, department: str) -> tuple[int, tuple[int, int] 
         if part in text:
             size = len(part)
             start = text.index(part)
-            # take in a shortened region written before it ("省法院", "普陀区财政局")
+            # take in a shortened region written before it ("省某某厅", "某区某某局")
             while start > 0 and text[start - 1] in region:
                 start -= 1
             bonus = 1 if start < text.index(part) else 0

@@ -1,7 +1,7 @@
 """Interval arithmetic on printed figures, and the verdicts it supports.
 
-A figure printed as 2,940.05 stands for every amount that rounds to it, the
-interval [2,940.045, 2,940.055]. Two printed figures agree when their intervals
+A figure printed as 1,234.56 stands for every amount that rounds to it, the
+interval [1,234.555, 1,234.565]. Two printed figures agree when their intervals
 meet; a total agrees with its parts when the interval of the total meets the
 sum of the parts' intervals. Judged that way, a difference that rounding alone
 explains is never called an error — it is reported as "rounding", and said so.
@@ -63,7 +63,7 @@ def exact(value: Decimal) -> Interval:
 
 
 def last_unit(value: Decimal) -> Decimal:
-    """One unit of the last printed digit: 0.01 for 2,940.05, 0.1 for 6.2, 1 for 10."""
+    """One unit of the last printed digit: 0.01 for 1,234.56, 0.1 for 6.2, 1 for 10."""
     exponent = value.as_tuple().exponent
     return Decimal(1).scaleb(min(exponent, 0)) if isinstance(exponent, int) else Decimal(1)
 

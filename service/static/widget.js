@@ -53,7 +53,7 @@
     return node;
   }
 
-  /** "1433.31" → "1,433.31"; anything that is not a plain number is left as it is. */
+  /** "1234.56" → "1,234.56"; anything that is not a plain number is left as it is. */
   function formatNumber(value) {
     var text = String(value);
     var match = /^(-?)(\d+)(\.\d+)?$/.exec(text);
