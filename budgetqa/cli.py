@@ -216,6 +216,42 @@ def ask(
 
 
 @app.command()
+def chat(
+    doc: Annotated[str | None, typer.Option("--doc", help="Start with this document.")] = None,
+    data_dir: DataDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """Ask in turns: follow-ups ("比上年呢", "那基本支出呢") and clarify replies use the conversation.
+
+    With BUDGETQA_LLM_BASE_URL and BUDGETQA_LLM_MODEL set, an LLM (tool calling, numbers guarded)
+    takes the questions the rules cannot plan. Empty line, "exit" or Ctrl-D ends.
+    """
+    from budgetqa.chat import SessionStore, converse
+    from budgetqa.chat.llm import configured_llm
+
+    settings = _settings(data_dir)
+    store = _store(data_dir)
+    sessions = SessionStore(settings.session_ttl_seconds, 1, settings.session_max_turns)
+    llm = configured_llm(settings)
+    pinned = _resolve(store, doc) if doc else None
+    err.print("budgetqa chat — 输入问题，空行或 exit 结束" + ("（已接入语言模型）" if llm else ""))
+    while True:
+        try:
+            question = input("问> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not question or question.lower() in {"exit", "quit", "q"}:
+            break
+        answer = converse(store, question, sessions=sessions, session_id="cli", doc=pinned, llm=llm,
+                          max_steps=settings.llm_max_steps)
+        pinned = None  # only the first turn is forced; later turns inherit from the conversation
+        if as_json:
+            print(answer.model_dump_json())
+        else:
+            _print_answer(answer)
+
+
+@app.command()
 def audit(
     doc: Annotated[str, typer.Argument(help="Document id or department, or a disclosure file to read without storing.")],
     data_dir: DataDir = None,
@@ -324,7 +360,8 @@ def _eval_retrieval(sets: list[Path], report: Path, min_hit1: float, min_hit5: f
     console.print(view)
     answers = result.get("answers", {})
     if answers:
-        console.print(f"text answers: {answers}", soft_wrap=True)
+        console.print(f"text answers: right sentence quoted {answers.get('quoted')}%, off-topic refused "
+                      f"{answers.get('refused_offtopic')}% (misses listed in the report)")
     console.print(f"report: {report}")
     hybrid = result["modes"]["hybrid"]
     return hybrid["hit@1"] < min_hit1 or hybrid["hit@5"] < min_hit5

@@ -36,8 +36,21 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     """Origins (e.g. https://www.example.gov.cn) whose pages may call the API from the widget;
     comma-separated or a JSON list in the environment. Empty: same origin only."""
+    session_ttl_seconds: float = 1800.0
+    """A conversation idle this long is forgotten."""
+    session_max: int = 1000
+    """At most this many conversations are kept (least recently used dropped first)."""
+    session_max_turns: int = 20
+    """Turns kept per conversation."""
+    llm_base_url: str | None = None
+    """An OpenAI-compatible endpoint (``http://127.0.0.1:8001/v1``); unset: no LLM (the default)."""
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout: float = 60.0
+    llm_max_steps: int = 6
+    """Tool-calling rounds the agent may take per question."""
 
-    @field_validator("admin_token", mode="before")
+    @field_validator("admin_token", "llm_api_key", "llm_base_url", "llm_model", mode="before")
     @classmethod
     def _blank_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, StringConstraints
 
 from budgetqa import __version__
-from budgetqa.answer import ask
 from budgetqa.answer.schema import Answer
+from budgetqa.chat import converse
 from budgetqa.service.lookup import document_id
 from budgetqa.service.state import AppState, get_state
 from budgetqa.service.suggestions import suggest
@@ -27,7 +27,7 @@ class AskRequest(BaseModel):
     doc: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
         default=None, description="A document id, a unique part of a department name, or a clarify option.")
     session_id: Annotated[str, StringConstraints(max_length=100)] | None = Field(
-        default=None, description="Echoed back; conversations come later.")
+        default=None, description="Keeps a conversation: follow-ups and clarify replies lean on this session's earlier turns.")
 
 
 class AskResponse(Answer):
@@ -50,7 +50,8 @@ class Health(BaseModel):
 def post_ask(request: AskRequest, state: State) -> AskResponse:
     with state.answer_slots, state.store.lock.reading():
         doc = document_id(state.store, request.doc) if request.doc else None
-        answer = ask(state.store, request.question, doc=doc)
+        answer = converse(state.store, request.question, sessions=state.sessions, session_id=request.session_id,
+                          doc=doc, llm=state.llm, max_steps=state.settings.llm_max_steps)
     return AskResponse(**answer.model_dump(), session_id=request.session_id)
 
 

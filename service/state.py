@@ -17,9 +17,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fastapi import Request
 
+from budgetqa.chat.llm import configured_llm
+from budgetqa.chat.session import SessionStore
 from budgetqa.index.store import Store
 from budgetqa.models import Document
 from budgetqa.settings import Settings
@@ -94,10 +97,16 @@ class AppState:
         default_factory=lambda: threading.BoundedSemaphore(ANSWER_THREADS))
     cache: dict = field(default_factory=dict)
     """Derived data keyed by the store's generation (suggestions)."""
+    sessions: SessionStore = field(default_factory=SessionStore)
+    """Conversations by session_id (bounded, expiring)."""
+    llm: Any = None
+    """The optional chat model (BUDGETQA_LLM_*); None: rule-based only."""
 
     @classmethod
     def open(cls, settings: Settings) -> AppState:
-        return cls(settings=settings, store=ServiceStore(settings.data_dir))
+        sessions = SessionStore(settings.session_ttl_seconds, settings.session_max, settings.session_max_turns)
+        return cls(settings=settings, store=ServiceStore(settings.data_dir), sessions=sessions,
+                   llm=configured_llm(settings))
 
 
 def get_state(request: Request) -> AppState:

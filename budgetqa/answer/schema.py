@@ -37,13 +37,16 @@ class Value(BaseModel):
 class Plan(BaseModel):
     """The parsed question: what to look up and what to compute."""
 
-    route: Literal["numeric", "text", "none"] = "numeric"
+    route: Literal["numeric", "text", "none", "agent"] = "numeric"
     operation: str = "lookup"
     documents: list[str] = Field(default_factory=list)
     years: list[int] = Field(default_factory=list)
     quantities: list[str] = Field(default_factory=list)
     columns: list[str] = Field(default_factory=list)
     unit: str = "万元"
+    question: str | None = None
+    """In a conversation: the full question a follow-up was rewritten into."""
+    session_id: str | None = None
 
 
 class Answer(BaseModel):
