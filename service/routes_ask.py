@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, StringConstraints
 
 from budgetqa import __version__
+from budgetqa.answer import ask
 from budgetqa.answer.schema import Answer
 from budgetqa.chat import converse
 from budgetqa.service.lookup import document_id
@@ -50,8 +51,12 @@ class Health(BaseModel):
 def post_ask(request: AskRequest, state: State) -> AskResponse:
     with state.answer_slots, state.store.lock.reading():
         doc = document_id(state.store, request.doc) if request.doc else None
-        answer = converse(state.store, request.question, sessions=state.sessions, session_id=request.session_id,
-                          doc=doc, llm=state.llm, max_steps=state.settings.llm_max_steps)
+        if request.session_id is None and state.llm is None:
+            answer = ask(state.store, request.question, doc=doc)
+        else:
+            answer = converse(state.store, request.question, sessions=state.sessions,
+                              session_id=request.session_id, doc=doc, llm=state.llm,
+                              max_steps=state.settings.llm_max_steps)
     return AskResponse(**answer.model_dump(), session_id=request.session_id)
 
 

@@ -40,8 +40,9 @@ def converse(store, question: str, *, sessions: SessionStore | None = None, sess
 
         answer = run_agent(store, llm, found.question, fallback=answer, doc=pinned,
                            max_steps=max_steps)
-    answer.plan.question = found.question
-    answer.plan.session_id = session_id
+    if session_id:
+        answer.plan.question = found.question
+        answer.plan.session_id = session_id
     if found.how != "new":
         answer.notes.append(f"按上文理解为：{found.question}")
     if sessions is not None and session_id:

@@ -1,0 +1,100 @@
+"""Opt-in: a real small model (Qwen2.5-Coder-0.5B-Instruct GGUF) behind llama-cpp-python's
+OpenAI-compatible server on loopback, driving the agent end to end. Whatever it says, the number
+guard keeps every number in an answer one a tool returned.
+
+Run with ``BUDGETQA_TEST_LLM=1 pytest tests/test_llm_real.py`` after ``python scripts/fetch_model.py``
+and ``pip install 'llama-cpp-python[server]'``; the model path can be set with ``BUDGETQA_TEST_GGUF``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from budgetqa.chat import SessionStore, converse
+from budgetqa.chat.guard import allowed_numbers, numbers_in, unsupported
+from budgetqa.settings import Settings
+
+DEFAULT_GGUF = Path.home() / ".cache" / "budgetqa" / "model" / "qwen2.5-coder-0.5b-instruct.gguf"
+MODEL = Path(os.environ.get("BUDGETQA_TEST_GGUF") or DEFAULT_GGUF)
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def llm() -> Iterator[object]:
+    if os.environ.get("BUDGETQA_TEST_LLM") != "1":
+        pytest.skip("real-model test is opt-in: set BUDGETQA_TEST_LLM=1")
+    if not MODEL.is_file():
+        pytest.skip(f"model file {MODEL} absent: run `python scripts/fetch_model.py`")
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama_cpp absent: pip install 'llama-cpp-python[server]'")
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(MODEL), "--host", "127.0.0.1",
+         "--port", str(port), "--n_ctx", "8192", "--chat_format", "chatml-function-calling"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                pytest.skip("llama_cpp.server exited at start")
+            try:
+                if httpx.get(f"{base}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(1)
+        else:
+            pytest.skip("llama_cpp.server did not come up in 180 s")
+        from budgetqa.chat.llm import configured_llm
+
+        yield configured_llm(Settings(llm_base_url=base, llm_model="local", llm_timeout=300))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _grounded(answer) -> bool:
+    """Every number in the answer text is one of the answer's own values / formula (or the question's)."""
+    allowed = allowed_numbers([v.value for v in answer.values] + numbers_in(answer.formula or "")
+                              + numbers_in(answer.plan.question or ""))
+    return not unsupported(answer.answer, allowed)
+
+
+def test_rule_based_turns_unchanged_with_a_model(llm, chat_store) -> None:
+    sessions = SessionStore()
+    first = converse(chat_store, "机关事务管理局项目支出是多少", sessions=sessions, session_id="r", llm=llm)
+    assert [v.value for v in first.values] == ["1712.80"]
+    second = converse(chat_store, "比上年呢", sessions=sessions, session_id="r", llm=llm)
+    assert {"1433.31", "512.83"} <= {v.value for v in second.values}
+
+
+@pytest.mark.parametrize("question", [
+    "请帮我查一下机关事务管理局搞项目一共花了几个钱",
+    "财政局的钱主要花在哪儿了，给个数",
+    "机关事务管理局的日常开销和干项目的钱各是多少",
+])
+def test_agent_answers_are_grounded(llm, chat_store, question: str) -> None:
+    answer = converse(chat_store, question, sessions=SessionStore(), session_id="q", llm=llm,
+                      max_steps=4)
+    assert answer.status in ("answered", "refused", "clarify")
+    if answer.plan.route == "agent":
+        assert _grounded(answer), answer.answer
+    else:
+        assert "999" not in answer.answer
