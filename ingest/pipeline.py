@@ -14,6 +14,7 @@ from budgetqa.ingest.metadata import Metadata, detect_metadata
 from budgetqa.ingest.narrative import PageText, read_narrative
 from budgetqa.ingest.pdf_reader import read_pdf
 from budgetqa.ingest.text_reader import read_text_tables
+from budgetqa.ingest.unruled import read_unruled
 from budgetqa.models import Document, SourceFile, Table
 from budgetqa.numbers import normalise_unit
 from budgetqa.settings import Settings
@@ -54,6 +55,10 @@ def read_document(path: Path, settings: Settings) -> Document:
             raise IngestError(path.name, "needs_ocr", "the PDF has no text layer (scanned?); it needs OCR first")
         tables, pages, departments = result.tables, result.narrative_pages, result.departments
         title_lines, page_count = result.title_lines, result.page_count
+        unruled, pages = read_unruled(pages, tables, path.name)
+        if unruled:
+            tables = sorted([*tables, *unruled], key=lambda t: min(t.pages, default=0))
+            title_lines = title_lines + [t.title for t in unruled]
     else:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         text_result = read_text_tables(lines, source_file=path.name)

@@ -635,13 +635,17 @@ def choose_page_and_widths(
     return "landscape", FONT_SIZES[-1], [avail / len(columns)] * len(columns)
 
 
+RULED = True
+"""Draw cell borders; --unruled renders tables as aligned text only (as some publishers do)."""
+
+
 def base_table_style(size: float) -> list[tuple[Any, ...]]:
-    """Style commands shared by all ruled tables."""
+    """Style commands shared by all tables."""
     return [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), size),
         ("LEADING", (0, 0), (-1, -1), size * 1.25),
-        ("GRID", (0, 0), (-1, -1), 0.6, "black"),
+        *([("GRID", (0, 0), (-1, -1), 0.6, "black")] if RULED else []),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
@@ -1187,12 +1191,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", type=Path, default=DEFAULT_INPUT, help="disclosure JSON")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="PDF to write")
+    parser.add_argument("--unruled", action="store_true", help="draw no cell borders (a harder sample)")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: JSON in, PDF out."""
+    global RULED
     args = parse_args(argv)
+    RULED = not args.unruled
     disclosure = load_disclosure(args.input)
     pages = render(disclosure, args.output)
     print(f"wrote {args.output} ({pages} pages, {len(disclosure.get('tables') or [])} tables)")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -69,3 +71,32 @@ def test_sample_table_has_the_seed_cells(sample: Document, gold: dict) -> None:
     assert parsed_cells(table) == gold_cells(gold)
     if gold.get("empty_statement"):
         assert table.empty_statement
+
+
+@pytest.fixture(scope="module")
+def unruled(tmp_path_factory: pytest.TempPathFactory) -> Document:
+    """The same sample drawn without cell borders: tables are read from the page text."""
+    pytest.importorskip("reportlab")
+    path = tmp_path_factory.mktemp("unruled") / "unruled.pdf"
+    subprocess.run([sys.executable, str(PROJECT / "scripts" / "make_sample.py"), "--unruled", "--output", str(path)],
+                   check=True, capture_output=True)
+    return read_document(path, Settings())
+
+
+ONE_SIDED = [t for t in GOLD_TABLES if len(t["sides"]) == 1]
+
+
+@pytest.mark.parametrize("gold", ONE_SIDED, ids=[t["label"] for t in ONE_SIDED])
+def test_unruled_tables_read_from_page_text(unruled: Document, gold: dict) -> None:
+    table = next((t for t in unruled.tables if t.label == gold["label"]), None)
+    assert table is not None, f"{gold['label']} not found without ruling lines"
+    assert table.kind == gold["kind"]
+    expected = gold_cells(gold)
+    ambiguous = {
+        (table.sides.index(c.side), _row_key(c.row_code, c.row_name, False), c.value)
+        for c in table.cells if c.state == "value" and c.ambiguous
+    }
+    # every value is found in its row; one placed in another column than printed must say it was a guess
+    assert {(s, r, v) for s, r, _, v in parsed_cells(table)} == {(s, r, v) for s, r, _, v in expected}
+    misplaced = parsed_cells(table) - expected
+    assert {(s, r, v) for s, r, _, v in misplaced} <= ambiguous
