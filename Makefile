@@ -27,6 +27,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 	$(BIN)/budgetqa eval $(EVAL_SETS) --report reports/eval.json --min-accuracy $(EVAL_FLOOR) --fail-on-wrong
+	$(BIN)/budgetqa eval eval/sets/holdout.jsonl --report reports/eval-holdout.json --min-accuracy 95 --fail-on-wrong
 	$(BIN)/budgetqa eval eval/sets/retrieval.jsonl --report reports/eval.json --min-hit1 90 --min-hit5 98
 
 # The optional LLM path against a real small model (Qwen2.5-Coder-0.5B GGUF from PyPI packages,

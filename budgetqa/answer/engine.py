@@ -123,11 +123,40 @@ def _quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
                 found.append(pair)
                 used |= {i, i + 1}
                 continue
+        mention = _refine(catalog, mention, hint_text, parsed.compact)
         quantity = resolve(catalog, mention, None, parsed.compact, hint_text)
         if quantity is not None:
             found.append(quantity)
             used.add(i)
     return found
+
+
+def _refine(catalog: Catalog, mention: Mention, hint_text: str, text: str) -> Mention:
+    """A broader name the question narrows ("政府采购" … "买货物" → "政府采购货物预算").
+
+    Among the printed names that contain the mentioned one, the one holding the
+    most of the question's other words wins, when exactly one holds any.
+    """
+    stop = set(load("questions")["refine"]["stop"])
+    pieces = {
+        run[i:i + 2] for run in re.findall(r"[\u4e00-\u9fa5]+", hint_text) for i in range(len(run) - 1)
+    } - stop
+    if not pieces or mention.kind != "name":
+        return mention
+    # the words the question actually used (a shortened name stands for a longer printed one)
+    base = mention.text if mention.text in text else text[mention.start:mention.end]
+    scored = []
+    for name in catalog.names:
+        if name != mention.text and base in name:
+            score = sum(1 for piece in pieces if piece in name.replace(base, ""))
+            if score:
+                scored.append((score, -len(name), name))
+    if not scored:
+        return mention
+    scored.sort(reverse=True)
+    if len(scored) > 1 and scored[0][0] == scored[1][0]:
+        return mention
+    return Mention(scored[0][2], mention.start, mention.end, "name")
 
 
 def _modifies_next(text: str, mention: Mention, later: list[Mention]) -> bool:
@@ -376,6 +405,8 @@ def _sum(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
 
 def _ranking(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     members = _group(parsed, catalog)
+    excluded = _excluded(parsed)
+    members = [(r, c) for r, c in members if r.key not in excluded]
     if len(members) < 2:
         raise Refusal("没有找到可以比较的一组项目。")
     members.sort(key=lambda rc: value_of(rc[1]), reverse=parsed.largest)
@@ -400,6 +431,15 @@ def _ranking(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         citations=[cell_citation(catalog, best_row.table, best_cell)],
         notes=[f"共比较 {len(members)} 项。"],
     )
+
+
+def _excluded(parsed: ParsedQuestion) -> set[str]:
+    """Names the question leaves out of a ranking ("除了行政运行，哪一项最多")."""
+    excluded = set()
+    for mention in parsed.mentions:
+        if re.search(r"(除了|除去|除|不算|不含|不包括)$", parsed.compact[max(0, mention.start - 3):mention.start]):
+            excluded.add(mention.text)
+    return excluded
 
 
 _ORDINALS = {"二": 1, "三": 2, "四": 3, "五": 4, "2": 1, "3": 2, "4": 3, "5": 4}
@@ -431,7 +471,10 @@ def _group(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, object]]
     """The rows a ranking compares: the children of a named row, a column's rows, or a table's 类 rows."""
     text = parsed.compact
     level = _rank_level(text)
+    excluded = _excluded(parsed)
     for mention in parsed.mentions:
+        if mention.text in excluded:
+            continue
         quantity = resolve(catalog, mention, None, text)
         if quantity is None or quantity.row is None:
             continue

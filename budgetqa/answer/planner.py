@@ -121,6 +121,25 @@ def _department_match(text: str, department: str) -> tuple[int, tuple[int, int] 
                 start -= 1
             bonus = 1 if start < text.index(part) else 0
             return size + bonus, (start, text.index(part) + size)
+    return _abbreviation_match(text, department)
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(ch in chars for ch in short)
+
+
+def _abbreviation_match(text: str, department: str) -> tuple[int, tuple[int, int] | None]:
+    """An abbreviated name ("省高院" for "…省高级人民法院"): the question's organisation word, its
+    characters in order within the department's name, ending with the same character."""
+    for match in _ORG.finditer(text):
+        word = match.group(1)
+        # drop leading characters the name does not have ("2018年省高院" → "省高院")
+        while word and word[0] not in department:
+            word = word[1:]
+        if len(word) >= 2 and word[-1] == department[-1] and _is_subsequence(word, department):
+            start = match.start(1) + (len(match.group(1)) - len(word))
+            return len(word), (start, start + len(word))
     return 0, None
 
 
@@ -159,7 +178,7 @@ _ORG = re.compile(r"([\u4e00-\u9fa5]{2,12}?(?:局|厅|委员会|办公室|法院
 def _unknown_department(text: str, catalogs: list[Catalog]) -> str | None:
     """An organisation the question names that no loaded document belongs to."""
     for match in _ORG.finditer(text):
-        name = match.group(1)
+        name = re.sub(r"^[\d年度的是和与及、]+", "", match.group(1))
         if any(_department_score(name, c.doc.department) >= 2 for c in catalogs):
             continue
         if any(name in n for c in catalogs for n in c.names):
