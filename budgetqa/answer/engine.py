@@ -141,6 +141,8 @@ def _refine(catalog: Catalog, mention: Mention, hint_text: str, text: str) -> Me
     pieces = {
         run[i:i + 2] for run in re.findall(r"[\u4e00-\u9fa5]+", hint_text) for i in range(len(run) - 1)
     } - stop
+    department = catalog.doc.department
+    pieces = {piece for piece in pieces if piece not in department}
     if not pieces or mention.kind != "name":
         return mention
     # the words the question actually used (a shortened name stands for a longer printed one)
