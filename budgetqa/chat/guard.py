@@ -11,7 +11,7 @@ CENT = Decimal("0.01")
 
 
 def normalise(text: str) -> Decimal | None:
-    """"1,712.80" / "1712.8" / "512.83%" → Decimal('1712.80') (thousands separators dropped, 2 places)."""
+    """"1,234.50" / "1234.5" / "12.34%" → Decimal('1234.50') (thousands separators dropped, 2 places)."""
     try:
         return Decimal(re.sub(r"[,，%\s]", "", text)).quantize(CENT, rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError):
