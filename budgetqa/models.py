@@ -74,6 +74,15 @@ class Table:
     cells: list[Cell] = field(default_factory=list)
     source_file: str = ""
 
+    def rows(self, side: str | None = None) -> list[list[Cell]]:
+        """The cells grouped into rows (of one side, or of every side), in reading order."""
+        grouped: dict[tuple[int, int], list[Cell]] = {}
+        order = {name: i for i, name in enumerate(self.sides)}
+        for cell in self.cells:
+            if side is None or cell.side == side:
+                grouped.setdefault((order.get(cell.side, len(order)), cell.row_index), []).append(cell)
+        return [grouped[key] for key in sorted(grouped)]
+
 
 @dataclass(slots=True)
 class Fact:

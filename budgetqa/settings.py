@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
@@ -64,8 +63,3 @@ class Settings(BaseSettings):
                 return json.loads(text)
             return [part.strip().rstrip("/") for part in text.split(",") if part.strip()]
         return value
-
-
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()

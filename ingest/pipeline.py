@@ -199,5 +199,3 @@ def expand_paths(paths: list[Path]) -> list[Path]:
             files.append(path)
     return files
 
-
-ProgressCallback = Callable[[str], None]

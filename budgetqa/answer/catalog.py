@@ -86,14 +86,10 @@ def build_catalog(doc: Document) -> Catalog:
     for table in doc.tables:
         if table.kind == "绩效目标表":
             continue
-        by_key: dict[tuple[str, int], Row] = {}
-        for cell in table.cells:
-            row = by_key.get((cell.side, cell.row_index))
-            if row is None:
-                row = Row(table, cell.side, cell.row_index, cell.row_name, cell.row_code, cell.row_subject)
-                by_key[(cell.side, cell.row_index)] = row
-                rows.append(row)
-            row.cells[cell.col_index] = cell
+        for cells in table.rows():
+            first = cells[0]
+            rows.append(Row(table, first.side, first.row_index, first.row_name, first.row_code, first.row_subject,
+                            {c.col_index: c for c in cells}))
         for side, paths in table.columns.items():
             for index, path in enumerate(paths):
                 for part in path:

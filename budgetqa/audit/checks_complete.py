@@ -13,7 +13,6 @@ TABLES = CheckDef("C-必备表", "完整性", "warning",
 EMPTY = CheckDef("C-空表说明", "完整性", "error",
                  "空表须说明为何为空（表内注释或情况说明中）；注明为空表的表中不应有数。")
 CHECKS = (TABLES, EMPTY)
-NUMERIC_ROLES = {"full", "tables"}
 
 
 def run(audit: Audit) -> None:

@@ -59,17 +59,11 @@ class Group:
 
 def read_rows(table: Table, side: str, department: str) -> list[Row]:
     """The rows of one side, in order, each with its style."""
-    rows: dict[int, Row] = {}
-    for cell in table.cells:
-        if cell.side != side:
-            continue
-        row = rows.get(cell.row_index)
-        if row is None:
-            row = Row(table, side, cell.row_index, cell.row_name, normalise(cell.row_name), cell.row_code,
-                      cell.row_subject)
-            rows[cell.row_index] = row
-        row.cells[cell.col_index] = cell
-    ordered = [rows[i] for i in sorted(rows)]
+    ordered = [
+        Row(table, side, cells[0].row_index, cells[0].row_name, normalise(cells[0].row_name), cells[0].row_code,
+            cells[0].row_subject, {c.col_index: c for c in cells})
+        for cells in table.rows(side)
+    ]
     for row in ordered:
         row.style = _style(row, table.kind, department)
     return ordered

@@ -32,7 +32,3 @@ def table_kind(title: str) -> str | None:
         if any(p.search(text) for p in patterns):
             return name
     return None
-
-
-def table_kinds() -> list[str]:
-    return [name for name, _ in _table_kind_patterns()]
