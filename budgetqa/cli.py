@@ -63,9 +63,11 @@ def ingest(
                 continue
             finally:
                 progress.remove_task(task)
+            for warning in result.warnings:
+                err.print(f"[yellow]warning[/yellow] {path.name}: {warning}", soft_wrap=True)
             summary.add_row(
                 path.name, result.status,
-                f"{result.doc_id} {result.department} {result.year or '?'} {result.kind or '?'}",
+                f"{result.doc_id} {result.department} {result.year or '?'} {result.kind or '?'} {result.scope}",
                 str(result.tables), str(result.cells), str(result.facts), str(result.chunks),
             )
     if summary.row_count:
@@ -81,9 +83,9 @@ def docs(data_dir: DataDir = None, as_json: AsJson = False) -> None:
     if as_json:
         print(json.dumps([document_json(d) for d in items], ensure_ascii=False, indent=2))
         return
-    view = RichTable("id", "department", "year", "kind", "unit", "pages", "tables", "cells", "facts", "files")
+    view = RichTable("id", "department", "year", "kind", "scope", "unit", "pages", "tables", "cells", "facts", "files")
     for d in items:
-        view.add_row(d["doc_id"], d["department"], str(d["year"] or "?"), d["kind"] or "?", d["unit"],
+        view.add_row(d["doc_id"], d["department"], str(d["year"] or "?"), d["kind"] or "?", d["scope"], d["unit"],
                      str(d["pages"]), str(d["tables"]), str(d["cells"]), str(d["facts"]),
                      ", ".join(f["file_name"] for f in d["files"]))
     console.print(view)
@@ -313,9 +315,14 @@ def eval_sets(
     min_hit5: Annotated[float, typer.Option(help="Retrieval sets: exit non-zero below this hybrid hit@5 (%).")] = 0.0,
 ) -> None:
     """Score question sets: accuracy per category, wrong numbers vs refusals, latency; retrieval hit@k."""
+    from budgetqa.eval.documents import is_documents_set
+
     retrieval = [s for s in sets if _is_retrieval_set(s)]
-    numeric = [s for s in sets if s not in retrieval]
+    documents = [s for s in sets if s not in retrieval and is_documents_set(s)]
+    numeric = [s for s in sets if s not in retrieval and s not in documents]
     failed = False
+    if documents:
+        failed |= _eval_documents(documents, report.with_name(report.stem + "-documents.json"), min_accuracy)
     if numeric:
         failed |= _eval_numeric(numeric, report, min_accuracy, fail_on_wrong)
     if retrieval:
@@ -342,6 +349,23 @@ def _eval_numeric(sets: list[Path], report: Path, min_accuracy: float, fail_on_w
                   f"latency p50 {result['latency_ms']['p50']} ms, p95 {result['latency_ms']['p95']} ms  "
                   f"report: {report}", soft_wrap=True)
     return result["accuracy"] < min_accuracy or (fail_on_wrong and result["wrong_numbers"] > 0)
+
+
+def _eval_documents(sets: list[Path], report: Path, min_accuracy: float) -> bool:
+    from budgetqa.eval.documents import run_documents
+
+    result = run_documents(sets)
+    if not result["files"]:
+        console.print("no document could be checked: the files are absent (../shared?)")
+        return False
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    console.print(f"documents: {result['files']} files, {result['correct']}/{result['checks']} metadata checks right "
+                  f"({result['accuracy']:.2f}%)  report: {report}", soft_wrap=True)
+    for failure in result["failures"]:
+        console.print(f"  [red]✗[/red] {failure['file']} {failure['field']}: expected {failure['expected']!r}, "
+                      f"got {failure['got']!r}", soft_wrap=True)
+    return result["accuracy"] < min_accuracy
 
 
 def _eval_retrieval(sets: list[Path], report: Path, min_hit1: float, min_hit5: float) -> bool:

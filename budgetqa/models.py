@@ -148,6 +148,27 @@ class Document:
     chunks: list[Chunk] = field(default_factory=list)
     profile: dict[str, str] = field(default_factory=dict)
     """概况 facts: 编制数, 实有人数, 科室 …, as printed."""
+    scope: str = "部门"
+    """"部门" (the department with its units) or "单位" (one unit's own edition)."""
+    level: str | None = None
+    """省 / 市 / 区县 / 乡镇街道 / 中央, or None when the document does not say."""
+    aliases: list[str] = field(default_factory=list)
+    """Names a question may use for the department (made by the rules in vocab/identity.toml)."""
+    warnings: list[str] = field(default_factory=list)
+    """Doubts about the metadata (sources that disagree, a name that could not be read)."""
+
+    @property
+    def key(self) -> str:
+        """The department's identity: every printed form of its name reduces to this."""
+        from budgetqa.ingest.identity import identity_key
+
+        return identity_key(self.department)
+
+    @property
+    def label(self) -> str:
+        """How the document is named to a person: department, year, kind and scope."""
+        edition = "单位" if self.scope == "单位" else "部门"
+        return f"{self.department} {self.year or ''}年{edition}{self.kind or ''}"
 
     @property
     def page_count(self) -> int:

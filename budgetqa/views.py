@@ -8,8 +8,8 @@ from budgetqa.models import Cell, Table
 
 def document_json(item: dict) -> dict:
     """A document listing entry (from Store.documents()) as JSON."""
-    keys = ("doc_id", "department", "region", "year", "kind", "unit", "title", "pages", "tables",
-            "cells", "facts", "chunks", "files", "profile")
+    keys = ("doc_id", "department", "region", "level", "year", "kind", "scope", "unit", "title", "pages",
+            "tables", "cells", "facts", "chunks", "files", "profile", "aliases", "metadata_warnings")
     return {k: item.get(k) for k in keys}
 
 

@@ -22,7 +22,7 @@ from pydantic import ConfigDict
 
 from budgetqa.index.keyword import BIGRAM, ChunkRow, KeywordIndex, keyword_index, query_terms
 from budgetqa.index.passages import Passage
-from budgetqa.index.vectors import VectorIndex, passage_id
+from budgetqa.index.vectors import VectorIndex, dense_enabled, passage_id
 from budgetqa.settings import Settings
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -175,6 +175,8 @@ class ChunkSearch:
         keyword: dict[int, float] = {}
         if mode in ("keyword", "hybrid"):
             keyword = self._keyword_scores(index, question, allowed)
+        if mode == "hybrid" and not dense_enabled(self.settings):
+            mode = "keyword"
         if mode in ("dense", "hybrid"):
             also = sorted(keyword, key=lambda i: -keyword[i])[:KEYWORD_CANDIDATES]
             try:

@@ -16,12 +16,19 @@ from pathlib import Path
 
 from budgetqa.models import Cell, Chunk, Document, Fact, SourceFile, Table
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, department TEXT NOT NULL, region TEXT NOT NULL, year INTEGER,
-    kind TEXT, unit TEXT NOT NULL, title TEXT NOT NULL, profile TEXT NOT NULL DEFAULT '{}'
+    kind TEXT, unit TEXT NOT NULL, title TEXT NOT NULL, profile TEXT NOT NULL DEFAULT '{}',
+    scope TEXT NOT NULL DEFAULT '部门', level TEXT, dept_key TEXT NOT NULL DEFAULT '',
+    warnings TEXT NOT NULL DEFAULT '[]'
 );
+CREATE TABLE IF NOT EXISTS aliases (
+    alias TEXT NOT NULL, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    PRIMARY KEY (alias, doc_id)
+);
+CREATE INDEX IF NOT EXISTS aliases_by_doc ON aliases(doc_id);
 CREATE TABLE IF NOT EXISTS files (
     sha256 TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
     file_name TEXT NOT NULL, pages INTEGER NOT NULL, size INTEGER NOT NULL, role TEXT NOT NULL
@@ -40,6 +47,7 @@ CREATE TABLE IF NOT EXISTS cells (
     FOREIGN KEY (doc_id, table_id) REFERENCES tables(doc_id, table_id) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS cells_by_table ON cells(doc_id, table_id);
+CREATE INDEX IF NOT EXISTS files_by_doc ON files(doc_id);
 CREATE TABLE IF NOT EXISTS facts (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, kind TEXT NOT NULL,
     subject TEXT NOT NULL, sentence TEXT NOT NULL, page INTEGER NOT NULL, section TEXT NOT NULL,
@@ -51,6 +59,11 @@ CREATE TABLE IF NOT EXISTS chunks (
     section_path TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL, source_file TEXT NOT NULL,
     PRIMARY KEY (doc_id, chunk_id)
 );
+CREATE INDEX IF NOT EXISTS facts_by_doc ON facts(doc_id);
+"""
+# Indexes on columns added by a migration (created after it).
+INDEXES = """
+CREATE INDEX IF NOT EXISTS documents_by_identity ON documents(dept_key, year, kind, scope);
 """
 
 _FACT_DECIMALS = ("amount", "share", "change_amount", "change_pct", "budget", "completion_pct", "previous")
@@ -76,6 +89,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.executescript(SCHEMA)
         self._migrate()
+        self.db.executescript(INDEXES)
         self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _migrate(self) -> None:
@@ -83,6 +97,20 @@ class Store:
         fact_columns = {row["name"] for row in self.db.execute("PRAGMA table_info(facts)")}
         if "previous" not in fact_columns:
             self.db.execute("ALTER TABLE facts ADD COLUMN previous TEXT")
+        doc_columns = {row["name"] for row in self.db.execute("PRAGMA table_info(documents)")}
+        if "dept_key" not in doc_columns:
+            # v2 → v3: scope, level, identity key, warnings and the alias table
+            from budgetqa.ingest.identity import aliases, identity_key, level_of
+
+            for ddl in ("scope TEXT NOT NULL DEFAULT '部门'", "level TEXT", "dept_key TEXT NOT NULL DEFAULT ''",
+                        "warnings TEXT NOT NULL DEFAULT '[]'"):
+                self.db.execute(f"ALTER TABLE documents ADD COLUMN {ddl}")
+            with self.transaction() as db:
+                for row in db.execute("SELECT doc_id, department FROM documents").fetchall():
+                    db.execute("UPDATE documents SET dept_key = ?, level = ? WHERE doc_id = ?",
+                               (identity_key(row["department"]), level_of(row["department"]), row["doc_id"]))
+                    db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)",
+                                   [(a, row["doc_id"]) for a in aliases(row["department"])])
 
     def close(self) -> None:
         self.db.close()
@@ -107,12 +135,36 @@ class Store:
         row = self.db.execute("SELECT doc_id FROM files WHERE file_name = ?", (file_name,)).fetchone()
         return row["doc_id"] if row else None
 
-    def find_document(self, department: str, year: int | None, kind: str | None) -> str | None:
+    def find_document(self, key: str, year: int | None, kind: str | None, scope: str = "部门") -> str | None:
+        """The document of one department (identity key), year, kind and scope, if stored."""
         row = self.db.execute(
-            "SELECT doc_id FROM documents WHERE department = ? AND year IS ? AND kind IS ?",
-            (department, year, kind),
+            "SELECT doc_id FROM documents WHERE dept_key = ? AND year IS ? AND kind IS ? AND scope = ?",
+            (key, year, kind, scope),
         ).fetchone()
         return row["doc_id"] if row else None
+
+    def match_aliases(self, texts: list[str]) -> dict[str, list[str]]:
+        """Which of ``texts`` are a stored document's alias: alias → doc ids (an index lookup)."""
+        found: dict[str, list[str]] = {}
+        unique = list(dict.fromkeys(texts))
+        for start in range(0, len(unique), 500):
+            batch = unique[start:start + 500]
+            marks = ",".join("?" * len(batch))
+            for row in self.db.execute(f"SELECT alias, doc_id FROM aliases WHERE alias IN ({marks})", batch):
+                found.setdefault(row["alias"], []).append(row["doc_id"])
+        return found
+
+    def identities(self) -> list[dict]:
+        """Every document's identity (no contents): id, department, key, region, level, year, kind, scope."""
+        rows = self.db.execute(
+            "SELECT doc_id, department, dept_key, region, level, year, kind, scope FROM documents "
+            "ORDER BY department, year DESC, kind, scope"
+        )
+        return [dict(row) for row in rows]
+
+    def aliases_of(self, doc_id: str) -> list[str]:
+        return [r["alias"] for r in self.db.execute("SELECT alias FROM aliases WHERE doc_id = ? ORDER BY rowid",
+                                                   (doc_id,))]
 
     def documents(self) -> list[dict]:
         """Every document with its counts, newest year first."""
@@ -122,12 +174,14 @@ class Store:
                       (SELECT COUNT(*) FROM facts f WHERE f.doc_id = d.doc_id) AS facts,
                       (SELECT COUNT(*) FROM chunks k WHERE k.doc_id = d.doc_id) AS chunks,
                       (SELECT SUM(pages) FROM files x WHERE x.doc_id = d.doc_id) AS pages
-               FROM documents d ORDER BY d.department, d.year DESC, d.kind"""
+               FROM documents d ORDER BY d.department, d.year DESC, d.kind, d.scope"""
         ).fetchall()
         result = []
         for row in rows:
             item = dict(row)
             item["profile"] = json.loads(item["profile"])
+            item["metadata_warnings"] = json.loads(item.pop("warnings"))
+            item["aliases"] = self.aliases_of(row["doc_id"])
             item["files"] = [
                 dict(f)
                 for f in self.db.execute(
@@ -178,10 +232,13 @@ class Store:
 
     def _insert(self, db: sqlite3.Connection, doc: Document) -> None:
         db.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents (doc_id, department, region, year, kind, unit, title, profile, scope, level, "
+            "dept_key, warnings) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.doc_id, doc.department, doc.region, doc.year, doc.kind, doc.unit, doc.title,
-             json.dumps(doc.profile, ensure_ascii=False)),
+             json.dumps(doc.profile, ensure_ascii=False), doc.scope, doc.level, doc.key,
+             json.dumps(doc.warnings, ensure_ascii=False)),
         )
+        db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)", [(a, doc.doc_id) for a in doc.aliases])
         db.executemany(
             "INSERT INTO files VALUES (?,?,?,?,?,?)",
             [(f.sha256, doc.doc_id, f.file_name, f.pages, f.size, f.role) for f in doc.files],
@@ -228,6 +285,8 @@ class Store:
         doc = Document(
             doc_id=row["doc_id"], department=row["department"], region=row["region"], year=row["year"],
             kind=row["kind"], unit=row["unit"], title=row["title"], profile=json.loads(row["profile"]),
+            scope=row["scope"], level=row["level"], warnings=json.loads(row["warnings"]),
+            aliases=self.aliases_of(doc_id),
         )
         doc.files = [
             SourceFile(r["file_name"], r["sha256"], r["pages"], r["size"], r["role"])

@@ -208,8 +208,15 @@ def _metadata(doc: Document, chunk: str, page: int, section_path: list[str]) -> 
     return meta
 
 
+def dense_enabled(settings: Settings) -> bool:
+    """False with ``BUDGETQA_EMBEDDING_MODEL=none``: only the keyword index is kept."""
+    return settings.embedding_model.strip().lower() != "none"
+
+
 def index_document(doc: Document, settings: Settings, replaces: str | None = None) -> int:
     """Embed and store a saved document's chunks (see ``VectorIndex.index_document``)."""
+    if not dense_enabled(settings):
+        return 0
     return VectorIndex(settings).index_document(doc, replaces)
 
 
@@ -231,6 +238,8 @@ def rebuild_index(store, settings: Settings) -> dict[str, int]:
     Drops that collection first, so vectors of deleted documents go too. Returns the
     number of passages indexed per document.
     """
+    if not dense_enabled(settings):
+        return {}
     client = client_for(settings)
     name = collection_name(settings.embedding_model)
     if any(c.name == name for c in client.list_collections()):
@@ -246,6 +255,8 @@ def rebuild_index(store, settings: Settings) -> dict[str, int]:
 
 def ensure_indexed(store, doc_id: str, settings: Settings) -> bool:
     """Index a stored document whose chunks are missing from the vector index; True if it did."""
+    if not dense_enabled(settings):
+        return False
     doc = store.load(doc_id)
     if doc is None:
         return False

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
 from budgetqa.ingest.checks import file_kind, sha256_of
 from budgetqa.ingest.errors import IngestError
+from budgetqa.ingest.identity import aliases, identity_key
 from budgetqa.ingest.metadata import Metadata, detect_metadata
 from budgetqa.ingest.narrative import PageText, read_narrative
 from budgetqa.ingest.pdf_reader import read_pdf
@@ -37,12 +38,16 @@ class IngestResult:
     cells: int
     facts: int
     chunks: int
+    scope: str = "部门"
+    warnings: list[str] = field(default_factory=list)
+    """Doubts about the document's metadata, for the ingest summary."""
 
 
-def doc_id_for(department: str, year: int | None, kind: str | None) -> str:
-    """A stable id for a disclosure: the same department, year and kind keep one id across versions."""
-    key = f"{department}|{year}|{kind}".encode()
-    return "d" + hashlib.sha256(key).hexdigest()[:8]
+def doc_id_for(department: str, year: int | None, kind: str | None, scope: str = "部门") -> str:
+    """A stable id for a disclosure: the same department, year, kind and scope keep one id across
+    versions, whichever form of the name a file prints."""
+    key = f"{identity_key(department)}|{year}|{kind}" + ("|单位" if scope == "单位" else "")
+    return "d" + hashlib.sha256(key.encode()).hexdigest()[:8]
 
 
 def read_document(path: Path, settings: Settings) -> Document:
@@ -84,8 +89,12 @@ def read_document(path: Path, settings: Settings) -> Document:
         raise IngestError(path.name, "no_department", "could not read the department's name from the document")
     role = "full" if numeric_tables and narrative.facts else ("tables" if numeric_tables else "narrative")
     return Document(
-        doc_id=doc_id_for(meta.department, meta.year, meta.kind),
+        doc_id=doc_id_for(meta.department, meta.year, meta.kind, meta.scope),
         department=meta.department,
+        scope=meta.scope,
+        level=meta.level,
+        aliases=aliases(meta.department),
+        warnings=meta.warnings,
         region=meta.region,
         year=meta.year,
         kind=meta.kind,
@@ -100,7 +109,7 @@ def read_document(path: Path, settings: Settings) -> Document:
 
 
 def _title(meta: Metadata) -> str:
-    return f"{meta.department}{meta.year or ''}年{'部门' + meta.kind if meta.kind else '公开'}"
+    return f"{meta.department}{meta.year or ''}年{meta.scope + meta.kind if meta.kind else '公开'}"
 
 
 def _document_unit(tables: list[Table]) -> str:
@@ -126,6 +135,10 @@ def merge(existing: Document, new: Document) -> tuple[Document, str]:
         return new, "replaced"
     merged = existing
     merged.files = [*existing.files, *new.files]
+    merged.aliases = list(dict.fromkeys([*existing.aliases, *new.aliases]))
+    merged.warnings = list(dict.fromkeys([*existing.warnings, *new.warnings]))
+    if len(new.department) > len(existing.department):
+        merged.department = new.department  # the fuller printed form names the document
     if new_role == "tables":
         merged.tables = _renumber(new.tables)
         merged.unit = new.unit
@@ -150,7 +163,7 @@ def ingest_file(store, path: Path, settings: Settings) -> IngestResult:
         _index(path, settings, lambda vectors: vectors.ensure_indexed(store, existing_id, settings))
         return _result(path.name, doc, "unchanged")
     doc = read_document(path, settings)
-    previous_id = store.find_document(doc.department, doc.year, doc.kind)
+    previous_id = store.find_document(doc.key, doc.year, doc.kind, doc.scope)
     status = "added"
     if previous_id:
         previous = store.load(previous_id)
@@ -186,6 +199,8 @@ def _result(file_name: str, doc: Document, status: str) -> IngestResult:
         cells=sum(1 for t in doc.tables for c in t.cells if c.state == "value"),
         facts=len(doc.facts),
         chunks=len(doc.chunks),
+        scope=doc.scope,
+        warnings=list(doc.warnings),
     )
 
 

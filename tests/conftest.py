@@ -35,10 +35,15 @@ COURT_2018 = "省法院2018年度部门预算公开.pdf"
 COURT_2019 = "江苏省高级人民法院2019年度部门预算公开.pdf"
 CPPCC_NARRATIVE = "江苏省政协办公厅2019年度部门预算.pdf"
 CPPCC_TABLES = "江苏省政协办公厅2019年预算公开表.pdf"
+WANLI_2023 = "上海市普陀区人民政府万里街道办事处2023年部门预算.pdf"
+WELFARE_2024 = "上海市普陀区社会福利院2024年单位预算.pdf"
+SWU_2021 = "西南大学2021年度部门预算.pdf"
+SWU_2023 = "西南大学2023年度部门预算.pdf"
 
 ALIAS = {
     FINAL_2024: "final2024", TEMPLATE: "template", WANLI_2024: "wanli2024", COURT_2017: "court2017",
     COURT_2018: "court2018", COURT_2019: "court2019", CPPCC_NARRATIVE: "cppcc-narrative", CPPCC_TABLES: "cppcc-tables",
+    WANLI_2023: "wanli2023", WELFARE_2024: "welfare2024", SWU_2021: "swu2021", SWU_2023: "swu2023",
 }
 """Short ASCII names for test ids."""
 

@@ -16,8 +16,8 @@ from budgetqa.cli import app
 pytestmark = pytest.mark.corpus
 
 FOLDER_FILES = [FINAL_2024, WANLI_2024, CPPCC_NARRATIVE, CPPCC_TABLES]
-DOC_KEYS = {"doc_id", "department", "region", "year", "kind", "unit", "title", "pages", "tables", "cells",
-            "facts", "chunks", "files", "profile"}
+DOC_KEYS = {"doc_id", "department", "region", "level", "year", "kind", "scope", "unit", "title", "pages", "tables",
+            "cells", "facts", "chunks", "files", "profile", "aliases", "metadata_warnings"}
 FILE_KEYS = {"file_name", "sha256", "pages", "size", "role"}
 TABLE_KEYS = {"table_id", "label", "title", "kind", "unit", "pages", "sides", "columns", "empty_statement",
               "source_file"}

@@ -22,8 +22,12 @@ from conftest import (
     CPPCC_TABLES,
     FINAL_2024,
     GOLD,
+    SWU_2021,
+    SWU_2023,
     TEMPLATE,
+    WANLI_2023,
     WANLI_2024,
+    WELFARE_2024,
     IngestedCorpus,
     corpus_file,
     one_table,
@@ -521,9 +525,10 @@ def test_two_files_merge_in_either_order(read_cache: dict, new_store: tuple[Stor
 
 
 def test_every_other_corpus_file_is_added(ingested: IngestedCorpus) -> None:
-    expected = {name: "added" for name in DOCS} | {CPPCC_TABLES: "merged"}
+    expected = {name: "added" for name in [*DOCS, WANLI_2023, WELFARE_2024, SWU_2021, SWU_2023]}
+    expected[CPPCC_TABLES] = "merged"
     assert {name: r.status for name, r in ingested.results.items()} == expected
-    assert len(ingested.store.documents()) == 6
+    assert len(ingested.store.documents()) == 10
 
 
 def test_blank_template_is_rejected(ingested: IngestedCorpus) -> None:

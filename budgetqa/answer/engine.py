@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from decimal import Decimal
 
-from budgetqa.answer.catalog import Catalog, Row, value_of
+from budgetqa.answer.catalog import Catalog, Row, normalise_name, value_of
+from budgetqa.answer.check import grounded
 from budgetqa.answer.planner import Mention, ParsedQuestion, mask_mentions, parse
 from budgetqa.answer.resolve import (
     Quantity,
@@ -59,6 +61,9 @@ def ask(question: str, catalogs: list[Catalog]) -> Answer:
             parsed.catalogs = [previous]
             parsed.across = False
             parsed.operation = "lookup"
+    parts = _parts(parsed)
+    if parts:
+        return _multi_part(parsed, parts, plan)
     try:
         if parsed.across and len(parsed.catalogs) > 1:
             answer = _across(parsed)
@@ -72,7 +77,51 @@ def ask(question: str, catalogs: list[Catalog]) -> Answer:
     except Refusal as exc:
         return Answer(status="refused", answer=str(exc), plan=plan)
     answer.plan = plan
-    return answer
+    answer.notes = [*parsed.notes, *answer.notes]
+    return grounded(answer, parsed)
+
+
+def _parts(parsed: ParsedQuestion) -> list[Mention]:
+    """The items of a multi-part question ("X和Y各是多少"), or [] for a single question."""
+    if parsed.operation not in ("lookup", "sum") or len(parsed.catalogs) != 1:
+        return []
+    if not any(w in parsed.compact for w in load("questions")["parts"]["words"]):
+        return []
+    qualifiers = set(load("questions")["qualifiers"]["words"])
+    items = []
+    for i, mention in enumerate(parsed.mentions):
+        after = parsed.compact[mention.end:mention.end + 3]
+        container = i + 1 < len(parsed.mentions) and re.match(r"(?:的)?(?:中|里|内|当中|，)", after)
+        if mention.text not in qualifiers and not container:
+            items.append(mention)
+    return items if len(items) > 1 else []
+
+
+def _multi_part(parsed: ParsedQuestion, parts: list[Mention], plan: Plan) -> Answer:
+    """Every part answered on its own (each checked), then put together; any part missing refuses."""
+    answers = []
+    containers = [m for m in parsed.mentions if m not in parts and m.start < parts[0].start]
+    for part in parts:
+        sub = copy.copy(parsed)
+        sub.mentions = [*containers, part]
+        sub.operation = "lookup"
+        try:
+            answer = grounded(_lookup(sub, parsed.catalogs[0]), sub)
+        except Refusal as exc:
+            answer = Answer(status="refused", answer=str(exc))
+        if answer.status != "answered":
+            return Answer(status="refused", plan=plan,
+                          answer=f"“{parsed.compact[part.start:part.end]}”没有找到确切的数：{answer.answer}")
+        answers.append(answer)
+    return Answer(
+        status="answered",
+        answer="；".join(a.answer.rstrip("。") for a in answers) + "。",
+        values=[v for a in answers for v in a.values],
+        formula="；".join(a.formula for a in answers if a.formula) or None,
+        citations=[c for a in answers for c in a.citations],
+        notes=[*parsed.notes, *(n for a in answers for n in a.notes)],
+        plan=plan,
+    )
 
 
 def _previous_year(parsed: ParsedQuestion, catalogs: list[Catalog]) -> Catalog | None:
@@ -84,7 +133,7 @@ def _previous_year(parsed: ParsedQuestion, catalogs: list[Catalog]) -> Catalog |
         return None
     for catalog in catalogs:
         other = catalog.doc
-        if other.department == doc.department and other.kind == doc.kind and other.year == doc.year - 1:
+        if other.key == doc.key and other.kind == doc.kind and other.scope == doc.scope and other.year == doc.year - 1:
             return catalog
     return None
 
@@ -105,6 +154,12 @@ def _quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
             m for i, m in enumerate(mentions)
             if not (m.text in qualifiers and _modifies_next(parsed.compact, m, mentions[i + 1:]))
         ] or mentions
+    # a code written beside its own row's name ("信息化建设（2010607）") restates that row
+    mentions = [
+        m for i, m in enumerate(mentions)
+        if not (m.kind == "code" and i > 0 and any(
+            normalise_name(r.name) == normalise_name(mentions[i - 1].text) for r in catalog.by_code.get(m.text, [])))
+    ]
     found: list[Quantity] = []
     used: set[int] = set()
     hint_text = mask_mentions(parsed.compact, [m for m in mentions if m.text not in qualifiers])
@@ -319,6 +374,8 @@ def _share(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         raise Refusal("没有找到要计算占比的项目。")
     part = found[0]
     whole = found[1] if len(found) > 1 else _natural_total(catalog, part)
+    if len(found) > 1 and parsed.mentions and re.match(r"(?:的)?(?:中|里|内|当中)", parsed.compact[parsed.mentions[0].end:]):
+        part, whole = found[1], found[0]  # "X中Y的比重": Y's share of X
     if whole.value == 0:
         raise Refusal(f"{whole.name}为 0，无法计算占比。")
     pct = part.value / whole.value * HUNDRED
@@ -455,12 +512,10 @@ def _nth(text: str) -> int:
 
 def _rank_level(text: str) -> int | None:
     """Which level a ranking compares: 类 (3 digits), 款 (5), 项 (7), or None for the most detailed rows."""
-    if "哪类" in text or "哪一类" in text or "哪个类" in text:
-        return 3
-    if "哪款" in text or "哪一款" in text:
-        return 5
-    if "哪项" in text or "哪一项" in text:
-        return 7
+    for level, pattern in ((3, r"哪(?:一|个)?(?:大)?类|大类|类级"), (5, r"哪(?:一|个)?款|款级"),
+                           (7, r"哪(?:一)?项(?!目)|项级")):
+        if re.search(pattern, text):
+            return level
     return None
 
 
@@ -599,7 +654,7 @@ def _across(parsed: ParsedQuestion) -> Answer:
             formula += f"；{fmt_money(diff)} ÷ {fmt_money(q1.value)} = {fmt_pct(pct)}"
         notes = ["按两年公开的表格计算。"]
         stated = _change_fact(c2, q2, [m.text for m in parsed.mentions])
-        if stated is not None and pct is not None:
+        if stated is not None and stated.change_amount is not None and pct is not None:
             agree_amount = abs(round2(diff) - stated.change_amount) <= Decimal("0.01")
             notes.append(
                 f"{label[id(c2)]}公开的说明写{'增加' if stated.change_amount >= 0 else '减少'} "
@@ -628,6 +683,14 @@ def _across(parsed: ParsedQuestion) -> Answer:
             answer=f"合计 {_show(total, parsed.unit)} {parsed.unit}。",
             values=[_value("合计", total, parsed.unit)],
             formula=" + ".join(fmt_money(q.value) for _, q in results) + f" = {fmt_money(total)}",
+            citations=[q.citation for _, q in results],
+        )
+    if parsed.operation != "ranking" and any(w in parsed.compact for w in load("questions")["parts"]["words"]):
+        results.sort(key=lambda r: (r[0].doc.year or 0, r[0].doc.department))
+        return Answer(
+            status="answered",
+            answer="；".join(f"{label[id(c)]}{q.name} {_show(q.value, parsed.unit)} {parsed.unit}" for c, q in results) + "。",
+            values=[_value(f"{label[id(c)]}{q.name}", q.value, parsed.unit) for c, q in results],
             citations=[q.citation for _, q in results],
         )
     results.sort(key=lambda r: r[1].value, reverse=parsed.largest)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from budgetqa.answer.catalog import Catalog, normalise_name, short_title
-from budgetqa.ingest.metadata import region_of
+from budgetqa.answer.departments import DepartmentBinding, bind_departments
+from budgetqa.ingest.identity import aliases, asks_for_unit_edition
 from budgetqa.vocab import load
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -47,6 +48,10 @@ class ParsedQuestion:
     largest: bool = True
     clarify: list[str] = field(default_factory=list)
     refusal: str | None = None
+    departments: DepartmentBinding = field(default_factory=DepartmentBinding)
+    """The departments the question names, bound to documents (with provenance)."""
+    notes: list[str] = field(default_factory=list)
+    """What the answer should say about how its documents were chosen."""
 
 
 @lru_cache
@@ -88,75 +93,59 @@ def detect_unit(text: str) -> str:
     return "元" if any(re.search(p, text) for p in patterns) else "万元"
 
 
-@lru_cache(maxsize=4096)
-def _department_parts(department: str) -> tuple[str, tuple[str, ...]]:
-    """The region and the runs of a department's own name a question may use, longest first.
-
-    A run inside the name must be the name's end ("法院", "财政局") or long ("万里街道").
-    """
-    region = region_of(department)
-    core = department[len(region):] or department
-    stop = set(load("questions")["stopwords"]["department"])
-    parts = []
-    for size in range(len(core), 1, -1):
-        for i in range(len(core) - size + 1):
-            part = core[i:i + size]
-            if part not in stop and (i + size == len(core) or size >= 4):
-                parts.append(part)
-    return region, tuple(parts)
+def department_binding(text: str, catalogs: list[Catalog]) -> DepartmentBinding:
+    """The departments ``text`` names, bound to the given documents through their aliases."""
+    index: dict[str, list[str]] = {}
+    keys: dict[str, str] = {}
+    for catalog in catalogs:
+        doc = catalog.doc
+        keys[doc.doc_id] = doc.key
+        for alias in doc.aliases or aliases(doc.department):
+            index.setdefault(alias, []).append(doc.doc_id)
+    return bind_departments(
+        text,
+        lambda candidates: {a: index[a] for a in candidates if a in index},
+        keys.__getitem__,
+        lambda: [c.doc.department for c in catalogs],
+    )
 
 
 def _department_match(text: str, department: str) -> tuple[int, tuple[int, int] | None]:
-    """How strongly the question names a department, and where (the longest run of its own name)."""
-    if department and department in text:
-        start = text.index(department)
-        return len(department) + 10, (start, start + len(department))
-    region, parts = _department_parts(department)
-    for part in parts:
-        if part in text:
-            size = len(part)
-            start = text.index(part)
-            # take in a shortened region written before it ("省某某厅", "某区某某局")
-            while start > 0 and text[start - 1] in region:
-                start -= 1
-            bonus = 1 if start < text.index(part) else 0
-            return size + bonus, (start, text.index(part) + size)
-    return _abbreviation_match(text, department)
+    """How strongly the question names one department (the length of its name there), and where."""
+    names = _aliases_of(department)
+    binding = bind_departments(
+        text, lambda candidates: {a: ["d"] for a in candidates if a in names}, lambda _: department, list,
+    )
+    bound = binding.bound
+    if not bound:
+        return 0, None
+    best = max(bound, key=lambda m: m.end - m.start)
+    return best.end - best.start, (best.start, best.end)
 
 
-def _is_subsequence(short: str, long: str) -> bool:
-    chars = iter(long)
-    return all(ch in chars for ch in short)
-
-
-def _abbreviation_match(text: str, department: str) -> tuple[int, tuple[int, int] | None]:
-    """An abbreviated name ("省高院" for "…省高级人民法院"): the question's organisation word, its
-    characters in order within the department's name, ending with the same character."""
-    for match in _ORG.finditer(text):
-        word = match.group(1)
-        # drop leading characters the name does not have ("2018年省高院" → "省高院")
-        while word and word[0] not in department:
-            word = word[1:]
-        if len(word) >= 2 and word[-1] == department[-1] and _is_subsequence(word, department):
-            start = match.start(1) + (len(match.group(1)) - len(word))
-            return len(word), (start, start + len(word))
-    return 0, None
+@lru_cache(maxsize=4096)
+def _aliases_of(department: str) -> frozenset[str]:
+    return frozenset(aliases(department))
 
 
 def _department_score(text: str, department: str) -> int:
     return _department_match(text, department)[0]
 
 
-def scope(text: str, catalogs: list[Catalog], operation: str) -> tuple[list[Catalog], list[int], bool]:
-    """The documents a question is about, the years it names, and whether it asks across documents."""
+def scope(
+    text: str, catalogs: list[Catalog], operation: str, binding: DepartmentBinding | None = None
+) -> tuple[list[Catalog], list[int], bool]:
+    """The documents a question is about, the years it names, and whether it asks across documents.
+
+    Departments are those the question names (bound through the alias index); a question
+    naming none is about every loaded document. Years and the 预算/决算 kind narrow it.
+    """
     years = sorted({int(y) for y in _YEAR.findall(text) if 2000 <= int(y) <= 2100})
-    scores = {id(c): _department_score(text, c.doc.department) for c in catalogs}
-    best = max(scores.values(), default=0)
-    in_scope = [c for c in catalogs if scores[id(c)] == best] if best >= 2 else list(catalogs)
-    departments_named = {c.doc.department for c in catalogs if scores[id(c)] >= 2}
-    across = bool(_ACROSS_DOCS.search(text)) or len(departments_named) > 1 or len(years) > 1
-    if len(departments_named) > 1:
-        in_scope = [c for c in catalogs if c.doc.department in departments_named]
+    binding = binding if binding is not None else department_binding(text, catalogs)
+    named = binding.keys
+    mentioned = {k for m in binding.mentions for k in m.keys}
+    in_scope = [c for c in catalogs if c.doc.key in mentioned] if mentioned else list(catalogs)
+    across = bool(_ACROSS_DOCS.search(text)) or len(named) > 1 or len(years) > 1
     if years:
         with_year = [c for c in in_scope if c.doc.year in years]
         if with_year:
@@ -169,22 +158,27 @@ def scope(text: str, catalogs: list[Catalog], operation: str) -> tuple[list[Cata
             if kind in text:
                 in_scope = [c for c in in_scope if c.doc.kind == kind] or in_scope
                 break
-    return in_scope, years, across
+    return _edition(text, in_scope), years, across
 
 
-_ORG = re.compile(r"([\u4e00-\u9fa5]{2,12}?(?:局|厅|委员会|办公室|法院|检察院|街道|委|院|部|中心|学校|医院))(?:的|今年|去年|\d|$)")
+def _edition(text: str, in_scope: list[Catalog]) -> list[Catalog]:
+    """Of a department's 部门 and 单位 editions for one year, the one the question asks for.
 
-
-def _unknown_department(text: str, catalogs: list[Catalog]) -> str | None:
-    """An organisation the question names that no loaded document belongs to."""
-    for match in _ORG.finditer(text):
-        name = re.sub(r"^[\d年度的是和与及、]+", "", match.group(1))
-        if any(_department_score(name, c.doc.department) >= 2 for c in catalogs):
-            continue
-        if any(name in n for c in catalogs for n in c.names):
-            continue
-        return name
-    return None
+    "单位预算" / "本级" select the 单位 edition; otherwise the 部门 edition (the department
+    with its units) is taken, and the answer's notes say so.
+    """
+    unit = asks_for_unit_edition(text)
+    by_identity: dict[tuple, list[Catalog]] = {}
+    for catalog in in_scope:
+        doc = catalog.doc
+        by_identity.setdefault((doc.key, doc.year, doc.kind), []).append(catalog)
+    chosen: list[Catalog] = []
+    for group in by_identity.values():
+        if len({c.doc.scope for c in group}) > 1:
+            wanted = "单位" if unit else "部门"
+            group = [c for c in group if c.doc.scope == wanted] or group
+        chosen += group
+    return [c for c in in_scope if c in chosen]
 
 
 def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
@@ -234,7 +228,7 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
     return mentions
 
 
-def _mask_departments(text: str, catalogs: list[Catalog]) -> str:
+def _mask_departments(text: str, catalogs: list[Catalog], binding: DepartmentBinding | None = None) -> str:
     """Blank out where the question names a department, so its words are not read as items.
 
     A printed name that runs on past the department's words ("万里街道办" + "公费" =
@@ -242,11 +236,8 @@ def _mask_departments(text: str, catalogs: list[Catalog]) -> str:
     """
     chars = list(text)
     names = {n for c in catalogs for n in c.names if len(n) >= 2}
-    for catalog in catalogs:
-        score, span = _department_match(text, catalog.doc.department)
-        if score < 2 or not span:
-            continue
-        start, end = span
+    binding = binding if binding is not None else department_binding(text, catalogs)
+    for start, end in binding.spans():
         for cut in range(end - 1, start, -1):
             if any(text.startswith(n, cut) and cut + len(n) > end for n in names):
                 end = cut
@@ -254,6 +245,40 @@ def _mask_departments(text: str, catalogs: list[Catalog]) -> str:
         for i in range(start, end):
             chars[i] = "□"
     return "".join(chars)
+
+
+def _unbound_department(binding: DepartmentBinding, catalogs: list[Catalog]):
+    """A department the question names that no loaded document belongs to (a printed item name
+    that happens to end like an organisation, "…办公室", is not one)."""
+    for mention in binding.unbound:
+        if any(mention.text in n for c in catalogs for n in c.names):
+            continue
+        return mention
+    return None
+
+
+_UNIT_EDITION = re.compile(r"单位(预算|决算)")
+
+
+def _missing_edition(text: str, in_scope: list[Catalog]) -> str | None:
+    """A question asking for a 单位预算/单位决算 where only 部门 editions are loaded: refuse."""
+    if _UNIT_EDITION.search(text) and all(c.doc.scope != "单位" for c in in_scope):
+        names = "、".join(dict.fromkeys(c.doc.department for c in in_scope))
+        return f"已载入的{names}公开是部门{in_scope[0].doc.kind or '预算'}（含下属单位），没有单位{in_scope[0].doc.kind or '预算'}。"
+    return None
+
+
+def _edition_notes(in_scope: list[Catalog], catalogs: list[Catalog]) -> list[str]:
+    """Say so when a 部门 edition was taken over a loaded 单位 edition of the same department and year."""
+    notes = []
+    for catalog in in_scope:
+        doc = catalog.doc
+        if doc.scope == "部门" and any(
+            c.doc.key == doc.key and c.doc.year == doc.year and c.doc.kind == doc.kind and c.doc.scope == "单位"
+            for c in catalogs
+        ):
+            notes.append(f"按{doc.department}的部门{doc.kind or '预算'}（含下属单位）回答；问“单位{doc.kind or '预算'}”或“本级”可查单位本身。")
+    return notes
 
 
 _FINAL_WORDS = re.compile(r"决算|实际执行|执行数|实际支出|实际花")
@@ -330,30 +355,40 @@ def _longest_contained(chunk: str, names: list[str]) -> tuple[int, int, str] | N
 def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     text = compact(question)
     operation = detect_operation(text)
-    in_scope, years, across = scope(text, catalogs, operation)
+    binding = department_binding(text, catalogs)
+    in_scope, years, across = scope(text, catalogs, operation, binding)
     if not in_scope and years and operation == "lookup":
-        previous = [c for c in scope(text, catalogs, "last_year")[0] if c.doc.year and c.doc.year - 1 in years]
+        previous = [c for c in scope(text, catalogs, "last_year", binding)[0]
+                    if c.doc.year and c.doc.year - 1 in years]
         if previous:
             # "2023年的X" asked of a 2024 document: last year's value, derived from the stated change
             operation, in_scope = "last_year", previous
-    parsed = ParsedQuestion(question, text, operation, in_scope, years, across=across, unit=detect_unit(text))
+    parsed = ParsedQuestion(question, text, operation, in_scope, years, across=across, unit=detect_unit(text),
+                            departments=binding)
     if operation in ("change", "last_year") and len(years) == 1:
         parsed.across = False
     parsed.largest = not any(w in text for w in load("questions")["smallest"]["words"])
     if not catalogs:
         parsed.refusal = "还没有载入任何公开文件。"
         return parsed
-    if not in_scope:
-        parsed.refusal = f"已载入的文件中没有{'、'.join(map(str, years))}年的公开。"
+    stranger = _unbound_department(binding, catalogs)
+    if stranger is not None:
+        near = f"相近的有：{'、'.join(stranger.near)}。" if stranger.near else ""
+        parsed.refusal = f"已载入的文件中没有“{stranger.text}”的公开。{near}"
         return parsed
-    stranger = _unknown_department(text, catalogs)
-    if stranger:
-        parsed.refusal = f"已载入的文件中没有“{stranger}”的公开。"
+    if not in_scope:
+        named = "、".join(sorted({c.doc.department for c in catalogs if c.doc.key in binding.keys}))
+        parsed.refusal = f"已载入的文件中没有{named}{'、'.join(map(str, years))}年的公开。"
+        return parsed
+    edition = _missing_edition(text, in_scope)
+    if edition:
+        parsed.refusal = edition
         return parsed
     if len(in_scope) > 1 and not across:
-        parsed.clarify = [f"{c.doc.department} {c.doc.year or ''}年{c.doc.kind or ''}" for c in in_scope]
+        parsed.clarify = [c.doc.label for c in in_scope]
         return parsed
-    parsed.mentions = find_mentions(_mask_departments(text, catalogs), in_scope)
+    parsed.notes += _edition_notes(in_scope, catalogs)
+    parsed.mentions = find_mentions(_mask_departments(text, catalogs, binding), in_scope)
     masked = mask_mentions(text, parsed.mentions)
     if parsed.operation not in ("last_year",) or _YEAR.search(text) is None:
         parsed.operation = detect_operation(masked)

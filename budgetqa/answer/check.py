@@ -1,0 +1,192 @@
+"""The grounding check: no answer leaves the engine unless its citations fit the question.
+
+Run on every numeric answer before it is returned. An answer passes only when:
+
+- every cited document belongs to a department the question named (or, when it named none,
+  to the documents the question was scoped to), and to the years it named;
+- the 单位 edition is cited when the question asks for a 单位预算/单位决算, a 决算 when it
+  asks for 决算 figures;
+- every quantity the question names is bound to a cited row, column or sentence;
+- every qualifier it names (财政拨款, 一般公共预算, 基本支出 …) is honoured by a citation.
+
+An answer that fails becomes a refusal with the reason, and the failure is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from budgetqa.answer.catalog import normalise_name
+from budgetqa.answer.planner import ParsedQuestion, mask_mentions
+from budgetqa.answer.schema import Answer, Citation
+from budgetqa.vocab import load
+
+log = logging.getLogger("budgetqa.check")
+
+# Operations whose answer is about named quantities (a ranking names a group, not its winner).
+_QUANTITY_OPERATIONS = {"lookup", "change", "last_year", "share", "difference", "sum", "completion"}
+_UNIT_EDITION = re.compile(r"单位(预算|决算)")
+
+
+@dataclass(slots=True)
+class Verdict:
+    """The check's outcome: ``ok``, or the reasons it failed."""
+
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
+
+
+@lru_cache
+def _qualifiers() -> tuple[str, ...]:
+    return tuple(load("questions")["grounding"]["qualifiers"])
+
+
+def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
+    """Whether an answered question's citations fit what the question named."""
+    verdict = Verdict()
+    if answer.status != "answered":
+        return verdict
+    docs = {c.doc.doc_id: c for c in parsed.catalogs}
+    cited = {c.doc_id for c in answer.citations}
+    if not answer.citations:
+        verdict.reasons.append("答案没有出处")
+    for doc_id in cited - set(docs):
+        verdict.reasons.append(f"引用了问题范围以外的文件（{doc_id}）")
+    cited_docs = [docs[d].doc for d in cited if d in docs]
+    named = parsed.departments.keys
+    for doc in cited_docs:
+        if named and doc.key not in named:
+            verdict.reasons.append(f"引用的{doc.department}不是问题所问的部门")
+        if parsed.years and not _year_fits(doc.year, parsed):
+            verdict.reasons.append(f"引用的是{doc.year}年的公开，问题问的是{'、'.join(map(str, parsed.years))}年")
+    department_free = _without_departments(parsed)
+    if _UNIT_EDITION.search(department_free) and any(d.scope != "单位" for d in cited_docs):
+        verdict.reasons.append("问题问的是单位预算（决算），引用的是部门的")
+    if "决算" in department_free and cited_docs and all(d.kind != "决算" for d in cited_docs):
+        verdict.reasons.append("问题问的是决算数，引用的是预算公开")
+    blob = _cited_text(answer)
+    containers = _containers(parsed)
+    if parsed.operation in _QUANTITY_OPERATIONS:
+        for i, mention in enumerate(parsed.mentions):
+            if mention.text in _qualifiers() or mention in containers or _is_column(mention, parsed):
+                continue
+            partner = _partner(parsed, i)
+            if partner is not None and _bound(partner, parsed.compact, blob):
+                continue
+            if not _bound(mention, parsed.compact, blob):
+                verdict.reasons.append(f"问题中的“{parsed.compact[mention.start:mention.end]}”没有对应到引用的数")
+    money_words = load("questions")["grounding"]["money"]["words"]
+    if any(w in parsed.compact for w in money_words) and answer.values and all(
+        v.unit not in ("万元", "元", "%") for v in answer.values
+    ):
+        verdict.reasons.append("问题问的是金额，找到的只是数量")
+    # qualifiers are read outside the named quantities, but inside a container ("财政拨款支出里…")
+    named = [m for m in parsed.mentions if m.text not in _qualifiers() and m not in containers]
+    masked = mask_mentions(department_free, named)
+    for word in _qualifiers():
+        if word in masked and word not in blob:
+            verdict.reasons.append(f"问题限定了“{word}”，引用的表格和行列没有体现")
+    return verdict
+
+
+def grounded(answer: Answer, parsed: ParsedQuestion) -> Answer:
+    """The answer if it passes the check, else a refusal saying why (and a log line)."""
+    verdict = check(answer, parsed)
+    if verdict.ok:
+        return answer
+    log.warning("grounding check failed for %r: %s (answer: %s)", parsed.question, "; ".join(verdict.reasons),
+                answer.answer)
+    return Answer(
+        status="refused",
+        answer="没有找到能确切回答这个问题的数：" + "；".join(dict.fromkeys(verdict.reasons)) + "。",
+        plan=answer.plan,
+        notes=["答案未通过核对（部门、年度、口径或项目与问题不符），宁缺毋错。"],
+    )
+
+
+def _year_fits(year: int | None, parsed: ParsedQuestion) -> bool:
+    if year in parsed.years:
+        return True
+    # a change compares with the year before (or reads last year's figure from the year after)
+    relative = parsed.operation in ("change", "last_year", "difference") or _RELATIVE_YEAR.search(parsed.compact)
+    return bool(relative) and year is not None and (year - 1 in parsed.years or year + 1 in parsed.years)
+
+
+_RELATIVE_YEAR = re.compile(r"上年|上一年|去年|前一年|上年度")
+
+
+_CONTAINER_WORDS = re.compile(r"^(?:的)?(?:中|里|内|下|当中|之中|里面)")
+
+
+def _containers(parsed: ParsedQuestion) -> list:
+    """Mentions that only say where the asked item stands ("公用经费里的委托业务费")."""
+    found = []
+    for i, mention in enumerate(parsed.mentions[:-1]):
+        after = parsed.compact[mention.end:mention.end + 4]
+        if _CONTAINER_WORDS.search(after) or after.startswith("，"):
+            found.append(mention)
+        elif i + 1 < len(parsed.mentions) and parsed.mentions[i + 1].start == mention.end:
+            found.append(mention)  # "基本支出人员经费": the first narrows the second
+    return found
+
+
+def _partner(parsed: ParsedQuestion, index: int):
+    """The mention written right against this one ("X的Y": a row and its column), if any."""
+    mentions = parsed.mentions
+    for j in (index - 1, index + 1):
+        if 0 <= j < len(mentions):
+            first, second = sorted((mentions[index], mentions[j]), key=lambda m: m.start)
+            if parsed.compact[first.end:second.start] in ("", "的"):
+                return mentions[j]
+    return None
+
+
+def _is_column(mention, parsed: ParsedQuestion) -> bool:
+    """A generic column word ("预算数", "决算数"), which says where in a row to read, not what."""
+    return normalise_name(mention.text) in load("questions")["grounding"]["generic_columns"]["words"]
+
+
+def _without_departments(parsed: ParsedQuestion) -> str:
+    chars = list(parsed.compact)
+    for start, end in parsed.departments.spans():
+        for i in range(start, min(end, len(chars))):
+            chars[i] = "□"
+    return "".join(chars)
+
+
+def _cited_text(answer: Answer) -> str:
+    """Everything the citations and value names say, normalised like printed names."""
+    parts: list[str] = [v.name for v in answer.values]
+    for citation in answer.citations:
+        parts += _citation_parts(citation)
+    return normalise_name("".join(p for p in parts if p)).replace("“", "").replace("”", "")
+
+
+def _citation_parts(citation: Citation) -> list[str]:
+    return [citation.table or "", citation.row or "", citation.column or "", citation.sentence or "",
+            citation.section or "", citation.row_code or ""]
+
+
+def _bound(mention, question: str, blob: str) -> bool:
+    """A mention is bound when its name, a printed form of it, or the question's own words for
+    it stand in what the answer cites."""
+    forms = {mention.text, *mention.alternatives, question[mention.start:mention.end]}
+    for form in forms:
+        key = normalise_name(form).replace("“", "").replace("”", "")
+        if key and (key in blob or _loosely_in(key, blob)):
+            return True
+    return False
+
+
+def _loosely_in(key: str, blob: str) -> bool:
+    """The name with its brackets and generic endings dropped ("（境）", "费") still stands there."""
+    core = re.sub(r"（[^）]*）", "", key)
+    core = re.sub(r"(经费|费用|费|支出|资金|预算|合计|总计)$", "", core)
+    return len(core) >= 2 and core in blob
+
