@@ -94,7 +94,11 @@ def docs(data_dir: DataDir = None, as_json: AsJson = False) -> None:
 def _resolve(store, doc: str) -> str:
     doc_id = store.resolve(doc)
     if doc_id is None:
-        err.print(f"[red]error[/red] no single document matches {doc!r} (see `budgetqa docs`)")
+        candidates = store.candidates(doc)
+        listed = "".join(f"\n  {c['doc_id']} {c['department']} {c['year'] or ''} {c['kind'] or ''} {c['scope']}"
+                         for c in candidates[:10])
+        what = f"{len(candidates)} documents match" if candidates else "no document matches"
+        err.print(f"[red]error[/red] {what} {doc!r} (see `budgetqa docs`){listed}", soft_wrap=True)
         raise typer.Exit(2)
     return doc_id
 
@@ -194,11 +198,15 @@ def ask(
     batch: Annotated[Path | None, typer.Option("--batch", help="JSONL file of {id, question} lines.")] = None,
     data_dir: DataDir = None,
     as_json: AsJson = False,
+    show_binding: Annotated[bool, typer.Option("--explain", help="Print the plan, each binding with its "
+                                               "provenance, and the grounding check's verdict.")] = False,
 ) -> None:
     """Answer a question with the number, the formula and the cited cells."""
     from budgetqa.answer import ask as ask_store
 
     store = _store(data_dir)
+    if doc is not None and batch is None:
+        _resolve(store, doc)
     if batch is not None:
         for line in batch.read_text(encoding="utf-8").splitlines():
             if not line.strip():
@@ -210,6 +218,11 @@ def ask(
     if not question:
         err.print("[red]error[/red] give a QUESTION or --batch FILE")
         raise typer.Exit(2)
+    if show_binding:
+        from budgetqa.answer.explain import explain
+
+        print(json.dumps(explain(store, question, doc=doc), ensure_ascii=False, indent=2))
+        return
     answer = ask_store(store, question, doc=doc)
     if as_json:
         print(answer.model_dump_json(indent=2))

@@ -200,13 +200,20 @@ class Store:
         return {doc_id: ",".join(shas) for doc_id, shas in versions.items()}
 
     def resolve(self, ref: str) -> str | None:
-        """A document id from an id, an id prefix, or a department name (part)."""
-        rows = self.db.execute("SELECT doc_id, department FROM documents").fetchall()
-        exact = [r["doc_id"] for r in rows if r["doc_id"] == ref]
+        """A document id from an id, an id prefix, a department name (part) or alias; None unless one."""
+        matches = self.candidates(ref)
+        return matches[0]["doc_id"] if len(matches) == 1 else None
+
+    def candidates(self, ref: str) -> list[dict]:
+        """The documents ``ref`` may mean: an exact id, else an alias, else id prefixes and name parts."""
+        rows = self.identities()
+        exact = [r for r in rows if r["doc_id"] == ref]
         if exact:
-            return exact[0]
-        matches = [r["doc_id"] for r in rows if r["doc_id"].startswith(ref) or ref in r["department"]]
-        return matches[0] if len(matches) == 1 else None
+            return exact
+        aliased = set(self.match_aliases([ref]).get(ref, []))
+        if aliased:
+            return [r for r in rows if r["doc_id"] in aliased]
+        return [r for r in rows if r["doc_id"].startswith(ref) or ref in r["department"]]
 
     # --- writes ------------------------------------------------------------------
     def save(self, document: Document, replaces: str | None = None) -> None:
