@@ -135,7 +135,7 @@ def _region_conflict(text: str, start: int) -> int | None:
     """Where a region the alias did not take in begins, if one stands right before it.
 
     A stored document's aliases include every form of its own region, so a region word
-    left over before the match ("上海市" + "财政局" of a district bureau) names another body.
+    left over before the match ("某市" + "财政局" of a district bureau) names another body.
     """
     before = text[max(0, start - 10):start]
     match = _REGION_END.search(before)

@@ -231,7 +231,7 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
 def _mask_departments(text: str, catalogs: list[Catalog], binding: DepartmentBinding | None = None) -> str:
     """Blank out where the question names a department, so its words are not read as items.
 
-    A printed name that runs on past the department's words ("万里街道办" + "公费" =
+    A printed name that runs on past the department's words ("某某街道办" + "公费" =
     "…办公费") keeps its characters: the department is taken to end where it starts.
     """
     chars = list(text)
