@@ -344,6 +344,11 @@ def eval_sets(
         raise typer.Exit(1)
 
 
+def _write_report(report: Path, result: dict) -> None:
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
 def _eval_numeric(sets: list[Path], report: Path, min_accuracy: float, fail_on_wrong: bool) -> bool:
     from budgetqa.eval.runner import run_sets
 
@@ -351,8 +356,7 @@ def _eval_numeric(sets: list[Path], report: Path, min_accuracy: float, fail_on_w
     if not result["questions"]:
         console.print("no question could be scored: the documents the sets refer to are absent (../shared?)")
         return False
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    _write_report(report, result)
     view = RichTable("category", "questions", "correct", "accuracy %")
     for name, row in result["categories"].items():
         view.add_row(name, str(row["questions"]), str(row["correct"]), f"{row['accuracy']:.2f}")
@@ -371,8 +375,7 @@ def _eval_documents(sets: list[Path], report: Path, min_accuracy: float) -> bool
     if not result["files"]:
         console.print("no document could be checked: the files are absent (../shared?)")
         return False
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    _write_report(report, result)
     console.print(f"documents: {result['files']} files, {result['correct']}/{result['checks']} metadata checks right "
                   f"({result['accuracy']:.2f}%)  report: {report}", soft_wrap=True)
     for failure in result["failures"]:
@@ -388,8 +391,7 @@ def _eval_retrieval(sets: list[Path], report: Path, min_hit1: float, min_hit5: f
     if not result.get("questions"):
         console.print("no retrieval question could be scored: the documents are absent (../shared?)")
         return False
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    _write_report(report, result)
     view = RichTable("mode", "hit@1 %", "hit@5 %", "MRR", "page@1 %", "p50 ms")
     for mode, row in result["modes"].items():
         view.add_row(mode, f"{row['hit@1']:.2f}", f"{row['hit@5']:.2f}", f"{row['mrr']:.3f}",

@@ -38,9 +38,8 @@ def run_documents(paths: list[Path]) -> dict:
         for item in items:
             try:
                 landed[item["file"]] = ingest_file(store, shared_dir() / item["file"], settings).doc_id
-            except IngestError as exc:
-                landed[item["file"]] = None if exc.reason != "index_failed" else store.doc_of_file(
-                    _sha(shared_dir() / item["file"]))
+            except IngestError:
+                landed[item["file"]] = None
         stored = {d["doc_id"]: d for d in store.documents()}
         for item in items:
             doc_id = landed[item["file"]]
@@ -67,9 +66,3 @@ def run_documents(paths: list[Path]) -> dict:
 
 def _check(item: dict, name: str, expected, got) -> dict:
     return {"file": item["file"], "field": name, "expected": expected, "got": got, "ok": expected == got}
-
-
-def _sha(path: Path) -> str:
-    from budgetqa.ingest.checks import sha256_of
-
-    return sha256_of(path)

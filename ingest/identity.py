@@ -154,3 +154,8 @@ def implausible(name: str) -> str | None:
 def asks_for_unit_edition(question: str) -> bool:
     """True when a question asks for the 单位 edition ("本级", "单位预算")."""
     return any(word in question for word in _vocab()["scope"]["question_unit"])
+
+
+def names_unit_edition(question: str) -> bool:
+    """True when a question names the 单位 edition outright ("单位预算", "单位决算"), so only it will do."""
+    return bool(re.search(_vocab()["scope"]["question_unit_explicit"], question))

@@ -21,14 +21,15 @@ from functools import lru_cache
 
 from budgetqa.answer.catalog import normalise_name
 from budgetqa.answer.planner import ParsedQuestion, mask_mentions
+from budgetqa.answer.planner import containers as planner_containers
 from budgetqa.answer.schema import Answer, Citation
+from budgetqa.ingest.identity import names_unit_edition
 from budgetqa.vocab import load
 
 log = logging.getLogger("budgetqa.check")
 
 # Operations whose answer is about named quantities (a ranking names a group, not its winner).
 _QUANTITY_OPERATIONS = {"lookup", "change", "last_year", "share", "difference", "sum", "completion"}
-_UNIT_EDITION = re.compile(r"单位(预算|决算)")
 
 
 @dataclass(slots=True)
@@ -66,12 +67,12 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
         if parsed.years and not _year_fits(doc.year, parsed):
             verdict.reasons.append(f"引用的是{doc.year}年的公开，问题问的是{'、'.join(map(str, parsed.years))}年")
     department_free = _without_departments(parsed)
-    if _UNIT_EDITION.search(department_free) and any(d.scope != "单位" for d in cited_docs):
+    if names_unit_edition(department_free) and any(d.scope != "单位" for d in cited_docs):
         verdict.reasons.append("问题问的是单位预算（决算），引用的是部门的")
     if "决算" in department_free and cited_docs and all(d.kind != "决算" for d in cited_docs):
         verdict.reasons.append("问题问的是决算数，引用的是预算公开")
     blob = _cited_text(answer)
-    containers = _containers(parsed)
+    containers = planner_containers(parsed)
     if parsed.operation in _QUANTITY_OPERATIONS:
         for i, mention in enumerate(parsed.mentions):
             if mention.text in _qualifiers() or mention in containers or _is_column(mention, parsed):
@@ -119,21 +120,6 @@ def _year_fits(year: int | None, parsed: ParsedQuestion) -> bool:
 
 
 _RELATIVE_YEAR = re.compile(r"上年|上一年|去年|前一年|上年度")
-
-
-_CONTAINER_WORDS = re.compile(r"^(?:的)?(?:中|里|内|下|当中|之中|里面)")
-
-
-def _containers(parsed: ParsedQuestion) -> list:
-    """Mentions that only say where the asked item stands ("公用经费里的委托业务费")."""
-    found = []
-    for i, mention in enumerate(parsed.mentions[:-1]):
-        after = parsed.compact[mention.end:mention.end + 4]
-        if _CONTAINER_WORDS.search(after) or after.startswith("，"):
-            found.append(mention)
-        elif i + 1 < len(parsed.mentions) and parsed.mentions[i + 1].start == mention.end:
-            found.append(mention)  # "基本支出人员经费": the first narrows the second
-    return found
 
 
 def _partner(parsed: ParsedQuestion, index: int):

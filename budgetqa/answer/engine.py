@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from budgetqa.answer.catalog import Catalog, Row, normalise_name, value_of
 from budgetqa.answer.check import grounded
-from budgetqa.answer.planner import Mention, ParsedQuestion, mask_mentions, parse
+from budgetqa.answer.planner import Mention, ParsedQuestion, containers, mask_mentions, parse
 from budgetqa.answer.resolve import (
     Quantity,
     cell_citation,
@@ -88,12 +88,8 @@ def _parts(parsed: ParsedQuestion) -> list[Mention]:
     if not any(w in parsed.compact for w in load("questions")["parts"]["words"]):
         return []
     qualifiers = set(load("questions")["qualifiers"]["words"])
-    items = []
-    for i, mention in enumerate(parsed.mentions):
-        after = parsed.compact[mention.end:mention.end + 3]
-        container = i + 1 < len(parsed.mentions) and re.match(r"(?:的)?(?:中|里|内|当中|，)", after)
-        if mention.text not in qualifiers and not container:
-            items.append(mention)
+    outer = containers(parsed)
+    items = [m for m in parsed.mentions if m.text not in qualifiers and m not in outer]
     return items if len(items) > 1 else []
 
 
@@ -374,7 +370,7 @@ def _share(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         raise Refusal("没有找到要计算占比的项目。")
     part = found[0]
     whole = found[1] if len(found) > 1 else _natural_total(catalog, part)
-    if len(found) > 1 and parsed.mentions and re.match(r"(?:的)?(?:中|里|内|当中)", parsed.compact[parsed.mentions[0].end:]):
+    if len(found) > 1 and parsed.mentions[:1] == containers(parsed)[:1]:
         part, whole = found[1], found[0]  # "X中Y的比重": Y's share of X
     if whole.value == 0:
         raise Refusal(f"{whole.name}为 0，无法计算占比。")

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from budgetqa.answer.catalog import Catalog, normalise_name, short_title
 from budgetqa.answer.departments import DepartmentBinding, bind_departments
-from budgetqa.ingest.identity import aliases, asks_for_unit_edition
+from budgetqa.ingest.identity import aliases, asks_for_unit_edition, names_unit_edition
 from budgetqa.vocab import load
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -93,15 +93,30 @@ def detect_unit(text: str) -> str:
     return "元" if any(re.search(p, text) for p in patterns) else "万元"
 
 
+_ALIAS_INDEX: dict[tuple, tuple[dict[str, list[str]], dict[str, str]]] = {}
+
+
+def _alias_index(catalogs: list[Catalog]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """alias → doc ids and doc id → identity key for a set of documents, built once per set."""
+    signature = tuple((c.doc.doc_id, c.version) for c in catalogs)
+    cached = _ALIAS_INDEX.get(signature)
+    if cached is None:
+        index: dict[str, list[str]] = {}
+        keys: dict[str, str] = {}
+        for catalog in catalogs:
+            doc = catalog.doc
+            keys[doc.doc_id] = doc.key
+            for alias in doc.aliases or aliases(doc.department):
+                index.setdefault(alias, []).append(doc.doc_id)
+        if len(_ALIAS_INDEX) > 8:
+            _ALIAS_INDEX.clear()
+        cached = _ALIAS_INDEX[signature] = (index, keys)
+    return cached
+
+
 def department_binding(text: str, catalogs: list[Catalog]) -> DepartmentBinding:
     """The departments ``text`` names, bound to the given documents through their aliases."""
-    index: dict[str, list[str]] = {}
-    keys: dict[str, str] = {}
-    for catalog in catalogs:
-        doc = catalog.doc
-        keys[doc.doc_id] = doc.key
-        for alias in doc.aliases or aliases(doc.department):
-            index.setdefault(alias, []).append(doc.doc_id)
+    index, keys = _alias_index(catalogs)
     return bind_departments(
         text,
         lambda candidates: {a: index[a] for a in candidates if a in index},
@@ -257,12 +272,9 @@ def _unbound_department(binding: DepartmentBinding, catalogs: list[Catalog]):
     return None
 
 
-_UNIT_EDITION = re.compile(r"单位(预算|决算)")
-
-
 def _missing_edition(text: str, in_scope: list[Catalog]) -> str | None:
     """A question asking for a 单位预算/单位决算 where only 部门 editions are loaded: refuse."""
-    if _UNIT_EDITION.search(text) and all(c.doc.scope != "单位" for c in in_scope):
+    if names_unit_edition(text) and all(c.doc.scope != "单位" for c in in_scope):
         names = "、".join(dict.fromkeys(c.doc.department for c in in_scope))
         return f"已载入的{names}公开是部门{in_scope[0].doc.kind or '预算'}（含下属单位），没有单位{in_scope[0].doc.kind or '预算'}。"
     return None
@@ -286,6 +298,20 @@ _FINAL_WORDS = re.compile(r"决算|实际执行|执行数|实际支出|实际花
 
 def _asks_for_final(text: str) -> bool:
     return bool(_FINAL_WORDS.search(text))
+
+
+_CONTAINER_AFTER = re.compile(r"^(?:的)?(?:中|里|内|下|当中|之中|里面)|^，")
+
+
+def containers(parsed: ParsedQuestion) -> list[Mention]:
+    """Mentions that only say where the asked item stands ("公用经费里的委托业务费",
+    "基本支出人员经费"): followed by 中/里/内 (or a comma) and then another name, or written
+    right against the next name."""
+    found = []
+    for mention, following in zip(parsed.mentions, parsed.mentions[1:], strict=False):
+        if _CONTAINER_AFTER.search(parsed.compact[mention.end:mention.end + 4]) or following.start == mention.end:
+            found.append(mention)
+    return found
 
 
 def mask_mentions(text: str, mentions: list[Mention]) -> str:
