@@ -19,6 +19,7 @@ from budgetqa.ingest.unruled import read_unruled
 from budgetqa.models import Document, SourceFile, Table
 from budgetqa.numbers import normalise_unit
 from budgetqa.settings import Settings
+from budgetqa.vocab import load
 
 SUPPORTED = {".pdf", ".txt", ".text"}
 
@@ -101,7 +102,7 @@ def read_document(path: Path, settings: Settings) -> Document:
         unit=_document_unit(tables),
         title=_title(meta),
         files=[SourceFile(path.name, sha, page_count, path.stat().st_size, role)],
-        tables=_renumber(tables),
+        tables=_renumber(_kind_by_content(tables)),
         facts=narrative.facts,
         chunks=narrative.chunks,
         profile=narrative.profile,
@@ -115,6 +116,20 @@ def _title(meta: Metadata) -> str:
 def _document_unit(tables: list[Table]) -> str:
     units = [t.unit for t in tables if t.cells]
     return max(set(units), key=units.count) if units else normalise_unit(None)
+
+
+def _kind_by_content(tables: list[Table]) -> list[Table]:
+    """Give an untitled table (kind 其他) the kind whose row labels it holds (vocab/tables.toml)."""
+    rules = load("tables").get("content_kind", {})
+    for table in tables:
+        if table.kind != "其他":
+            continue
+        labels = {c.row_name.strip("：: ") for c in table.cells} | {p for c in table.cells for p in c.col_path}
+        for kind, rule in rules.items():
+            if sum(1 for label in rule["labels"] if label in labels) >= 2:
+                table.kind = kind
+                break
+    return tables
 
 
 def _renumber(tables: list[Table]) -> list[Table]:

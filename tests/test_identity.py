@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SEED, SWU_2021, WANLI_2024, WELFARE_2024, IngestedCorpus
+from conftest import SEED, SWU_2021, SWU_2023, WANLI_2024, WELFARE_2024, IngestedCorpus
 from typer.testing import CliRunner
 
 from budgetqa.answer import ask, catalogs
@@ -181,3 +181,32 @@ def test_identity_survives_a_store_written_before_it(tmp_path: Path) -> None:
     store = Store(tmp_path)
     assert store.find_document(identity_key(DISTRICT), 2024, "预算") == "d1"
     assert store.match_aliases(["西湖区财政局"]) == {"西湖区财政局": ["d1"]}
+
+
+@pytest.mark.corpus
+def test_untitled_performance_pages_are_recognised_by_their_labels(ingested: IngestedCorpus) -> None:
+    doc = ingested.document(SWU_2023)
+    kinds = {t.kind for t in doc.tables if any(c.row_name.startswith("年度资金总额") for c in t.cells)}
+    assert kinds == {"绩效目标表"}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("question", [
+    # three sub-items asked, one total found: no single number stands for all three
+    "万里街道2023年政府采购预算里，货物、工程、服务各是多少？",
+    # 财政拨款 asked, the part read from the all-funds table
+    "西南大学2023年的财政拨款支出中，教育支出占比多少？",
+    # a table named by title, another table's figure found
+    "西南大学2023年公开的项目绩效目标表里，年度资金总额最大的是哪个项目？有多少钱？",
+])
+def test_answers_that_do_not_fit_the_question_are_refused(ingested: IngestedCorpus, question: str) -> None:
+    answer = ask(ingested.store, question)
+    assert answer.status == "refused" and not answer.values, answer.answer
+
+
+@pytest.mark.corpus
+def test_each_part_of_a_multi_part_question_is_answered(ingested: IngestedCorpus) -> None:
+    answer = ask(ingested.store, "万里街道2023年人员经费和公用经费分别是多少？")
+    assert answer.status == "answered", answer.answer
+    assert [v.value for v in answer.values] == ["8402.49", "1538.14"]
+    assert len(answer.citations) == 2

@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from budgetqa.answer.catalog import normalise_name
+from budgetqa.answer.catalog import normalise_name, short_title
+from budgetqa.answer.departments import boundary_chars
 from budgetqa.answer.planner import ParsedQuestion, mask_mentions
 from budgetqa.answer.planner import containers as planner_containers
 from budgetqa.answer.schema import Answer, Citation
@@ -90,10 +91,35 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
     # qualifiers are read outside the named quantities, but inside a container ("财政拨款支出里…")
     named = [m for m in parsed.mentions if m.text not in _qualifiers() and m not in containers]
     masked = mask_mentions(department_free, named)
+    cells = [_cited_text(answer, [c]) for c in answer.citations if c.table and not c.sentence]
+    standalone = {m.text for m in parsed.mentions if m.text in _qualifiers()}
     for word in _qualifiers():
-        if word in masked and word not in blob:
+        # a qualifier on another quantity ("财政拨款支出中的X") holds for every cited cell
+        every = word not in standalone
+        if word in masked and (word not in blob or (every and any(word not in cell for cell in cells))):
             verdict.reasons.append(f"问题限定了“{word}”，引用的表格和行列没有体现")
+    asked_parts = any(w in parsed.compact for w in load("questions")["parts"]["words"])
+    if asked_parts and not parsed.is_part and len(answer.values) < 2 and len(answer.citations) < 2:
+        verdict.reasons.append("问题问了几项，只找到一项")
+    named_tables = _named_tables(parsed)
+    cited_tables = {short_title(c.table) for c in answer.citations if c.table}
+    if named_tables and not named_tables & cited_tables:
+        verdict.reasons.append(f"问题说的是《{'》《'.join(sorted(named_tables))}》，答案引用的不是这张表")
     return verdict
+
+
+def _named_tables(parsed: ParsedQuestion) -> set[str]:
+    """The tables the question names by title ("项目绩效目标表里…"), as people quote titles."""
+    titles = {short_title(t.title) for c in parsed.catalogs for t in c.doc.tables}
+    question = parsed.compact.replace("(", "（").replace(")", "）")
+    boundary = boundary_chars()
+    named = set()
+    for title in (t for t in titles if len(t) >= 4 and t in question):
+        before = question[question.index(title) - 1] if question.index(title) else ""
+        # "基本支出决算表" does not name the 支出决算表: the title must stand as a whole word
+        if not before or before in boundary or not ("\u4e00" <= before <= "\u9fa5"):
+            named.add(title)
+    return {t for t in named if not any(t != other and t in other for other in named)}
 
 
 def grounded(answer: Answer, parsed: ParsedQuestion) -> Answer:
@@ -146,10 +172,10 @@ def _without_departments(parsed: ParsedQuestion) -> str:
     return "".join(chars)
 
 
-def _cited_text(answer: Answer) -> str:
-    """Everything the citations and value names say, normalised like printed names."""
-    parts: list[str] = [v.name for v in answer.values]
-    for citation in answer.citations:
+def _cited_text(answer: Answer, citations: list[Citation] | None = None) -> str:
+    """Everything the citations (all, or the given ones) and value names say, normalised like printed names."""
+    parts: list[str] = [v.name for v in answer.values] if citations is None else []
+    for citation in answer.citations if citations is None else citations:
         parts += _citation_parts(citation)
     return normalise_name("".join(p for p in parts if p)).replace("“", "").replace("”", "")
 

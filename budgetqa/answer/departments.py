@@ -79,6 +79,11 @@ def _question_vocab() -> tuple[re.Pattern[str], re.Pattern[str], set[str]]:
     return org, lead, set(vocab["boundary_chars"])
 
 
+def boundary_chars() -> set[str]:
+    """Characters that may stand right before a name without being part of it (vocab/identity.toml)."""
+    return _question_vocab()[2]
+
+
 def bind_departments(
     text: str,
     lookup: AliasLookup,

@@ -101,6 +101,7 @@ def _multi_part(parsed: ParsedQuestion, parts: list[Mention], plan: Plan) -> Ans
         sub = copy.copy(parsed)
         sub.mentions = [*containers, part]
         sub.operation = "lookup"
+        sub.is_part = True
         try:
             answer = grounded(_lookup(sub, parsed.catalogs[0]), sub)
         except Refusal as exc:

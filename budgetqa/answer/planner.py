@@ -52,6 +52,8 @@ class ParsedQuestion:
     """The departments the question names, bound to documents (with provenance)."""
     notes: list[str] = field(default_factory=list)
     """What the answer should say about how its documents were chosen."""
+    is_part: bool = False
+    """One part of a multi-part question, answered on its own."""
 
 
 @lru_cache
