@@ -24,7 +24,7 @@ EVAL_SETS := eval/sets/seed.jsonl eval/sets/final_accounts.jsonl eval/sets/corpu
 EVAL_FLOOR ?= 98
 # the held-out set over all shared documents loaded at once (written before the engine saw it):
 # a floor against regressions, not a target; its wrong numbers are reported, see the README
-IDENTITY_FLOOR ?= 78
+IDENTITY_FLOOR ?= 79
 
 test: install
 	$(BIN)/ruff check .

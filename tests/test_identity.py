@@ -198,6 +198,8 @@ def test_untitled_performance_pages_are_recognised_by_their_labels(ingested: Ing
     "西南大学2023年的财政拨款支出中，教育支出占比多少？",
     # a table named by title, another table's figure found
     "西南大学2023年公开的项目绩效目标表里，年度资金总额最大的是哪个项目？有多少钱？",
+    # the row the question names (社会保障和就业支出) is not the one the figure stands in
+    "社会福利院2024年社会保障和就业支出里，基本支出的人员经费是多少元？",
 ])
 def test_answers_that_do_not_fit_the_question_are_refused(ingested: IngestedCorpus, question: str) -> None:
     answer = ask(ingested.store, question)
@@ -210,3 +212,10 @@ def test_each_part_of_a_multi_part_question_is_answered(ingested: IngestedCorpus
     assert answer.status == "answered", answer.answer
     assert [v.value for v in answer.values] == ["8402.49", "1538.14"]
     assert len(answer.citations) == 2
+
+
+def test_words_that_end_like_an_organisation_are_not_one(rivals: Store) -> None:
+    """"…收入在全部收入里" names no body: the question is answered, not refused as an unknown department."""
+    answer = ask(rivals, "西湖区审计局的财政拨款收入在全部收入里占多大比例")
+    assert answer.status == "answered", answer.answer
+    assert _cited_departments(rivals, answer) == {(AUDIT, "部门")}

@@ -76,7 +76,10 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
     containers = planner_containers(parsed)
     if parsed.operation in _QUANTITY_OPERATIONS:
         for i, mention in enumerate(parsed.mentions):
-            if mention.text in _qualifiers() or mention in containers or _is_column(mention, parsed):
+            if mention.text in _qualifiers() or _is_column(mention, parsed):
+                continue
+            if mention in containers and (_outside_every_table(mention, parsed)
+                                          or _contains_cited_row(mention, parsed, answer)):
                 continue
             partner = _partner(parsed, i)
             if partner is not None and _bound(partner, parsed.compact, blob):
@@ -146,6 +149,21 @@ def _year_fits(year: int | None, parsed: ParsedQuestion) -> bool:
 
 
 _RELATIVE_YEAR = re.compile(r"上年|上一年|去年|前一年|上年度")
+
+
+def _outside_every_table(mention, parsed: ParsedQuestion) -> bool:
+    """A container that names no row of any table in scope (a column caption such as 公用经费, or
+    a narrative subject): it says where to look, and no cited row has to carry it."""
+    name = normalise_name(mention.text)
+    return not any(name in c.by_name for c in parsed.catalogs)
+
+
+def _contains_cited_row(mention, parsed: ParsedQuestion, answer: Answer) -> bool:
+    """A container row whose code heads a cited row's code ("对个人和家庭的补助" 303 → 退休费 30302)."""
+    name = normalise_name(mention.text)
+    codes = {r.code for c in parsed.catalogs for r in c.by_name.get(name, []) if r.code}
+    cited = [c.row_code for c in answer.citations if c.row_code]
+    return any(row.startswith(code) for row in cited for code in codes)
 
 
 def _partner(parsed: ParsedQuestion, index: int):

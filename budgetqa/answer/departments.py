@@ -168,6 +168,10 @@ def _name_runs_on(text: str, start: int, boundary: set[str]) -> int | None:
     return start - len(head) if len(head) >= 2 else None
 
 
+# Words that end a phrase before an organisation's name ("收入在全部…" is no body's name).
+_ORG_CUT = re.compile(r"[的是和与及在为了里对从向把被让给跟帮我问看查，,、？?]")
+
+
 def _unknown_organisations(text: str, mentions: list[DepartmentMention]) -> list[DepartmentMention]:
     """Organisation names in the question that no loaded document answers to.
 
@@ -179,10 +183,10 @@ def _unknown_organisations(text: str, mentions: list[DepartmentMention]) -> list
     unknown = []
     for match in org.finditer(text):
         start, end = match.start(1), match.end(1)
-        name = lead.sub("", match.group(1))
+        name = _ORG_CUT.split(lead.sub("", match.group(1)))[-1]
         start = end - len(name)
-        if len(name) < 2:
-            continue
+        if len(name) < 3:
+            continue  # "全部", "本部": a word, not a body
         overlapping = [(s, e) for s, e in spans if s < end and start < e]
         if overlapping and all(e >= end for _, e in overlapping):
             continue

@@ -329,8 +329,15 @@ _FUNCTION_CHARS = set("的是和与及比占中里在为了多少上去年今预
 
 
 def _is_fragment(text: str, mention: Mention) -> bool:
-    """A short name standing inside a longer word ("管理" in "物业管理费") is not that name."""
-    if mention.kind != "name" or mention.end - mention.start > 2:
+    """A short name standing inside a longer word ("管理" in "物业管理费", "02" in "2024") is not that name."""
+    if mention.kind != "name":
+        return False
+    digits = text[mention.start:mention.end]
+    if digits.isdigit():
+        # a printed name of digits (a split code column's "02") inside a longer number or a year
+        return (mention.start > 0 and text[mention.start - 1].isdigit()) or (
+            mention.end < len(text) and text[mention.end].isdigit())
+    if mention.end - mention.start > 2:
         return False
     before = text[mention.start - 1] if mention.start > 0 else ""
     after = text[mention.end] if mention.end < len(text) else ""
