@@ -17,6 +17,7 @@ from pathlib import Path
 
 from budgetqa.answer import ask, catalogs
 from budgetqa.index.store import Store
+from budgetqa.ingest.identity import aliases
 from budgetqa.ingest.pipeline import doc_id_for, read_document
 from budgetqa.settings import Settings
 
@@ -38,7 +39,8 @@ def build_store(data_dir: Path, copies: int) -> Store:
         for doc in originals:
             clone = copy.deepcopy(doc)
             clone.department = f"测试{COPY_REGIONS[n % 10]}{n}县{doc.department[-5:]}"
-            clone.doc_id = doc_id_for(clone.department, clone.year, clone.kind)
+            clone.doc_id = doc_id_for(clone.department, clone.year, clone.kind, clone.scope)
+            clone.aliases = aliases(clone.department)
             for file in clone.files:
                 file.sha256 = f"{file.sha256[:-8]}{n:08d}"
             store.save(clone)
