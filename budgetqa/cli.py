@@ -165,10 +165,11 @@ def _print_answer(answer) -> None:
     if answer.formula:
         console.print(f"[bold]计算[/bold] {answer.formula}")
     for cite in answer.citations:
+        page = f"{cite.source_file} 第{cite.page}页" if cite.source_file else f"第{cite.page}页"
         if cite.table:
-            where = f"{cite.table}｜{cite.row}｜{cite.column}｜第{cite.page}页｜原文 {cite.raw}"
+            where = f"{cite.table}｜{cite.row}｜{cite.column}｜{page}｜原文 {cite.raw}"
         else:
-            where = f"第{cite.page}页：{cite.sentence}"
+            where = f"{page}：{cite.sentence}"
         console.print(f"[dim]出处[/dim] {cite.document}｜{where}")
     for note in answer.notes:
         console.print(f"[dim]说明[/dim] {note}")

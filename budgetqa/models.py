@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-CellState = Literal["value", "blank", "dash", "text"]
+from budgetqa.numbers import CellState, to_wan
+
 DocKind = Literal["预算", "决算"]
 
 
@@ -45,8 +46,6 @@ class Cell:
     @property
     def value_wan(self) -> Decimal | None:
         """The value normalised to 万元."""
-        from budgetqa.numbers import to_wan
-
         return None if self.value is None else to_wan(self.value, self.unit)
 
     @property

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Literal
 
-from budgetqa.models import CellState
+CellState = Literal["value", "blank", "dash", "text"]
+"""How a printed cell reads: a number, a blank, a dash, or text."""
 
 CENT = Decimal("0.01")
 UNIT_TO_WAN: dict[str, Decimal] = {

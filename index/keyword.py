@@ -112,6 +112,7 @@ class ChunkRow:
     year: int | None
     kind: str | None
     title: str
+    source_file: str = ""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -224,12 +225,13 @@ _LOCK = Lock()
 def load_rows(store) -> list[ChunkRow]:
     """Every chunk in the store with its document's metadata, in document order."""
     rows = store.db.execute(
-        """SELECT k.doc_id, k.chunk_id, k.page, k.section_path, k.text, d.department, d.year, d.kind, d.title
+        """SELECT k.doc_id, k.chunk_id, k.page, k.section_path, k.text, d.department, d.year, d.kind, d.title,
+                  k.source_file
            FROM chunks k JOIN documents d ON d.doc_id = k.doc_id ORDER BY k.doc_id, k.rowid"""
     ).fetchall()
     return [
         ChunkRow(r["doc_id"], r["chunk_id"], r["page"], tuple(json.loads(r["section_path"])), r["text"],
-                 r["department"], r["year"], r["kind"], r["title"])
+                 r["department"], r["year"], r["kind"], r["title"], r["source_file"])
         for r in rows
     ]
 

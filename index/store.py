@@ -154,6 +154,11 @@ class Store:
                 found.setdefault(row["alias"], []).append(row["doc_id"])
         return found
 
+    def dept_key(self, doc_id: str) -> str:
+        """A document's department identity key ("" when unknown)."""
+        row = self.db.execute("SELECT dept_key FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row["dept_key"] if row else ""
+
     def identities(self) -> list[dict]:
         """Every document's identity (no contents): id, department, key, region, level, year, kind, scope."""
         rows = self.db.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from budgetqa.answer.catalog import Catalog, build_catalog
 from budgetqa.answer.engine import ask as ask_catalogs
@@ -11,11 +12,12 @@ from budgetqa.answer.schema import Answer, Plan
 _CACHE: dict[tuple[str, str], Catalog] = {}
 
 
-def catalogs(store, doc: str | None = None) -> list[Catalog]:
-    """A catalog per stored document (cached per document version), or just ``doc``'s."""
+def catalogs(store, doc: str | None = None, among: set[str] | None = None) -> list[Catalog]:
+    """A catalog per stored document (cached per document version), or just ``doc``'s, or just
+    those ``among`` the given ids."""
     found = []
     for doc_id, version in store.versions().items():
-        if doc is not None and doc_id != doc:
+        if (doc is not None and doc_id != doc) or (among is not None and doc_id not in among):
             continue
         key = (str(store.path), doc_id)
         cached = _CACHE.get(key)
@@ -27,15 +29,28 @@ def catalogs(store, doc: str | None = None) -> list[Catalog]:
     return found
 
 
+def documents_named(store, question: str) -> set[str] | None:
+    """The documents of the departments a question names, from the store's alias index alone
+    (no document is loaded); None when it binds no department (every document is in scope)."""
+    from budgetqa.answer.departments import bind_departments
+    from budgetqa.answer.planner import compact
+
+    binding = bind_departments(compact(question), store.match_aliases, store.dept_key,
+                               lambda: [d["department"] for d in store.identities()])
+    return binding.doc_ids or None
+
+
 def ask(store, question: str, doc: str | None = None) -> Answer:
     """Answer a question from the store's documents (or one document).
 
     Questions asking why / what / how used (``text.is_text_question``) are answered from the
     narrative (falling back to the numeric engine when no passage answers); so are those the
-    numeric engine finds no quantity in (its route "none"). ``answer.plan.route`` records
-    which way a question went.
+    numeric engine finds no quantity in (its route "none"). A question that asks for a figure
+    and its reason ("增加了多少，为什么") gets both: the computed figure and the quoted reason.
+    ``answer.plan.route`` records which way a question went.
     """
-    from budgetqa.answer.text import answer_text, is_text_question
+    from budgetqa.answer.reasons import reason_for
+    from budgetqa.answer.text import answer_text, asks_reason, is_text_question
 
     doc_id = store.resolve(doc) if doc else None
     if doc and not doc_id:
@@ -43,18 +58,96 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
     audit = _audit(store, question, doc_id)
     if audit is not None:
         return audit
-    doc_ids = [doc_id] if doc_id else None
+    in_store = catalogs(store, doc_id, None if doc_id else documents_named(store, question))
+    questions = _sub_questions(question)
+    if len(questions) > 1:
+        combined = _each(store, questions, doc_id, in_store)
+        if combined is not None:
+            return combined
     if is_text_question(question) and not asks_for_number(question):
+        doc_ids, refusal = _text_scope(question, in_store, doc_id)
+        if refusal is not None:
+            return refusal
         text = answer_text(store, question, doc_ids)
         if text.status == "answered":
             return text
-        numeric = ask_catalogs(question, catalogs(store, doc_id))
+        numeric = ask_catalogs(question, in_store)
         recognised = numeric.status == "answered" or (numeric.status == "clarify" and numeric.plan.quantities)
         return numeric if recognised else text
-    answer = ask_catalogs(question, catalogs(store, doc_id))
+    answer = ask_catalogs(question, in_store)
+    if answer.status == "answered" and asks_reason(question):
+        figures = [Decimal(v.value) for v in answer.values if v.unit in ("万元", "元")]
+        reason = reason_for(store, answer.plan.documents, figures, answer.plan.quantities)
+        return with_reason(answer, reason or answer_text(store, question, answer.plan.documents))
     if answer.plan.route == "none" and not asks_for_number(question):
-        return answer_text(store, question, doc_ids)
+        doc_ids, refusal = _text_scope(question, in_store, doc_id)
+        return refusal or answer_text(store, question, doc_ids)
     return answer
+
+
+_QUESTION_END = re.compile(r"[？?]+")
+
+
+def _sub_questions(question: str) -> list[str]:
+    """"X有多少？其中Y几辆？": the questions of a question in several sentences."""
+    return [part for part in _QUESTION_END.split(question) if len(part.strip()) >= 2]
+
+
+def _each(store, questions: list[str], doc_id: str | None, in_store: list[Catalog]) -> Answer | None:
+    """Several questions in one: the first binds the document, the rest are asked of it; every
+    one must be answered (else all are refused, saying which). None when a later sentence names
+    no quantity of its own ("少了多少？降幅多少？" is one question about one quantity)."""
+    from budgetqa.answer.planner import parse
+
+    first = ask(store, questions[0], doc_id)
+    if first.status != "answered" or len(set(first.plan.documents)) != 1:
+        return None
+    doc = first.plan.documents[0]
+    scoped = [c for c in in_store if c.doc.doc_id == doc]
+    if not all(parse(q, scoped).mentions for q in questions[1:]):
+        return None
+    answers = [first, *(ask(store, q, doc) for q in questions[1:])]
+    failed = [(q, a) for q, a in zip(questions, answers, strict=True) if a.status != "answered"]
+    if failed:
+        return Answer(status="refused", plan=first.plan,
+                      answer="；".join(f"“{q}”没有找到确切的答案：{a.answer}" for q, a in failed))
+    return Answer(
+        status="answered",
+        answer="".join(a.answer for a in answers),
+        values=[v for a in answers for v in a.values],
+        formula="；".join(a.formula for a in answers if a.formula) or None,
+        citations=[c for a in answers for c in a.citations],
+        notes=list(dict.fromkeys(n for a in answers for n in a.notes)),
+        plan=first.plan,
+    )
+
+
+def _text_scope(question: str, in_store: list[Catalog], doc_id: str | None) -> tuple[list[str] | None, Answer | None]:
+    """The documents a text question is about, bound like a numeric one's: the department and
+    year it names (a department not loaded is refused), or None to search them all."""
+    from budgetqa.answer.planner import parse
+
+    if doc_id:
+        return [doc_id], None
+    parsed = parse(question, in_store)
+    if not parsed.departments.mentions and not parsed.years:
+        return None, None
+    if parsed.refusal or not parsed.catalogs:
+        return None, Answer(status="refused", answer=parsed.refusal or "没有载入问题所说的公开。",
+                            plan=Plan(route="text", operation="quote"))
+    return [c.doc.doc_id for c in parsed.catalogs], None
+
+
+def with_reason(numeric: Answer, text: Answer) -> Answer:
+    """A figure and the narrative's reason for it, in one answer (the reason quoted, with its page)."""
+    if text.status != "answered":
+        numeric.notes.append("公开的说明中没有找到解释原因的文字。")
+        return numeric
+    merged = numeric.model_copy(deep=True)
+    merged.answer = f"{numeric.answer}原因（原文）：{text.answer}"
+    merged.citations += text.citations
+    merged.notes += text.notes
+    return merged
 
 
 def _audit(store, question: str, doc_id: str | None) -> Answer | None:

@@ -44,6 +44,10 @@ class Verdict:
         return not self.reasons
 
 
+_INTERROGATIVE = re.compile(r"多少|几(?:个|辆|台|项|人|家|名|套)")
+_THRESHOLD = re.compile(r"\d+(?:\.\d+)?[万千亿]?元(?:以上|以下|及以上|以内)")
+
+
 @lru_cache
 def _qualifiers() -> tuple[str, ...]:
     return tuple(load("questions")["grounding"]["qualifiers"])
@@ -87,12 +91,13 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
             if not _bound(mention, parsed.compact, blob):
                 verdict.reasons.append(f"问题中的“{parsed.compact[mention.start:mention.end]}”没有对应到引用的数")
     money_words = load("questions")["grounding"]["money"]["words"]
-    if any(w in parsed.compact for w in money_words) and answer.values and all(
+    asked = _THRESHOLD.sub("", parsed.compact)  # "单价20万元以上的设备" names a class, not an amount
+    if any(w in asked for w in money_words) and answer.values and all(
         v.unit not in ("万元", "元", "%") for v in answer.values
     ):
         verdict.reasons.append("问题问的是金额，找到的只是数量")
     # qualifiers are read outside the named quantities, but inside a container ("财政拨款支出里…")
-    named = [m for m in parsed.mentions if m.text not in _qualifiers() and m not in containers]
+    named = [m for m in parsed.mentions if m.text not in _qualifiers() and m not in containers] + parsed.siblings
     masked = mask_mentions(department_free, named)
     cells = [_cited_text(answer, [c]) for c in answer.citations if c.table and not c.sentence]
     standalone = {m.text for m in parsed.mentions if m.text in _qualifiers()}
@@ -101,7 +106,8 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
         every = word not in standalone
         if word in masked and (word not in blob or (every and any(word not in cell for cell in cells))):
             verdict.reasons.append(f"问题限定了“{word}”，引用的表格和行列没有体现")
-    asked_parts = any(w in parsed.compact for w in load("questions")["parts"]["words"])
+    asked_parts = any(w in parsed.compact for w in load("questions")["parts"]["words"]) or len(
+        _INTERROGATIVE.findall(asked)) > 1  # "有几辆车，价值多少": two things asked
     if asked_parts and not parsed.is_part and len(answer.values) < 2 and len(answer.citations) < 2:
         verdict.reasons.append("问题问了几项，只找到一项")
     named_tables = _named_tables(parsed)

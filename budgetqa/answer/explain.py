@@ -9,11 +9,11 @@ from budgetqa.answer.schema import Answer
 
 def explain(store, question: str, doc: str | None = None) -> dict:
     """The plan, the department and quantity bindings and the grounding verdict behind ``ask``."""
-    from budgetqa.answer import ask, catalogs
+    from budgetqa.answer import ask, catalogs, documents_named
 
     answer: Answer = ask(store, question, doc=doc)
     doc_id = store.resolve(doc) if doc else None
-    parsed = parse(question, catalogs(store, doc_id))
+    parsed = parse(question, catalogs(store, doc_id, None if doc_id else documents_named(store, question)))
     verdict = check(answer, parsed)
     return {
         "question": question,

@@ -53,6 +53,8 @@ class ParsedQuestion:
     notes: list[str] = field(default_factory=list)
     """What the answer should say about how its documents were chosen."""
     is_part: bool = False
+    siblings: list[Mention] = field(default_factory=list)
+    """For one part of a multi-part question: the other parts (not qualifiers of this one)."""
     """One part of a multi-part question, answered on its own."""
 
 
@@ -79,20 +81,39 @@ def _printed_forms() -> dict[str, tuple[str, ...]]:
             for name, forms in load("questions").get("printed", {}).items()}
 
 
+_SHORT_YEAR = re.compile(r"(?<![\d.])([0-4]\d)(?=年|(?:到|至|—|－|-|~|～)(?:20)?[0-4]\d年)")
+_YEAR_RANGE = re.compile(r"(20\d{2})年?(?:到|至|—|－|-|~|～)(20\d{2})")
+
+
 def compact(question: str) -> str:
-    return re.sub(r"\s+", "", question.translate(_FULLWIDTH))
+    """The question without spaces, full-width forms folded, and "19年" written as "2019年"."""
+    return _SHORT_YEAR.sub(r"20\1", re.sub(r"\s+", "", question.translate(_FULLWIDTH)))
+
+
+def years_named(text: str) -> list[int]:
+    """The years a question names; a range ("2017到2019年") names every year in it."""
+    years = {int(y) for y in _YEAR.findall(text) if 2000 <= int(y) <= 2100}
+    for first, last in _YEAR_RANGE.findall(text):
+        if int(first) < int(last) <= int(first) + 20:
+            years |= set(range(int(first), int(last) + 1))
+    return sorted(years)
 
 
 def detect_operation(text: str) -> str:
     for name, patterns in _operation_patterns():
         if any(p.search(text) for p in patterns):
+            if name == "ranking" and any(re.search(p, text) for p in load("questions")["compare"]["difference"]):
+                return "difference"
             return name
     return "lookup"
 
 
 def detect_unit(text: str) -> str:
-    patterns = load("questions")["money_units"]["元"]
-    return "元" if any(re.search(p, text) for p in patterns) else "万元"
+    """The unit the question wants its amounts in: 元, 千元 or 亿元 when asked, else 万元."""
+    for unit, patterns in load("questions")["money_units"].items():
+        if any(re.search(p, text) for p in patterns):
+            return unit
+    return "万元"
 
 
 _ALIAS_INDEX: dict[tuple, tuple[dict[str, list[str]], dict[str, str]]] = {}
@@ -157,7 +178,7 @@ def scope(
     Departments are those the question names (bound through the alias index); a question
     naming none is about every loaded document. Years and the 预算/决算 kind narrow it.
     """
-    years = sorted({int(y) for y in _YEAR.findall(text) if 2000 <= int(y) <= 2100})
+    years = years_named(text)
     binding = binding if binding is not None else department_binding(text, catalogs)
     named = binding.keys
     mentioned = {k for m in binding.mentions for k in m.keys}

@@ -35,13 +35,13 @@ def cell_citation(catalog: Catalog, table: Table, cell: Cell) -> Citation:
     return Citation(
         doc_id=catalog.doc.doc_id, document=catalog.doc.title, table_id=table.table_id,
         table=table.title, row=cell.row_name, row_code=cell.row_code, column=" / ".join(cell.col_path),
-        side=cell.side or None, page=cell.page, raw=cell.raw or "（空白）",
+        side=cell.side or None, page=cell.page, raw=cell.raw or "（空白）", source_file=table.source_file or None,
     )
 
 
 def fact_citation(catalog: Catalog, fact: Fact) -> Citation:
     return Citation(doc_id=catalog.doc.doc_id, document=catalog.doc.title, page=fact.page,
-                    sentence=fact.sentence)
+                    sentence=fact.sentence, source_file=fact.source_file or None)
 
 
 def hints_in(text: str) -> list[str]:
@@ -52,14 +52,18 @@ def hints_in(text: str) -> list[str]:
     return kinds
 
 
-def _rank(catalog: Catalog, text: str):
+def _rank(catalog: Catalog, text: str, asked: str = ""):
+    """A sort key for tables: one the question names by title first, then those whose title holds
+    the qualifiers ``asked`` names (一般公共预算, 财政拨款, 基本支出 …), then by the hinted kinds."""
     order = catalog.table_order(hints_in(text))
     named = {t.table_id for t in catalog.doc.tables if len(short_title(t.title)) >= 4 and short_title(t.title) in text}
+    qualifiers = [q for q in load("questions")["qualifiers"]["words"] if q in asked]
 
-    def key(table: Table) -> int:
+    def key(table: Table) -> tuple[int, int]:
         if table.table_id in named:
-            return -1
-        return order.index(table.kind) if table.kind in order else len(order)
+            return -1, -1
+        held = sum(q in table.title for q in qualifiers)
+        return -held, order.index(table.kind) if table.kind in order else len(order)
 
     return key
 
@@ -102,17 +106,20 @@ def _best_index(table: Table, side: str, indexes: list[int], text: str, name: st
 
 
 def resolve(
-    catalog: Catalog, mention: Mention, column: str | None, text: str, hint_text: str | None = None
+    catalog: Catalog, mention: Mention, column: str | None, text: str, hint_text: str | None = None,
+    asked: str = "",
 ) -> Quantity | None:
     """The quantity a mention names, read from the best table (or the narrative).
 
     ``hint_text`` is the question with the other quantities' names blanked: only
-    its remaining words (一般公共预算, 财政拨款 …) say which table to prefer.
+    its remaining words (一般公共预算, 财政拨款 …) say which table to prefer. ``asked`` is the
+    question with only the named items blanked (containers kept): a fund type it names
+    ("一般公共预算基本支出里，人员经费") puts the tables titled with it first.
     """
     names = (mention.text, *mention.alternatives)
     for stage in ("cells", "table_total", "facts", "empty_table"):
         for name in names:
-            found = _resolve_name(catalog, name, mention.kind == "code", column, text, stage, hint_text)
+            found = _resolve_name(catalog, name, mention.kind == "code", column, text, stage, hint_text, asked)
             if found is not None:
                 return found
     return None
@@ -128,7 +135,7 @@ def _column_entries(catalog: Catalog, name: str) -> list[tuple[Table, str, int]]
 
 def _resolve_name(
     catalog: Catalog, name: str, is_code: bool, column: str | None, text: str, stage: str,
-    hint_text: str | None = None,
+    hint_text: str | None = None, asked: str = "",
 ) -> Quantity | None:
     """One stage of resolution: a named cell, a table's total, or a narrative figure."""
     if stage == "table_total":
@@ -139,7 +146,7 @@ def _resolve_name(
             return None
         citation = Citation(doc_id=catalog.doc.doc_id, document=catalog.doc.title, table_id=table.table_id,
                             table=table.title, page=table.pages[0] if table.pages else None,
-                            sentence=table.empty_statement)
+                            sentence=table.empty_statement, source_file=table.source_file or None)
         return Quantity(name, Decimal(0), citation)
     if stage == "facts":
         if column is not None:
@@ -162,7 +169,7 @@ def _resolve_name(
     qualifiers = set(load("questions")["qualifiers"]["words"])
     hints = hint_text if hint_text is not None else text
     # the name's own hints (会议费 → 三公经费表) count, unless it is a qualifier asked about as itself
-    rank = _rank(catalog, hints.replace(name, "□") if name in qualifiers else f"{hints}|{name}")
+    rank = _rank(catalog, hints.replace(name, "□") if name in qualifiers else f"{hints}|{name}", asked)
     text = hints
     candidates: list[tuple[int, int, Quantity]] = []
     rows: list[Row] = catalog.by_code.get(name, []) if is_code else catalog.by_name.get(name, [])
@@ -240,11 +247,12 @@ def _last_total_row(catalog: Catalog, table: Table, side: str) -> Row | None:
 
 
 def resolve_pair(
-    catalog: Catalog, row_mention: Mention, column_mention: Mention, text: str, hint_text: str | None = None
+    catalog: Catalog, row_mention: Mention, column_mention: Mention, text: str, hint_text: str | None = None,
+    asked: str = "",
 ) -> Quantity | None:
     """A row named by one mention, in the column named by another."""
     column = normalise_name(column_mention.text)
-    quantity = resolve(catalog, row_mention, column, text, hint_text)
+    quantity = resolve(catalog, row_mention, column, text, hint_text, asked)
     if quantity is not None:
         quantity.name = f"{row_mention.text}（{column_mention.text}）"
     return quantity

@@ -24,6 +24,8 @@ class Citation(BaseModel):
     """For a quoted passage: its heading path ("第三部分… > 二、…")."""
     raw: str | None = None
     """The cell or figure exactly as printed."""
+    source_file: str | None = None
+    """The file the page belongs to (a disclosure may come in several files)."""
 
 
 class Value(BaseModel):

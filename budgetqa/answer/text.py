@@ -30,7 +30,7 @@ Keyword evidence only, so the bar does not move with the embedding model (cosine
 MAX_QUOTE = 320
 """A quote is not extended past this many characters."""
 ITEM_TITLE_MAX = 60
-REASON_LOOKAHEAD = 3
+REASON_LOOKAHEAD = 6
 """Sentences of the same item searched for the reason a why-question asks."""
 _YEAR = re.compile(r"(20\d{2})")
 _TERMINAL = ("。", "！", "？", "；", ";", "!", "?", ".")
@@ -47,6 +47,11 @@ def is_text_question(question: str) -> bool:
     """True when a question asks for prose (why, what, how used, which offices…), not a number."""
     cues, _ = _vocab()
     return any(cue in question for cue in cues)
+
+
+def asks_reason(question: str) -> bool:
+    """True when a question asks why, or what something is used for, about a figure it names."""
+    return any(cue in question for cue in load("retrieval")["route"]["reason_cues"])
 
 
 def route(question: str) -> str:
@@ -104,11 +109,12 @@ def relevant(hit: Hit, index: KeywordIndex, terms: dict[str, float]) -> tuple[bo
     return share >= MIN_COVERAGE, share
 
 
-def quote(hit: Hit, question: str) -> str:
+def quote(hit: Hit, question: str, following: str = "") -> str:
     """The passage; with the rest of a sentence or list it opens ("…：", "…情况为"), and for a
-    why-question the sentence of its item that gives the reason."""
+    why-question the sentence of its item that gives the reason. ``following`` is the next
+    chunk's text when this chunk ends inside a sentence (a long sentence cut in two)."""
     _, reason_starts = _vocab()
-    parts = sentences(hit.row.text)
+    parts = sentences(hit.row.text) + (sentences(following) if following else [])
     start, end = _trim(parts, hit.passage.start, hit.passage.start + hit.passage.size, question)
     taken = parts[start:end]
     while end < len(parts) and len("".join(taken)) < MAX_QUOTE and (
@@ -121,11 +127,22 @@ def quote(hit: Hit, question: str) -> str:
         for stop in range(end, min(end + REASON_LOOKAHEAD, len(parts))):
             if starts_item(parts[stop]):
                 break
-            if "原因" in parts[stop] or parts[stop].startswith(reason_starts):
+            if any(cue in parts[stop] for cue in ("原因", "因为")) or parts[stop].startswith(reason_starts):
                 if len("".join(parts[start:stop + 1])) <= MAX_QUOTE:
                     taken = parts[start:stop + 1]
                 break
     return "".join(taken)
+
+
+def _continuation(rows: list, row) -> str:
+    """The next chunk of the same section when ``row`` ends inside a sentence, else ""."""
+    if row.text.rstrip().endswith(_TERMINAL):
+        return ""
+    try:
+        after = rows[rows.index(row) + 1]
+    except (ValueError, IndexError):
+        return ""
+    return after.text if (after.doc_id, after.section_path) == (row.doc_id, row.section_path) else ""
 
 
 def _item_title(sentence: str) -> bool:
@@ -180,7 +197,7 @@ def answer_text(store, question: str, doc_ids: list[str] | None = None, *,
     if not ok:
         return _refusal(doc_ids, "没有在已载入的公开中找到回答这个问题的段落。")
     row = best.row
-    text = quote(best, question)
+    text = quote(best, question, _continuation(search.keywords.rows, row))
     others = sorted({h.row.title for h in hits[1:] if h.row.doc_id != row.doc_id and relevant(
         h, search.keywords, terms)[0]})
     notes = [f"摘自《{row.title}》{row.section}，第{row.page}页。"]
@@ -190,7 +207,7 @@ def answer_text(store, question: str, doc_ids: list[str] | None = None, *,
         status="answered",
         answer=f"“{text}”",
         citations=[Citation(doc_id=row.doc_id, document=row.title, page=row.page, sentence=text,
-                            section=row.section)],
+                            section=row.section, source_file=row.source_file or None)],
         plan=Plan(route="text", operation="quote", documents=[row.doc_id],
                   years=[row.year] if row.year else []),
         notes=notes,

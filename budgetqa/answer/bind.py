@@ -1,0 +1,285 @@
+"""The bind stage: the question's mentions bound to cells, rows and facts of one document.
+
+What does not bind raises :class:`Refusal` with the reason; nothing here computes or phrases.
+"""
+
+from __future__ import annotations
+
+import re
+
+from budgetqa.answer.catalog import Catalog, Row, normalise_name, value_of
+from budgetqa.answer.planner import Mention, ParsedQuestion, containers, mask_mentions
+from budgetqa.answer.resolve import (
+    Quantity,
+    cell_citation,
+    facts_about,
+    hints_in,
+    is_column,
+    is_row,
+    resolve,
+    resolve_pair,
+    total_row,
+)
+from budgetqa.numbers import round2
+from budgetqa.vocab import load
+
+
+class Refusal(Exception):
+    """The documents cannot answer; the message says why."""
+
+
+def previous_year(parsed: ParsedQuestion, catalogs: list[Catalog]) -> Catalog | None:
+    """For a change question about one document: last year's document of the same department, if loaded."""
+    if parsed.operation not in ("change", "last_year") or len(parsed.catalogs) != 1:
+        return None
+    doc = parsed.catalogs[0].doc
+    if not doc.year:
+        return None
+    for catalog in catalogs:
+        other = catalog.doc
+        if other.key == doc.key and other.kind == doc.kind and other.scope == doc.scope and other.year == doc.year - 1:
+            return catalog
+    return None
+
+
+def quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
+    """Resolve the question's mentions, pairing a row with a column named after it."""
+    mentions = list(parsed.mentions)
+    vocab = load("questions")
+    qualifiers = set(vocab["qualifiers"]["words"])
+    modifiers = set(vocab["modifiers"]["words"])
+    if len(mentions) > 1:
+        mentions = [m for m in mentions if m.text not in modifiers] or mentions
+    if len(mentions) > 1:
+        mentions = [
+            m for i, m in enumerate(mentions)
+            if not (m.text in qualifiers and _modifies_next(parsed.compact, m, mentions[i + 1:]))
+        ] or mentions
+    # a code written beside its own row's name ("信息化建设（2010607）") restates that row
+    mentions = [
+        m for i, m in enumerate(mentions)
+        if not (m.kind == "code" and i > 0 and any(
+            normalise_name(r.name) == normalise_name(mentions[i - 1].text) for r in catalog.by_code.get(m.text, [])))
+    ]
+    found: list[Quantity] = []
+    used: set[int] = set()
+    hint_text = mask_mentions(parsed.compact, [m for m in mentions if m.text not in qualifiers])
+    outer = containers(parsed)
+    asked = mask_mentions(parsed.compact, [m for m in parsed.mentions if m not in outer])
+    for i, mention in enumerate(mentions):
+        if i in used:
+            continue
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (
+            nxt is not None
+            and is_row(catalog, mention)
+            and is_column(catalog, nxt)
+            and not _separated(parsed.compact, mention, nxt)
+        ):
+            pair = resolve_pair(catalog, mention, nxt, parsed.compact, hint_text, asked)
+            if pair is not None:
+                found.append(pair)
+                used |= {i, i + 1}
+                continue
+        mention = _refine(catalog, mention, hint_text, parsed.compact)
+        quantity = resolve(catalog, mention, None, parsed.compact, hint_text, asked)
+        if quantity is not None:
+            found.append(quantity)
+            used.add(i)
+    return found
+
+
+def _refine(catalog: Catalog, mention: Mention, hint_text: str, text: str) -> Mention:
+    """A broader name the question narrows ("政府采购" … "买货物" → "政府采购货物预算").
+
+    Among the printed names that contain the mentioned one, the one holding the
+    most of the question's other words wins, when exactly one holds any.
+    """
+    stop = set(load("questions")["refine"]["stop"])
+    pieces = {
+        run[i:i + 2] for run in re.findall(r"[\u4e00-\u9fa5]+", hint_text) for i in range(len(run) - 1)
+    } - stop
+    department = catalog.doc.department
+    pieces = {piece for piece in pieces if piece not in department}
+    if not pieces or mention.kind != "name":
+        return mention
+    # the words the question actually used (a shortened name stands for a longer printed one)
+    base = mention.text if mention.text in text else text[mention.start:mention.end]
+    scored = []
+    for name in catalog.names:
+        if name != mention.text and base in name:
+            score = sum(1 for piece in pieces if piece in name.replace(base, ""))
+            if score:
+                scored.append((score, -len(name), name))
+    if not scored:
+        return mention
+    scored.sort(reverse=True)
+    if len(scored) > 1 and scored[0][0] == scored[1][0]:
+        return mention
+    return Mention(scored[0][2], mention.start, mention.end, "name")
+
+
+def _modifies_next(text: str, mention: Mention, later: list[Mention]) -> bool:
+    """A qualifier ("一般公共预算") directly before another name qualifies it: "一般公共预算安排的项目支出"."""
+    if not later:
+        return False
+    between = text[mention.end:later[0].start]
+    return len(between) <= 4 and not re.search(r"[占比和与及、加减，,]", between)
+
+
+def _separated(text: str, first: Mention, second: Mention) -> bool:
+    """True when the words between two mentions join two quantities (A 和 B, A 比 B, A 占 B)."""
+    between = text[first.end:second.start]
+    return any(w in between for w in ("和", "与", "及", "、", "比", "占", "对", "加", "减", "，", ","))
+
+
+def one(parsed: ParsedQuestion, catalog: Catalog) -> Quantity:
+    """The single quantity a question asks about ("X中的Y" / "X里Y" means Y)."""
+    found = quantities(parsed, catalog)
+    if not found:
+        raise Refusal(f"{catalog.doc.title}中没有找到“{'、'.join(m.text for m in parsed.mentions)}”的数。")
+    if len(found) > 1 and len(parsed.mentions) > 1:
+        mentions = parsed.mentions
+        if any(any(w in parsed.compact[a.end:b.start + 1] for w in ("中", "里", "内"))
+               for a, b in zip(mentions, mentions[1:], strict=False)):
+            return found[-1]
+    return found[0]
+
+
+def natural_total(catalog: Catalog, part: Quantity) -> Quantity:
+    """The total a part belongs to: its parent row by code, else the table's total row."""
+    if part.row is None or part.cell is None:
+        raise Refusal(f"不知道{part.name}的占比应以什么为总数，请说明“占什么的比例”。")
+    table, side = part.row.table, part.row.side
+    parent = None
+    if part.row.code and len(part.row.code) > 3:
+        parent_code = part.row.code[:-2]
+        parent = next((r for r in catalog.rows if r.table is table and r.code == parent_code), None)
+    if parent is None:
+        parent = total_row(table, side, catalog)
+    if parent is None or parent is part.row:
+        # a column of the total row: the total is the row's first column
+        if part.cell.col_index != 0 and 0 in part.row.cells:
+            cell = part.row.cells[0]
+            return Quantity(" / ".join(cell.col_path), value_of(cell), cell_citation(catalog, table, cell), part.row, cell)
+        raise Refusal(f"找不到{part.name}所属的总数。")
+    cell = parent.cells.get(part.cell.col_index)
+    if cell is None:
+        raise Refusal(f"找不到{part.name}所属的总数。")
+    return Quantity(parent.name, value_of(cell), cell_citation(catalog, table, cell), parent, cell)
+
+
+_NAME_SUFFIXES = re.compile(r"(拨款|收入|资金|预算|支出)$")
+
+
+def change_fact(catalog: Catalog, q: Quantity, names: list[str]):
+    """The narrative's change figure for a quantity: a fact about it whose amount is the same number."""
+    if q.fact is not None and (q.fact.change_amount is not None or q.fact.previous is not None):
+        return q.fact
+    candidates: list = []
+    for name in [q.name.split("（")[0], *names]:
+        stem = _NAME_SUFFIXES.sub("", name)
+        for key in dict.fromkeys([name, stem]):
+            candidates += [
+            f for f in facts_about(catalog, key) if f.change_amount is not None or f.previous is not None
+        ]
+    matching = [
+        f for f in candidates if f.amount is not None and round2(f.amount) == round2(q.value)
+    ]
+    if matching:
+        return matching[0]
+    unpriced = [f for f in candidates if f.amount is None]
+    return unpriced[0] if unpriced else None
+
+
+def excluded_names(parsed: ParsedQuestion) -> set[str]:
+    """Names the question leaves out of a ranking ("除了行政运行，哪一项最多")."""
+    excluded = set()
+    for mention in parsed.mentions:
+        if re.search(r"(除了|除去|除|不算|不含|不包括)$", parsed.compact[max(0, mention.start - 3):mention.start]):
+            excluded.add(mention.text)
+    return excluded
+
+
+_ORDINALS = {"二": 1, "三": 2, "四": 3, "五": 4, "2": 1, "3": 2, "4": 3, "5": 4}
+
+
+def rank_position(text: str) -> int:
+    """0 for "最多", 1 for "第二多", …"""
+    match = re.search(r"第([二三四五2-5])(?:多|大|高|少|小|低|名)", text)
+    return _ORDINALS[match.group(1)] if match else 0
+
+
+_TOP = re.compile(r"前([二三四五六七八九十2-9]|10)(?:名|项|位|个)?|(?:哪|那)([二三四五六七八九十2-9])(?:项|个|类|款)")
+_NUMERALS = {"二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def top_count(text: str) -> int:
+    """How many leaders a ranking asks for: 3 for "前三" / "哪三项", else 1."""
+    match = _TOP.search(text)
+    if not match:
+        return 1
+    word = match.group(1) or match.group(2)
+    return _NUMERALS.get(word) or int(word)
+
+
+def rank_level(text: str) -> int | None:
+    """Which level a ranking compares: 类 (3 digits), 款 (5), 项 (7), or None for the most detailed rows."""
+    for level, pattern in ((3, r"哪(?:一|个)?(?:大)?类|大类|类级"), (5, r"哪(?:一|个)?款|款级"),
+                           (7, r"哪(?:一)?项(?!目)|项级")):
+        if re.search(pattern, text):
+            return level
+    return None
+
+
+def _leaves(rows: list[Row]) -> list[Row]:
+    codes = {r.code for r in rows if r.code}
+    return [r for r in rows if r.code and not any(c != r.code and c.startswith(r.code) for c in codes)]
+
+
+def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, object]]:
+    """The rows a ranking compares: the children of a named row, a column's rows, or a table's 类 rows."""
+    text = parsed.compact
+    level = rank_level(text)
+    excluded = excluded_names(parsed)
+    for mention in parsed.mentions:
+        if mention.text in excluded:
+            continue
+        quantity = resolve(catalog, mention, None, text)
+        if quantity is None or quantity.row is None:
+            continue
+        row = quantity.row
+        index = quantity.cell.col_index if quantity.cell else 0
+        same_side = [r for r in catalog.rows if r.table is row.table and r.side == row.side and r.code]
+        if row.code:
+            children = [r for r in same_side if r.code.startswith(row.code) and len(r.code) == len(row.code) + 2]
+        elif level is not None:
+            children = [r for r in same_side if len(r.code) == level]
+        else:
+            children = _leaves(same_side)
+        members = [(r, r.cells[index]) for r in children if index in r.cells]
+        if len(members) >= 2:
+            return members
+    if "项目" in text and level is None:
+        # "哪个项目…": the named projects of a project-expenditure table
+        for table in catalog.doc.tables:
+            projects = [r for r in catalog.rows if r.table is table and r.subject and 0 in r.cells]
+            if len(projects) >= 2:
+                return [(r, r.cells[0]) for r in projects]
+    order = catalog.table_order(hints_in(text))
+    for table in sorted(catalog.doc.tables, key=lambda t: order.index(t.kind) if t.kind in order else 99):
+        rows = [r for r in catalog.rows if r.table is table and r.code and len(r.code) == (level or 3)]
+        members = [(r, r.cells[0]) for r in rows if 0 in r.cells]
+        if len(members) >= 2:
+            return members
+    return []
+
+
+def budget_fact(parsed: ParsedQuestion, catalog: Catalog):
+    """A narrative figure giving both the budget (年初/全年预算) and the final amount of a mentioned item."""
+    for mention in parsed.mentions:
+        for name in (mention.text, *mention.alternatives):
+            for fact in facts_about(catalog, name):
+                if fact.budget is not None and fact.amount is not None:
+                    return mention.text, fact
+    return None, None

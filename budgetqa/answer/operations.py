@@ -1,0 +1,453 @@
+"""The operations: each binds its quantities, computes over them and renders the answer.
+
+One function per operation (lookup, change, share, difference, sum, ranking, completion, and the
+same across documents); the arithmetic is in :mod:`compute`, the wording helpers in :mod:`render`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from budgetqa.answer.bind import (
+    Refusal,
+    budget_fact,
+    change_fact,
+    excluded_names,
+    group_members,
+    natural_total,
+    one,
+    quantities,
+    rank_position,
+    top_count,
+)
+from budgetqa.answer.catalog import Catalog, value_of
+from budgetqa.answer.compute import (
+    agrees,
+    average_growth,
+    change_from_amount,
+    change_from_previous,
+    difference,
+    pct_tolerance,
+    ratio,
+    share,
+    total,
+)
+from budgetqa.answer.planner import ParsedQuestion, containers
+from budgetqa.answer.render import (
+    conversion_note,
+    doc_label,
+    growth,
+    money,
+    more,
+    percent,
+    rise,
+    show,
+)
+from budgetqa.answer.resolve import Quantity, cell_citation, fact_citation, facts_about
+from budgetqa.answer.schema import Answer, Value
+from budgetqa.numbers import fmt_money, fmt_pct, round2
+from budgetqa.vocab import load
+
+
+def lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    q = one(parsed, catalog)
+    if q.unit not in ("万元", "元"):
+        return Answer(status="answered", answer=f"{q.name}为 {q.value.normalize():f} {q.unit}。",
+                      values=[Value(name=q.name, value=str(q.value), unit=q.unit)], citations=[q.citation])
+    unit = parsed.unit
+    notes = []
+    formula = None
+    values = [money(q.name, q.value, unit)]
+    printed = ""
+    printed_unit = q.cell.unit if q.cell is not None else None
+    if printed_unit and printed_unit != unit and q.cell.state == "value":
+        # the figure as printed stays beside the converted one
+        formula = f"{q.cell.raw} {printed_unit} = {show(q.value, unit)} {unit}"
+        notes.append(f"表中单位为{printed_unit}，已换算为{unit}。")
+        values.append(money(f"{q.name}（表列，{printed_unit}）", q.value, printed_unit))
+        printed = f"（表列 {show(q.value, printed_unit)} {printed_unit}）"
+    elif (note := conversion_note(unit)) is not None:
+        notes.append(note)
+    if q.cell is not None and q.cell.state != "value":
+        notes.append("表中该格为空（没有数），按 0 计。")
+    if q.cell is None and q.fact is None and q.citation.sentence:
+        notes.append(f"《{q.citation.table}》为空表：{q.citation.sentence}")
+    return Answer(
+        status="answered",
+        answer=f"{q.name}为 {show(q.value, unit)} {unit}{printed}。",
+        values=values,
+        formula=formula,
+        citations=[q.citation],
+        notes=notes,
+    )
+
+
+def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = False) -> Answer:
+    q = one(parsed, catalog)
+    fact = change_fact(catalog, q, [n for m in parsed.mentions for n in (m.text, *m.alternatives)])
+    if fact is None:
+        raise Refusal(f"{catalog.doc.title}没有给出{q.name}与上年的比较，且没有载入上年的公开。")
+    current = q.value
+    if fact.change_amount is None:
+        # the sentence prints last year's value instead of the change ("2023年执行数为 X 万元")
+        computed = change_from_previous(current, fact.previous)
+    else:
+        computed = change_from_amount(current, fact.change_amount)
+    change, previous, pct = computed.amount, computed.previous, computed.pct
+    citations = [q.citation] + ([fact_citation(catalog, fact)] if q.fact is not fact else [])
+    notes = []
+    values = []
+    if fact.change_pct is not None and pct is not None:
+        agree = agrees(pct, fact.change_pct, pct_tolerance(change, previous))
+        notes.append(
+            f"文件所列{'增长' if fact.change_pct >= 0 else '下降'}率 {fmt_pct(abs(fact.change_pct))}，"
+            f"按上年数复算为 {fmt_pct(abs(pct))}，{'在舍入误差内一致' if agree else '不一致'}。"
+        )
+    shown_pct = fact.change_pct if fact.change_pct is not None else pct
+    word = rise(change)
+    if last_year_only:
+        values.append(money(f"上年{q.name}", previous, parsed.unit))
+        text = f"上年{q.name}为 {show(previous, parsed.unit)} {parsed.unit}（本年 {fmt_money(current)}，{word} {fmt_money(abs(change))}）。"
+    else:
+        values.append(money(f"{q.name}比上年{word}", abs(change), parsed.unit))
+        if shown_pct is not None:
+            values.append(percent(f"{q.name}{'增长' if change >= 0 else '下降'}率", abs(shown_pct)))
+        values.append(money(f"上年{q.name}", previous, parsed.unit))
+        pct_text = f"，{'增长' if change >= 0 else '下降'} {fmt_pct(abs(shown_pct))}" if shown_pct is not None else ""
+        text = (f"{q.name}为 {fmt_money(current)} 万元，比上年{word} {show(abs(change), parsed.unit)} {parsed.unit}"
+                f"{pct_text}（上年为 {fmt_money(previous)} 万元）。")
+    if fact.change_amount is None:
+        notes.append("上年数为文件所列的上年（执行）数，增减额按本年数减上年数计算。")
+    else:
+        notes.append("上年数由本年数减去文件所列增减额推算，文件的表格中没有上年数。")
+    return Answer(status="answered", answer=text, values=values, formula=computed.formula,
+                  citations=citations, notes=notes)
+
+
+def _last_year(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    return _change(parsed, catalog, last_year_only=True)
+
+
+def _share(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    found = quantities(parsed, catalog)
+    if not found:
+        raise Refusal("没有找到要计算占比的项目。")
+    part = found[0]
+    whole = found[1] if len(found) > 1 else natural_total(catalog, part)
+    if len(found) > 1 and parsed.mentions[:1] == containers(parsed)[:1]:
+        part, whole = found[1], found[0]  # "X中Y的比重": Y's share of X
+    if whole.value == 0:
+        raise Refusal(f"{whole.name}为 0，无法计算占比。")
+    pct, formula = share(part.value, whole.value)
+    notes = []
+    printed_values = []
+    stated = [
+        f for f in facts_about(catalog, part.name)
+        if f.share is not None and f.amount is not None and round2(f.amount) == round2(part.value)
+    ]
+    if stated:
+        printed = stated[0].share
+        agree = agrees(pct, printed, Decimal("0.02"))
+        notes.append(f"文件所列占比 {fmt_pct(printed)}，复算为 {fmt_pct(pct)}，"
+                     f"{'在舍入误差内一致（文件可能为使各项合计为100%而调整）' if agree else '不一致'}。")
+        if agree and round2(pct) != printed:
+            printed_values.append(percent("文件所列占比", printed))
+    return Answer(
+        status="answered",
+        answer=f"{part.name}（{fmt_money(part.value)} 万元）占{whole.name}（{fmt_money(whole.value)} 万元）的 {fmt_pct(pct)}。",
+        values=[percent(f"{part.name}占{whole.name}的比例", pct), *printed_values,
+                money(part.name, part.value, "万元"), money(whole.name, whole.value, "万元")],
+        formula=formula,
+        citations=[part.citation, whole.citation],
+        notes=notes,
+    )
+
+
+def _difference(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    found = quantities(parsed, catalog)
+    if len(found) < 2:
+        if len(found) == 1 and any(w in parsed.compact for w in ("上年", "去年")):
+            return _change(parsed, catalog)
+        raise Refusal("需要两个项目才能比较，只找到了一个或没有。")
+    return compared(parsed, (found[0].name, found[0]), (found[1].name, found[1]))
+
+
+def compared(parsed: ParsedQuestion, first: tuple[str, Quantity], second: tuple[str, Quantity]) -> Answer:
+    """Two labelled amounts compared: which is larger, by how much, and how many times the other."""
+    (name_a, a), (name_b, b) = first, second
+    diff, formula = difference(a.value, b.value)
+    unit = parsed.unit
+    values = [money(f"{name_a}与{name_b}之差", abs(diff), unit), money(name_a, a.value, unit),
+              money(name_b, b.value, unit)]
+    times, ratio_formula = ratio(a.value, b.value)
+    text = (f"{name_a}（{show(a.value, unit)} {unit}）比{name_b}（{show(b.value, unit)} {unit}）"
+            f"{more(diff)} {show(abs(diff), unit)} {unit}")
+    if times is not None and diff != 0 and re.search(r"哪个|哪一?项|谁|倍", parsed.compact):
+        larger, smaller = (name_a, name_b) if diff > 0 else (name_b, name_a)
+        text = (f"{larger}更多。" if parsed.largest else f"{smaller}更少。") + text
+        values.append(Value(name=f"{name_a}是{name_b}的倍数", value=str(round2(times)), unit="倍"))
+        formula += f"；{ratio_formula}"
+    return Answer(status="answered", answer=text + "。", values=values, formula=formula,
+                  citations=[a.citation, b.citation], notes=[n for n in [conversion_note(unit)] if n])
+
+
+def _sum(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    found = quantities(parsed, catalog)
+    if len(found) < 2:
+        if len(parsed.mentions) < 2 and not re.search(r"[和与及、加]", parsed.compact):
+            return lookup(parsed, catalog)
+        raise Refusal("要相加的项目没有都找到：" + "、".join(q.name for q in found) + "。")
+    amount, formula = total([q.value for q in found])
+    names = "、".join(q.name for q in found)
+    return Answer(
+        status="answered",
+        answer=f"{names}合计 {show(amount, parsed.unit)} {parsed.unit}。",
+        values=[money(f"{names}合计", amount, parsed.unit), *[money(q.name, q.value, parsed.unit) for q in found]],
+        formula=formula,
+        citations=[q.citation for q in found],
+    )
+
+
+def _ranking(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    """The largest (smallest, n-th, or top n) of a group of rows, each cited."""
+    members = group_members(parsed, catalog)
+    excluded = excluded_names(parsed)
+    members = [(r, c) for r, c in members if r.key not in excluded]
+    if len(members) < 2:
+        raise Refusal("没有找到可以比较的一组项目。")
+    members.sort(key=lambda rc: value_of(rc[1]), reverse=parsed.largest)
+    unit = parsed.unit
+    nth = rank_position(parsed.compact)
+    top = top_count(parsed.compact)
+    if max(nth, top - 1) >= len(members):
+        raise Refusal(f"只有 {len(members)} 项，没有第 {max(nth, top - 1) + 1} 名。")
+    chosen = members[:top] if top > 1 else [members[nth]]
+    best_row, best_cell = chosen[0]
+    listing = "；".join(f"{r.name} {show(value_of(c), unit)}" for r, c in members[:max(5, top)])
+    values = [money(r.name, value_of(c), unit) for r, c in chosen]
+    formula = f"按数额排序：{listing}"
+    if re.search(r"占比|比例|比重|百分", parsed.compact):
+        whole, _ = total([value_of(c) for _, c in members])
+        if whole:
+            pct, share_formula = share(value_of(best_cell), whole)
+            values.insert(0, percent(f"{best_row.name}占比", pct))
+            formula += f"；{share_formula}"
+    word = "最多" if parsed.largest else "最少"
+    if top > 1:
+        head = f"{word}的前 {top} 项是" + "、".join(f"{r.name}（{show(value_of(c), unit)} {unit}）" for r, c in chosen)
+    else:
+        head = f"{word if not nth else ''}{f'第{nth + 1}' if nth else ''}的是{best_row.name}，{show(value_of(best_cell), unit)} {unit}"
+    return Answer(
+        status="answered",
+        answer=f"{head}。（{listing}）",
+        values=values,
+        formula=formula,
+        citations=[cell_citation(catalog, r.table, c) for r, c in chosen],
+        notes=[f"共比较 {len(members)} 项。", *[n for n in [conversion_note(unit)] if n]],
+    )
+
+
+def _completion(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    name, fact = budget_fact(parsed, catalog)
+    if fact is None:
+        raise Refusal("文件没有给出该项目的预算数和决算数，无法计算完成率。")
+    if fact.budget == 0:
+        pct = fact.completion_pct
+        formula = "预算数为 0，无法相除；按文件所列"
+    else:
+        pct, formula = share(fact.amount, fact.budget)
+    notes = []
+    if fact.completion_pct is not None and pct is not None and fact.budget != 0:
+        agree = agrees(pct, fact.completion_pct)
+        notes.append(f"文件所列完成率 {fmt_pct(fact.completion_pct)}，复算{'一致' if agree else '不一致'}。")
+    if pct is None:
+        raise Refusal(f"{name}的预算数为 0，文件也没有给出完成率。")
+    diff, diff_formula = difference(fact.amount, fact.budget)
+    return Answer(
+        status="answered",
+        answer=f"{name}决算 {fmt_money(fact.amount)} 万元，预算 {fmt_money(fact.budget)} 万元，完成预算的 {fmt_pct(pct)}，"
+               f"决算比预算{more(diff)} {fmt_money(abs(diff))} 万元。",
+        values=[percent(f"{name}完成率", pct), money(f"{name}决算比预算{more(diff)}", abs(diff)),
+                money(f"{name}决算数", fact.amount, "万元"), money(f"{name}预算数", fact.budget, "万元")],
+        formula=f"{formula}；{diff_formula}",
+        citations=[fact_citation(catalog, fact)],
+        notes=notes,
+    )
+
+
+_BUDGET_WORDS = re.compile(r"年初预算|全年预算|调整预算|预算数")
+
+
+def budget_lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer | None:
+    """In a 决算, "X的年初预算是多少" / "X决算比预算少多少" read the narrative's budget figure."""
+    if catalog.doc.kind != "决算" or not _BUDGET_WORDS.search(parsed.compact):
+        return None
+    name, fact = budget_fact(parsed, catalog)
+    if fact is None:
+        return None
+    citation = fact_citation(catalog, fact)
+    if parsed.operation == "difference":
+        diff, formula = difference(fact.amount, fact.budget)
+        return Answer(
+            status="answered",
+            answer=f"{name}决算 {fmt_money(fact.amount)} 万元，比预算 {fmt_money(fact.budget)} 万元"
+                   f"{'多' if diff >= 0 else '少'} {fmt_money(abs(diff))} 万元。",
+            values=[money(f"{name}决算与预算之差", abs(diff), "万元"), money(f"{name}决算数", fact.amount, "万元"),
+                    money(f"{name}预算数", fact.budget, "万元")],
+            formula=formula,
+            citations=[citation],
+        )
+    return Answer(
+        status="answered",
+        answer=f"{name}的预算数为 {fmt_money(fact.budget)} 万元（决算 {fmt_money(fact.amount)} 万元）。",
+        values=[money(f"{name}预算数", fact.budget, "万元")],
+        citations=[citation],
+    )
+
+
+def across(parsed: ParsedQuestion) -> Answer:
+    """The same quantity in several documents: a change between years, a comparison, a sum, a list or a ranking."""
+    results: list[tuple[Catalog, Quantity]] = []
+    missing: list[Catalog] = []
+    for catalog in parsed.catalogs:
+        try:
+            results.append((catalog, one(parsed, catalog)))
+        except Refusal:
+            missing.append(catalog)
+    if not results:
+        raise Refusal("所载入的文件中都没有找到这个项目。")
+    if missing and parsed.operation not in ("share",):
+        # a total, list or ranking over documents is only as good as its weakest member
+        raise Refusal("、".join(doc_label(c.doc) for c in missing) + "的公开中没有找到"
+                      + "、".join(m.text for m in parsed.mentions) + "，无法在各份公开之间汇总或比较。")
+    label = {id(c): doc_label(c.doc) for c, _ in results}
+    years = sorted({c.doc.year for c, _ in results if c.doc.year})
+    unit = parsed.unit
+    if _AVERAGE_GROWTH.search(parsed.compact) and len(results) > 1:
+        return _listing(parsed, results, label)
+    if parsed.operation in ("change", "difference") and len(results) == 2:
+        if parsed.operation == "difference" and len(years) < 2:
+            (c1, q1), (c2, q2) = results
+            return compared(parsed, (f"{label[id(c1)]}{q1.name}", q1), (f"{label[id(c2)]}{q2.name}", q2))
+        (c1, q1), (c2, q2) = sorted(results, key=lambda r: (r[0].doc.year or 0))
+        return _between_years(parsed, (c1, q1), (c2, q2), label)
+    if parsed.operation == "share" or (
+        parsed.operation == "ranking" and re.search(r"占比|比例|比重", parsed.compact)
+    ):
+        return _across_share(parsed)
+    if parsed.operation != "ranking" and (
+        parsed.operation == "sum" or any(w in parsed.compact for w in load("questions")["parts"]["words"])
+    ):
+        return _listing(parsed, results, label)
+    results.sort(key=lambda r: r[1].value, reverse=parsed.largest)
+    listing = "；".join(f"{label[id(c)]} {show(q.value, unit)}" for c, q in results)
+    best_catalog, best = results[0]
+    return Answer(
+        status="answered",
+        answer=f"{'最高' if parsed.largest else '最低'}的是{label[id(best_catalog)]}：{best.name} {show(best.value, unit)} {unit}。（{listing}）",
+        values=[money(f"{label[id(best_catalog)]}{best.name}", best.value, unit)],
+        formula=f"按数额排序：{listing}",
+        citations=[q.citation for _, q in results],
+    )
+
+
+_AVERAGE_GROWTH = re.compile(r"年均|平均每年|年平均")
+
+
+def _between_years(parsed: ParsedQuestion, earlier: tuple[Catalog, Quantity], later: tuple[Catalog, Quantity],
+                   label: dict[int, str]) -> Answer:
+    """One department's item in two years' documents: the change from the tables, the narrative's noted."""
+    (c1, q1), (c2, q2) = earlier, later
+    unit = parsed.unit
+    computed = change_from_previous(q2.value, q1.value)
+    diff, pct = computed.amount, computed.pct
+    values = [money(f"{label[id(c2)]}与{label[id(c1)]}之差", abs(diff), unit)]
+    if pct is not None:
+        values.append(percent("变化率", abs(pct)))
+    values += [money(f"{label[id(c2)]}{q2.name}", q2.value, unit), money(f"{label[id(c1)]}{q1.name}", q1.value, unit)]
+    notes = ["按两年公开的表格计算。"]
+    stated = change_fact(c2, q2, [m.text for m in parsed.mentions])
+    if stated is not None and stated.change_amount is not None:
+        notes.append(
+            f"{label[id(c2)]}公开的说明写{rise(stated.change_amount)} {fmt_money(abs(stated.change_amount))} 万元"
+            + (f"、{fmt_pct(abs(stated.change_pct))}" if stated.change_pct is not None else "")
+            + f"，与按表计算的结果{'一致' if agrees(diff, stated.change_amount) else '不一致，以表格为准'}。"
+        )
+    pct_text = f"，{growth(diff)} {fmt_pct(abs(pct))}" if pct is not None else "（上年为 0，无法计算增长率）"
+    verdict = ""
+    if parsed.operation == "difference" and diff != 0:
+        (larger, _), (smaller, _) = sorted(((c1, q1), (c2, q2)), key=lambda r: r[1].value, reverse=True)
+        verdict = f"{label[id(larger if parsed.largest else smaller)]}更{'多' if parsed.largest else '少'}。"
+    return Answer(
+        status="answered",
+        answer=f"{verdict}{label[id(c2)]}{q2.name} {show(q2.value, unit)} {unit}，{label[id(c1)]} {show(q1.value, unit)} {unit}，"
+               f"{rise(diff)} {show(abs(diff), unit)} {unit}{pct_text}。",
+        values=values,
+        formula=computed.formula,
+        citations=[q2.citation, q1.citation],
+        notes=notes,
+    )
+
+
+def _listing(parsed: ParsedQuestion, results: list[tuple[Catalog, Quantity]], label: dict[int, str]) -> Answer:
+    """Each document's figure ("分别是多少"), their total ("一共"), and over years the average growth."""
+    unit = parsed.unit
+    results = sorted(results, key=lambda r: (r[0].doc.year or 0, r[0].doc.department))
+    parts = [f"{label[id(c)]}{q.name} {show(q.value, unit)} {unit}" for c, q in results]
+    values = [money(f"{label[id(c)]}{q.name}", q.value, unit) for c, q in results]
+    formulas = []
+    text = "；".join(parts) + "。"
+    if parsed.operation == "sum" or re.search(r"一共|合计|总共|加起来|累计", parsed.compact):
+        amount, formula = total([q.value for _, q in results])
+        values.insert(0, money("合计", amount, unit))
+        formulas.append(formula)
+        text += f"合计 {show(amount, unit)} {unit}。"
+    years = [c.doc.year for c, _ in results]
+    if _AVERAGE_GROWTH.search(parsed.compact) and None not in years and len(set(years)) == len(years) >= 2:
+        span = years[-1] - years[0]
+        pct, formula = average_growth(results[0][1].value, results[-1][1].value, span)
+        if pct is None:
+            raise Refusal("首年或末年的数为 0 或负数，无法计算年均增长率。")
+        values.insert(0, percent("年均增长率", pct))
+        formulas.append(formula)
+        text += f"{years[0]}—{years[-1]}年年均{growth(pct)} {fmt_pct(abs(pct))}（按复合增长率计算）。"
+    return Answer(status="answered", answer=text, values=values, formula="；".join(formulas) or None,
+                  citations=[q.citation for _, q in results],
+                  notes=[n for n in [conversion_note(unit)] if n])
+
+
+def _across_share(parsed: ParsedQuestion) -> Answer:
+    """Which document has the larger share: each document's share computed, then ranked."""
+    shares = []
+    for catalog in parsed.catalogs:
+        try:
+            answer = _share(parsed, catalog)
+        except Refusal:
+            continue
+        shares.append((catalog, Decimal(answer.values[0].value), answer))
+    if not shares:
+        raise Refusal("没有在任何一份公开中算出这个占比。")
+    shares.sort(key=lambda s: s[1], reverse=parsed.largest)
+    label = {id(c): f"{c.doc.department}{c.doc.year or ''}年" for c, _, _ in shares}
+    listing = "；".join(f"{label[id(c)]} {fmt_pct(p)}" for c, p, _ in shares)
+    best_catalog, best_pct, best = shares[0]
+    return Answer(
+        status="answered",
+        answer=f"{'最高' if parsed.largest else '最低'}的是{label[id(best_catalog)]}：{best.answer}（{listing}）",
+        values=[percent(f"{label[id(best_catalog)]}占比", best_pct)],
+        formula="；".join(f"{label[id(c)]}：{a.formula}" for c, _, a in shares),
+        citations=[cite for _, _, a in shares for cite in a.citations],
+    )
+
+
+OPERATIONS = {
+    "lookup": lookup,
+    "change": _change,
+    "last_year": _last_year,
+    "share": _share,
+    "difference": _difference,
+    "sum": _sum,
+    "ranking": _ranking,
+    "completion": _completion,
+}
