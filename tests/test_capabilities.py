@@ -123,3 +123,41 @@ def test_a_fund_type_named_on_the_container_picks_that_table(ingested: IngestedC
     answer = asked(ingested, "西南大学2023年的财政拨款支出中，教育支出占比多少？")
     assert values(answer, "%")[0] == "90.36"
     assert {c.table for c in answer.citations} == {"西南大学财政拨款支出预算表"}
+
+
+def test_completion_reads_the_final_accounts_own_budget_column(ingested: IngestedCorpus) -> None:
+    # 普陀区财政局2024 财政拨款三公经费支出决算表 (p18): 公务接待费 预算数 0.95, 决算数 blank
+    answer = asked(ingested, "普陀区财政局2024年公务接待费的预算执行率是多少？")
+    assert values(answer, "%") == ["0.00"] and "0.95" in values(answer)
+    assert [c.column.split(" / ")[-1] for c in answer.citations] == ["决算数", "预算数"]
+    assert any("按 0 计" in note for note in answer.notes)
+
+
+def conversation(ingested: IngestedCorpus, *turns: str) -> list[Answer]:
+    from budgetqa.chat import converse
+    from budgetqa.chat.session import SessionStore
+
+    sessions = SessionStore()
+    return [converse(ingested.store, turn, sessions=sessions, session_id="s") for turn in turns]
+
+
+def test_follow_up_after_a_comparison_swaps_the_item_not_the_answer(ingested: IngestedCorpus) -> None:
+    # 三公经费、会议费、培训费支出预算表 2019: 会议费 271.02 (省法院 p14), 1,282.56 (省政协)
+    first, second = conversation(ingested, "2019年江苏高院和江苏省政协办公厅的培训费预算哪个多", "那会议费呢")
+    assert "1597.25" in values(first)
+    assert "会议费" in second.plan.question and "1597.25" not in values(second)
+    assert "1282.56" in values(second)
+
+
+def test_follow_up_share_and_change_keep_the_item_and_the_department(ingested: IngestedCorpus) -> None:
+    _, share = conversation(ingested, "江苏高院2019年基本支出多少", "占支出总计的比例呢")
+    assert share.plan.question == "基本支出占支出总计的比例是多少" and share.status == "answered"
+    _, change = conversation(ingested, "江苏高院2019年项目支出为什么比上年减少", "那基本支出呢")
+    assert "3397.18" in values(change)  # 21,968.00 (2019) − 18,570.82 (2018), both years' tables
+
+
+def test_any_ordinal_picks_a_clarify_option(ingested: IngestedCorpus) -> None:
+    clarify, picked = conversation(ingested, "基本支出是多少", "第六个")
+    assert clarify.status == "clarify" and len(clarify.options) >= 6
+    assert picked.status == "answered"
+    assert picked.citations[0].doc_id == clarify.plan.documents[5]

@@ -74,7 +74,7 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
         numeric = ask_catalogs(question, in_store)
         recognised = numeric.status == "answered" or (numeric.status == "clarify" and numeric.plan.quantities)
         return numeric if recognised else text
-    answer = ask_catalogs(question, in_store)
+    answer = ask_catalogs(question, in_store, _same_department(store, doc_id))
     if answer.status == "answered" and asks_reason(question):
         figures = [Decimal(v.value) for v in answer.values if v.unit in ("万元", "元")]
         reason = reason_for(store, answer.plan.documents, figures, answer.plan.quantities)
@@ -120,6 +120,15 @@ def _each(store, questions: list[str], doc_id: str | None, in_store: list[Catalo
         notes=list(dict.fromkeys(n for a in answers for n in a.notes)),
         plan=first.plan,
     )
+
+
+def _same_department(store, doc_id: str | None) -> list[Catalog]:
+    """The other documents (other years) of a pinned document's department."""
+    if not doc_id:
+        return []
+    key = store.dept_key(doc_id)
+    siblings = {d["doc_id"] for d in store.identities() if d["dept_key"] == key and d["doc_id"] != doc_id}
+    return catalogs(store, among=siblings) if siblings else []
 
 
 def _text_scope(question: str, in_store: list[Catalog], doc_id: str | None) -> tuple[list[str] | None, Answer | None]:

@@ -283,3 +283,59 @@ def budget_fact(parsed: ParsedQuestion, catalog: Catalog):
                 if fact.budget is not None and fact.amount is not None:
                     return mention.text, fact
     return None, None
+
+
+_BUDGET_COLUMN = re.compile(r"预算")
+_FINAL_COLUMN = re.compile(r"决算|执行数|实际")
+
+
+def budget_and_final(parsed: ParsedQuestion, catalog: Catalog) -> tuple[Quantity, Quantity] | None:
+    """A 决算 table's own 预算数 and 决算数 cells for a named item, on one row.
+
+    The item is a column caption over a 预算数 / 决算数 pair ("公务接待费 / 预算数", read on
+    the total row), or a row of a table whose columns are such a pair (its first pair read).
+    """
+    for mention in parsed.mentions:
+        names = {normalise_name(n) for n in (mention.text, *mention.alternatives)}
+        for table in catalog.doc.tables:
+            for side, paths in table.columns.items():
+                pairs = _column_pairs([[normalise_name(p) for p in path] for path in paths])
+                if not pairs:
+                    continue
+                as_column = [(b, f) for b, f, caption in pairs if names & set(caption)]
+                if as_column:
+                    row = total_row(table, side, catalog)
+                    if row is not None:
+                        found = _pair_on(catalog, row, as_column[0], mention.text)
+                        if found is not None:
+                            return found
+                    continue
+                for row in catalog.rows:
+                    if row.table is table and row.side == side and row.key in names:
+                        found = _pair_on(catalog, row, pairs[0][:2], row.name)
+                        if found is not None:
+                            return found
+    return None
+
+
+def _column_pairs(paths: list[list[str]]) -> list[tuple[int, int, list[str]]]:
+    """(budget column, final column, the caption they share) for columns differing only in
+    their 预算 / 决算 word, in column order."""
+    pairs = []
+    for b, budget in enumerate(paths):
+        if not budget or not _BUDGET_COLUMN.search(budget[-1]) or _FINAL_COLUMN.search(budget[-1]):
+            continue
+        for f, final in enumerate(paths):
+            if final and final[:-1] == budget[:-1] and _FINAL_COLUMN.search(final[-1]):
+                pairs.append((b, f, budget[:-1]))
+                break
+    return pairs
+
+
+def _pair_on(catalog: Catalog, row: Row, pair: tuple[int, int], name: str) -> tuple[Quantity, Quantity] | None:
+    budget_index, final_index = pair
+    budget, final = row.cells.get(budget_index), row.cells.get(final_index)
+    if budget is None or final is None:
+        return None
+    return (Quantity(f"{name}预算数", value_of(budget), cell_citation(catalog, row.table, budget), row, budget),
+            Quantity(f"{name}决算数", value_of(final), cell_citation(catalog, row.table, final), row, final))

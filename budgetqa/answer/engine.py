@@ -18,8 +18,10 @@ from budgetqa.answer.schema import Answer, Plan
 from budgetqa.vocab import load
 
 
-def ask(question: str, catalogs: list[Catalog]) -> Answer:
-    """Answer one question over the given documents."""
+def ask(question: str, catalogs: list[Catalog], related: list[Catalog] | None = None) -> Answer:
+    """Answer one question over the given documents; ``related`` are other documents of the same
+    department (other years) that a change may be computed against when the question is pinned
+    to one document."""
     parsed = parse(question, catalogs)
     plan = Plan(
         operation=parsed.operation,
@@ -37,7 +39,7 @@ def ask(question: str, catalogs: list[Catalog]) -> Answer:
     if not parsed.mentions and parsed.operation != "ranking":
         plan.route = "none"
         return Answer(status="refused", answer="没有在已载入的公开中找到问题所说的项目。", plan=plan)
-    previous = previous_year(parsed, catalogs)
+    previous = previous_year(parsed, [*catalogs, *(related or [])])
     if previous is not None:
         # both years are loaded: compute the change from the two years' tables
         parsed.catalogs = [previous, parsed.catalogs[0]]

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from budgetqa.answer.bind import (
     Refusal,
+    budget_and_final,
     budget_fact,
     change_fact,
     excluded_names,
@@ -249,6 +250,9 @@ def _ranking(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
 
 
 def _completion(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    pair = budget_and_final(parsed, catalog)
+    if pair is not None:
+        return _completion_from_cells(*pair)
     name, fact = budget_fact(parsed, catalog)
     if fact is None:
         raise Refusal("文件没有给出该项目的预算数和决算数，无法计算完成率。")
@@ -272,6 +276,27 @@ def _completion(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
                 money(f"{name}决算数", fact.amount, "万元"), money(f"{name}预算数", fact.budget, "万元")],
         formula=f"{formula}；{diff_formula}",
         citations=[fact_citation(catalog, fact)],
+        notes=notes,
+    )
+
+
+def _completion_from_cells(budget: Quantity, final: Quantity) -> Answer:
+    """Completion read from a 决算 table's own 预算数 and 决算数 columns."""
+    if budget.value == 0:
+        raise Refusal(f"{budget.name}为 0，无法计算完成率。")
+    pct, formula = share(final.value, budget.value)
+    diff, diff_formula = difference(final.value, budget.value)
+    notes = ["按决算表自身的预算数列计算。"]
+    if final.cell is not None and final.cell.state != "value":
+        notes.append("决算数一格为空（没有数），按 0 计。")
+    return Answer(
+        status="answered",
+        answer=f"{final.name} {fmt_money(final.value)} 万元，{budget.name} {fmt_money(budget.value)} 万元，"
+               f"完成预算的 {fmt_pct(pct)}，决算比预算{more(diff)} {fmt_money(abs(diff))} 万元。",
+        values=[percent("完成率", pct), money(f"决算比预算{more(diff)}", abs(diff)),
+                money(final.name, final.value), money(budget.name, budget.value)],
+        formula=f"{formula}；{diff_formula}",
+        citations=[final.citation, budget.citation],
         notes=notes,
     )
 

@@ -8,6 +8,7 @@ The words are data (``vocab/followup.toml``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -75,11 +76,25 @@ def named_documents(text: str, catalogs: list[Catalog]) -> list[Catalog]:
     return [c for c in catalogs if scores[id(c)] == best] if best >= 2 else []
 
 
+_NUMERALS = "一二三四五六七八九"
+_ORDINAL = re.compile(r"^第?([一二三四五六七八九十]{1,3}|\d{1,2})(?:个|份|项|条)?$")
+
+
 def _ordinal(text: str) -> int | None:
+    """0 for "第一个" / "前者", 5 for "第六个" / "第6份" / "6", …; None for anything else."""
     for number, forms in _vocab()["ordinals"].items():
         if text in forms:
             return int(number) - 1
-    return None
+    match = _ORDINAL.match(text)
+    if not match:
+        return None
+    word = match.group(1)
+    if word.isdigit():
+        return int(word) - 1
+    tens, _, ones = word.rpartition("十")
+    value = (_NUMERALS.index(tens) + 1 if tens else 1) * 10 if "十" in word else 0
+    value += _NUMERALS.index(ones) + 1 if ones else 0
+    return value - 1 if value else None
 
 
 def template(operation: str, quantities: list[str]) -> str | None:
@@ -170,6 +185,14 @@ def _without_department(question: str, department: str) -> str:
     return question[: span[0]] + (rest[1:] if rest.startswith("的") else rest)
 
 
+def _swapped(resolved: str, old: list[str], new: list[str]) -> str | None:
+    """The previous question with its item replaced ("…培训费哪个多" → "…会议费哪个多"), when
+    one item is swapped for one and the old one stands in the question as written."""
+    if len(old) != 1 or len(new) != 1 or old[0] not in resolved:
+        return None
+    return resolved.replace(old[0], new[0])
+
+
 def rewrite(question: str, history: list[Turn], catalogs: list[Catalog]) -> Rewrite:
     """The full question a turn stands for, given the conversation so far."""
     if not history:
@@ -205,6 +228,8 @@ def rewrite(question: str, history: list[Turn], catalogs: list[Catalog]) -> Rewr
         return Rewrite(question, prev_doc, "inherit") if prev_doc else Rewrite(question)
     plan = previous.answer.plan
     quantities = [m.text for m in mentions] or list(plan.quantities)
+    if operation == "share" and mentions and "占" in core[:mentions[0].start] and plan.quantities:
+        quantities = [*plan.quantities[:1], *quantities]  # "占总支出的比例呢": the last item's share of it
     if operation in ("sum", "difference") and len(quantities) < 2:
         quantities = _recent_quantities(history, prev_doc, quantities)
     if operation == "lookup" and not any(w in compact(question) for w in _vocab()["lookup"]["words"]):
@@ -212,7 +237,9 @@ def rewrite(question: str, history: list[Turn], catalogs: list[Catalog]) -> Rewr
     if quantities == list(plan.quantities) and operation == plan.operation:
         body = previous.resolved
     else:
-        body = template(operation, quantities) or previous.resolved
+        body = template(operation, quantities) or _swapped(previous.resolved, list(plan.quantities), quantities)
+        if body is None:
+            return Rewrite(question)  # never the previous question with another item asked
     doc = prev_doc
     if named and body == previous.resolved and prev_doc in by_id:
         body = _without_department(body, by_id[prev_doc].doc.department)
