@@ -296,7 +296,7 @@ def audit(
     if as_json:
         print(report.model_dump_json(indent=2))
         return
-    colour = {"error": "red", "warning": "yellow", "rounding": "cyan", "info": "dim"}
+    colour = {"error": "red", "warning": "yellow", "rounding": "cyan", "info": "dim", "note": "magenta"}
     console.print(f"[bold]{report.document}[/bold]：核对 {report.checked} 处，相符 {report.passed} 处；" + "，".join(
         f"[{colour[s]}]{SEVERITY_NAMES[s]} {n}[/{colour[s]}]" for s, n in report.summary.items()), soft_wrap=True)
     for finding in report.findings:

@@ -29,7 +29,7 @@ AMOUNT = CheckDef("N-金额", "说明与表", "error",
 SHARE = CheckDef("N-占比", "说明与表", "error",
                  "占比 = 该数 ÷ 所属总数（“占…的”所指之数，或“其中/包括”之前的总数），按印刷精度的区间复算。")
 CHANGE = CheckDef("N-增减率", "说明与表", "error",
-                  "增减率 = 增减额 ÷ 上年数，上年数 = 本年数 − 增减额；上年数为 0 时增长率无从计算。")
+                  "增减率 = 增减额 ÷ 上年数，上年数 = 本年数 − 增减额；上年数为 0 时增长率无从计算（“增长100%”记为提示）。")
 COMPLETION = CheckDef("N-完成率", "说明与表", "error", "完成率 = 决算数 ÷ 预算数。")
 PARTS = CheckDef("N-分项", "说明与表", "error", "说明中“其中/包括”所列各项之和不超过前面的总数（各项可能未列全）。")
 CHECKS = (AMOUNT, SHARE, CHANGE, COMPLETION, PARTS)
@@ -218,8 +218,9 @@ def _check_change(audit: Audit, item: Placed) -> None:
     previous = current.value - delta.value
     label = f"“{fact.subject}”{'增长' if pct >= 0 else '下降'} {abs(pct)}%"
     if previous == 0:
-        audit.record(CHANGE.id, Verdict("error", f"本年 {money(current.value)} − 增减额 {money(delta.value)} = 0：上年数为 0，"
-                                                 f"增长率无从计算，文中却写 {pct}%。"),
+        audit.record(CHANGE.id, Verdict("warning", f"本年 {money(current.value)} − 增减额 {money(delta.value)} = 0：上年数为 0，"
+                                                   f"增长率无从计算；文中写 {pct}%，是公开中常见的写法（从无到有记为增长"
+                                                   f"100%），建议改为“上年无此项”。"),
                      f"{label}，但上年数为 0", current, delta,
                      f"上年数 = {money(current.value)} − {money(delta.value)} = 0.00；{money(delta.value)} ÷ 0 无意义")
         return
