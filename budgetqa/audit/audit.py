@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from budgetqa.audit import checks_complete, checks_cross, checks_narrative, checks_table, checks_words, checks_years
+from budgetqa.audit import (
+    checks_complete,
+    checks_cross,
+    checks_narrative,
+    checks_table,
+    checks_words,
+    checks_years,
+)
 from budgetqa.audit.registry import Audit
 from budgetqa.audit.report import SEVERITIES, AuditReport
 from budgetqa.models import Document

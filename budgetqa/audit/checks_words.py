@@ -65,10 +65,8 @@ def _relation(word: str) -> int | None:
 
 
 def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    found = None
-    for found in pattern.finditer(text):
-        pass
-    return found
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
 
 
 def _amount(match: re.Match[str]) -> Decimal:
@@ -141,6 +139,11 @@ def _against_previous(audit: Audit, fact: Fact, current: Decimal, previous: Deci
         audit.note(DIRECTION.id, "error", f"“{fact.subject}”写“{word}”，但本年 {money(current)}、上年 {money(previous)}",
                    f"句中印刷的两个数：本年 {money(current)}，上年 {money(previous)}，相差 {money(actual)}，"
                    f"与“{word}”不符。", [fact.page], ref)
+        return
+    if previous == 0 and fact.change_pct:
+        audit.note(DIRECTION.id, "warning", f"“{fact.subject}”上年数为 0，却写增长 {fact.change_pct}%",
+                   f"上年 {money(previous)}、本年 {money(current)}：从 0 起算的增长率无从计算；写“增长100%”是公开中"
+                   f"常见的写法，建议改为“上年无此项”。", [fact.page], ref)
         return
     if fact.change_pct is None or fact.change_amount is not None or previous == 0:
         audit.passed(DIRECTION.id)

@@ -71,7 +71,7 @@ def run(audit: Audit) -> None:
 
 
 def _titled(audit: Audit, where: str, text: str, page: int, patterns: list[re.Pattern[str]], year: int) -> None:
-    for found, words in _years(patterns, text):
+    for found, _ in _years(patterns, text):
         ok = found == year or (found == year - 1 and re.search(vocab()["years"]["comparison_words"], text))
         _judge(audit, YEAR.id, bool(ok), page, text, f"{where}写 {found} 年，本公开为 {year} 年",
                f"{where}中的年度应为本公开的年度 {year} 年。", table=where)
