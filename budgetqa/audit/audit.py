@@ -5,6 +5,7 @@ from __future__ import annotations
 from budgetqa.audit import (
     checks_complete,
     checks_cross,
+    checks_department,
     checks_narrative,
     checks_table,
     checks_words,
@@ -14,7 +15,8 @@ from budgetqa.audit.registry import Audit
 from budgetqa.audit.report import SEVERITIES, AuditReport
 from budgetqa.models import Document
 
-RUNS = (checks_table.run, checks_cross.run, checks_narrative.run, checks_words.run, checks_years.run, checks_complete.run)
+RUNS = (checks_table.run, checks_cross.run, checks_narrative.run, checks_words.run, checks_years.run,
+        checks_department.run, checks_complete.run)
 ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
