@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from budgetqa.audit import (
+    checks_codes,
     checks_complete,
     checks_cross,
     checks_department,
@@ -16,7 +17,7 @@ from budgetqa.audit.report import SEVERITIES, AuditReport
 from budgetqa.models import Document
 
 RUNS = (checks_table.run, checks_cross.run, checks_narrative.run, checks_words.run, checks_years.run,
-        checks_department.run, checks_complete.run)
+        checks_department.run, checks_codes.run, checks_complete.run)
 ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
