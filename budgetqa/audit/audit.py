@@ -8,7 +8,9 @@ from budgetqa.audit import (
     checks_cross,
     checks_department,
     checks_narrative,
+    checks_style,
     checks_table,
+    checks_topics,
     checks_words,
     checks_years,
 )
@@ -17,7 +19,8 @@ from budgetqa.audit.report import SEVERITIES, AuditReport
 from budgetqa.models import Document
 
 RUNS = (checks_table.run, checks_cross.run, checks_narrative.run, checks_words.run, checks_years.run,
-        checks_department.run, checks_codes.run, checks_complete.run)
+        checks_department.run, checks_codes.run, checks_style.run,
+        checks_topics.run, checks_complete.run)
 ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 

@@ -43,7 +43,7 @@ def _check_empty(audit: Audit, table) -> None:
             audit.note(EMPTY.id, "error", f"{table_name(table)}注明为空表，表中却有数",
                        f"表注：“{table.empty_statement}”。", pages)
         return
-    statement = table.empty_statement or _narrative_statement(audit, table.kind)
+    statement = table.empty_statement or narrative_statement(audit, table.kind)
     if statement:
         audit.passed(EMPTY.id)
         return
@@ -55,7 +55,8 @@ def _says_empty(text: str) -> bool:
     return any(word in text for word in ("空表", "无数据"))
 
 
-def _narrative_statement(audit: Audit, kind: str) -> str | None:
+def narrative_statement(audit: Audit, kind: str) -> str | None:
+    """A narrative sentence saying why a table of this kind is empty (or None)."""
     words = vocab()["completeness"]["kind_words"].get(kind)
     if not words:
         return None
