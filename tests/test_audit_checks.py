@@ -20,7 +20,7 @@ from budgetqa.models import Document
 from budgetqa.settings import Settings
 
 SEED = SHARED / "seeds" / "000_648cb979c5ae0ed7.txt"
-NEW = ("W-", "Y-", "D-", "K-", "S-", "T-表与说明", "N-万元元")
+NEW = ("W-", "Y-", "D-", "K-", "S-", "T-表与说明", "N-万元元", "C-说明所述表")
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +81,19 @@ def _title(kind: str, title: str) -> Callable[[Document], None]:
     return plant
 
 
+def _drop(kind: str) -> Callable[[Document], None]:
+    def plant(doc: Document) -> None:
+        doc.tables = [t for t in doc.tables if t.kind != kind]
+    return plant
+
+
+def _all(*mutations: Callable[[Document], None]) -> Callable[[Document], None]:
+    def plant(doc: Document) -> None:
+        for mutate in mutations:
+            mutate(doc)
+    return plant
+
+
 # (id, mutation, check, severity, page, words the title holds)
 FINAL_MUTATIONS = [
     ("more-than-budget", _text("决算数小于预算数的主要原因：因个别项目", "决算数大于预算数的主要原因：因个别项目"),
@@ -100,6 +113,8 @@ FINAL_MUTATIONS = [
     ("code-name", _row("基本支出表", "30202", row_name="咨询费"), "K-科目名称", "error", 16, "30202"),
     ("code-parent", _row("支出表", "2010601", row_code="2010801"), "K-科目层级", "error", 10, "2010801"),
     ("repeated", _text("主要用于：局财政业务指导", "主要用于：局财政业务的的指导"), "S-重复", "note", 22, "的的"),
+    ("described-table-absent", _all(_heading("七、财政拨款“三公”经费支出决算情况说明", "七、财政拨款“三公”经费支出决算表情况说明"),
+                                    _drop("三公经费表")), "C-说明所述表", "warning", 23, "未找到该表"),
     ("zero-budget-rate", _fact("“三公”经费财政拨款支出", budget=Decimal("0.00")), "S-预算为0的完成率", "note", 23, "预算为 0"),
 ]
 
