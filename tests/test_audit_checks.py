@@ -20,7 +20,7 @@ from budgetqa.models import Document
 from budgetqa.settings import Settings
 
 SEED = SHARED / "seeds" / "000_648cb979c5ae0ed7.txt"
-NEW = ("W-", "Y-", "D-", "K-", "S-", "T-表与说明", "N-万元元", "C-说明所述表")
+NEW = ("W-", "Y-", "D-", "K-", "S-", "T-表与说明", "T-车辆", "N-万元元", "C-说明所述表")
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +61,17 @@ def _fact(subject: str, **fields) -> Callable[[Document], None]:
         fact = next(f for f in doc.facts if f.subject == subject and f.amount is not None)
         for name, value in fields.items():
             setattr(fact, name, value)
+    return plant
+
+
+def _stated(old: str, new: str, subject: str, amount: Decimal) -> Callable[[Document], None]:
+    """One figure of a sentence changed: the sentence of every fact read from it, and the fact's amount."""
+    def plant(doc: Document) -> None:
+        for fact in doc.facts:
+            if old in fact.sentence:
+                fact.sentence = fact.sentence.replace(old, new, 1)
+                if fact.subject == subject:
+                    fact.amount = amount
     return plant
 
 
@@ -115,6 +126,7 @@ FINAL_MUTATIONS = [
     ("repeated", _text("主要用于：局财政业务指导", "主要用于：局财政业务的的指导"), "S-重复", "note", 22, "的的"),
     ("described-table-absent", _all(_heading("七、财政拨款“三公”经费支出决算情况说明", "七、财政拨款“三公”经费支出决算表情况说明"),
                                     _drop("三公经费表")), "C-说明所述表", "warning", 23, "未找到该表"),
+    ("vehicles", _stated("其他用车0辆", "其他用车2辆", "其他用车", Decimal(2)), "T-车辆", "error", 24, "相加 2辆"),
     ("zero-budget-rate", _fact("“三公”经费财政拨款支出", budget=Decimal("0.00")), "S-预算为0的完成率", "note", 23, "预算为 0"),
 ]
 
@@ -174,7 +186,7 @@ def test_zero_base_growth_is_a_warning(seed_text, tmp_path):
 
 def test_unmodified_documents_raise_none(final, seed_text, tmp_path):
     always = ("W-增减", "Y-年度", "D-单位称谓", "K-科目名称", "K-科目层级", "T-表与说明")
-    for doc, checks in ((final, (*always, "W-比较", "Y-截至日期")), (_read_text(seed_text, tmp_path), always)):
+    for doc, checks in ((final, (*always, "W-比较", "Y-截至日期", "T-车辆")), (_read_text(seed_text, tmp_path), always)):
         report = audit_document(doc)
         assert _new(report, "error") == [] and _new(report, "warning") == []
         ran = {c.id: c for c in report.checks}
