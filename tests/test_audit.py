@@ -299,6 +299,7 @@ def test_cli_audit_reads_a_file(seed, tmp_path):
 def test_cli_audit_plain_output(seed, tmp_path):
     result = CliRunner().invoke(app, ["audit", str(SEED)])
     assert result.exit_code == 0 and "提示" in result.output and "上年数为 0" in result.output
+    assert "原文 第18页“" in result.output and "公共机构机构节能" in result.output  # the text a note read
 
 
 def test_document_without_tables():
