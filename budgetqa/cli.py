@@ -297,7 +297,7 @@ def audit(
     if as_json:
         print(report.model_dump_json(indent=2))
         return
-    colour = {"error": "red", "warning": "yellow", "rounding": "cyan", "info": "dim"}
+    colour = {"error": "red", "warning": "yellow", "rounding": "cyan", "info": "dim", "note": "magenta"}
     console.print(f"[bold]{report.document}[/bold]：核对 {report.checked} 处，相符 {report.passed} 处；" + "，".join(
         f"[{colour[s]}]{SEVERITY_NAMES[s]} {n}[/{colour[s]}]" for s, n in report.summary.items()), soft_wrap=True)
     for finding in report.findings:
@@ -306,6 +306,9 @@ def audit(
                       f"[dim]{finding.check}[/dim] {finding.title}" + (f"（第{pages}页）" if pages else ""), soft_wrap=True)
         if finding.formula:
             console.print(f"    [bold]计算[/bold] {finding.formula}", soft_wrap=True)
+        for ref in finding.refs[:2]:
+            where = "　".join(x for x in (f"第{ref.page}页" if ref.page else "", ref.table or "") if x)
+            console.print(f"    [bold]原文[/bold] {where}“{ref.sentence or ref.raw or ''}”", soft_wrap=True)
         console.print(f"    [dim]{finding.explanation}[/dim]", soft_wrap=True)
     if report.unverified:
         console.print(f"[dim]说明中另有 {len(report.unverified)} 个数字在表格中没有对应的数，未能核对（--json 或 --html 中列出）。[/dim]")

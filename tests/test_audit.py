@@ -72,8 +72,9 @@ def _row(finding) -> tuple[str, str, str | None, Decimal, Decimal]:
 # --- the seed (预算, text dump) ---------------------------------------------------------------
 
 SEED_FINDINGS = sorted([
-    # 非财政拨款结转结余 20.00, 增加 20.00 → last year 20.00 − 20.00 = 0: a growth rate is undefined, yet "增长100.00%"
-    ("N-增减率", "error", None, Decimal("20.00"), Decimal("20.00")),
+    # 非财政拨款结转结余 20.00, 增加 20.00 → last year 20.00 − 20.00 = 0: "增长100.00%" from a zero base, the
+    # common convention in disclosures (a warning, not an error)
+    ("N-增减率", "warning", None, Decimal("20.00"), Decimal("20.00")),
     # 财政拨款结转 1,662.80 ÷ 2,155.66 = 77.1365% printed 77.13%: shares of 2,155.66 add up to exactly 100.00%
     ("N-占比", "rounding", None, Decimal("77.13"), Decimal("77.14")),
     # 公务员医疗补助 0.13 ÷ (1.23 − 0.13) = 11.82% printed 12.22%: inputs to the cent allow 11.26%–12.39%
@@ -81,10 +82,14 @@ SEED_FINDINGS = sorted([
 ])
 
 
+SEED_NOTES = ["第18页“机构机构”重复", "第23页“机构机构”重复"]  # "公共机构机构节能" printed twice
+
+
 def test_seed_findings_are_the_real_ones(seed_report):
-    assert sorted(_row(f) for f in seed_report.findings) == SEED_FINDINGS
-    assert seed_report.summary == {"error": 1, "warning": 0, "rounding": 2, "info": 0}
-    zero_base = next(f for f in seed_report.findings if f.severity == "error")
+    assert sorted(_row(f) for f in seed_report.findings if f.left is not None) == SEED_FINDINGS
+    assert [f.title for f in seed_report.findings if f.left is None] == SEED_NOTES
+    assert seed_report.summary == {"error": 0, "warning": 1, "rounding": 2, "info": 0, "note": 2}
+    zero_base = next(f for f in seed_report.findings if f.severity == "warning")
     assert "非财政拨款结转结余" in zero_base.title and "上年数为 0" in zero_base.explanation
     assert zero_base.pages == [15]
 
@@ -105,7 +110,7 @@ def test_seed_checks_ran(seed_report):
                   "C-空表说明"):
         assert ran[check].checked > 0, check
     assert all(c.meaning and c.severity for c in seed_report.checks)
-    assert seed_report.checked > 400 and seed_report.passed == seed_report.checked - 3
+    assert seed_report.checked > 400 and seed_report.passed == seed_report.checked - 5
     assert ran["N-金额"].passed == ran["N-金额"].checked  # every narrative amount matches its table
 
 
@@ -141,7 +146,7 @@ FINAL_FINDINGS = sorted([
 @pytest.mark.corpus
 def test_final_findings_verified_by_hand(final_report):
     assert sorted(_row(f) for f in final_report.findings) == FINAL_FINDINGS
-    assert final_report.summary == {"error": 2, "warning": 2, "rounding": 10, "info": 0}
+    assert final_report.summary == {"error": 2, "warning": 2, "rounding": 10, "info": 0, "note": 0}
 
 
 @pytest.mark.corpus
@@ -269,10 +274,10 @@ def test_html_is_self_contained(final_report):
 def test_audit_answer(seed, final_report):
     answer = audit_answer(seed)
     assert answer.status == "answered" and answer.plan.operation == "audit"
-    assert "非财政拨款结转结余" in answer.answer and "错误 1 处" in answer.answer
-    assert [v.value for v in answer.values] == ["1", "0", "2"]
+    assert "非财政拨款结转结余" in answer.answer and "错误 0 处，提示 1 处" in answer.answer
+    assert [v.value for v in answer.values] == ["0", "1", "2"]
     assert answer.citations and answer.citations[0].page == 15
-    assert len(answer.notes) == 4
+    assert len(answer.notes) == 6
 
 
 def test_audit_questions_recognised():
@@ -287,12 +292,14 @@ def test_cli_audit_reads_a_file(seed, tmp_path):
     result = CliRunner().invoke(app, ["audit", str(SEED), "--json", "--html", str(html)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["summary"]["error"] == 1 and html.read_text(encoding="utf-8").count('class="finding') == 3
+    assert data["summary"] == {"error": 0, "warning": 1, "rounding": 2, "info": 0, "note": 2}
+    assert html.read_text(encoding="utf-8").count('class="finding') == 5
 
 
 def test_cli_audit_plain_output(seed, tmp_path):
     result = CliRunner().invoke(app, ["audit", str(SEED)])
-    assert result.exit_code == 0 and "错误" in result.output and "上年数为 0" in result.output
+    assert result.exit_code == 0 and "提示" in result.output and "上年数为 0" in result.output
+    assert "原文 第18页“" in result.output and "公共机构机构节能" in result.output  # the text a note read
 
 
 def test_document_without_tables():
@@ -304,18 +311,29 @@ def test_document_without_tables():
     assert [f.check for f in report.findings].count("C-必备表") == 7  # every other required table is missing
 
 
+def _key(finding) -> tuple:
+    """A finding as (check, left, right) to the cent, or (check, title) when it has no numeric sides."""
+    if finding.left is None or finding.right is None:
+        return (finding.check, finding.title)
+    return (finding.check, Decimal(finding.left.value).quantize(CENT), Decimal(finding.right.value).quantize(CENT))
+
+
 # --- the rest of the corpus: no error the documents do not contain --------------------------------
 
 KNOWN_ERRORS = {
     # the narrative says 住房公积金（项）350.35 and, in the same paragraph, "2024年预算安排352.67万元"; tables print 350.3499
-    WANLI_2024: {("N-金额", Decimal("352.67"), Decimal("350.35"))},
+    # and so "348.52 → 352.67, 增加0.53%" (1.19%; 0.53% is right for 350.35)
+    WANLI_2024: {("N-金额", Decimal("352.67"), Decimal("350.35")), ("W-增减", Decimal("0.53"), Decimal("1.19"))},
     # 提租补贴 1,959.99, +865.57 → 865.57 ÷ 1,094.42 = 79.09%, printed 79.05%
     COURT_2017: {("N-增减率", Decimal("79.05"), Decimal("79.09"))},
-    # 一般行政事务管理 6,049.97, −392.92 → −6.10%, printed −5.95%; two items "增长100%" from a zero base
-    COURT_2018: {("N-增减率", Decimal("-5.95"), Decimal("-6.10")), ("N-增减率", Decimal("1326.81"), Decimal("1326.81")),
-                 ("N-增减率", Decimal("530.72"), Decimal("530.72"))},
-    # the narrative says "2023年预算安排441.25万元" for an item the tables print as 220.63
-    WANLI_2023: {("N-金额", Decimal("441.25"), Decimal("220.63"))},
+    # 一般行政事务管理 6,049.97, −392.92 → −6.10%, printed −5.95% (its two "增长100%" from a zero base are warnings)
+    COURT_2018: {("N-增减率", Decimal("-5.95"), Decimal("-6.10"))},
+    # the narrative says "2023年预算安排441.25万元" for an item the tables print as 220.63 (so 132.59 → 441.25 is
+    # "+60.54%", copied from the item before); 11.67 → 45.41 is +289.12%, printed 314.82%; "政府性基金拨款支出预算0万元，
+    # 比2022年预算增加1421.25万元" (copied from the sentence before)
+    WANLI_2023: {("N-金额", Decimal("441.25"), Decimal("220.63")), ("W-增减", Decimal("60.54"), Decimal("232.79")),
+                 ("W-增减", Decimal("314.82"), Decimal("289.12")),
+                 ("W-增减", "“政府性基金拨款支出预算”本年 0.00，却比上年增加 1,421.25")},
 }
 
 
@@ -327,8 +345,7 @@ def test_corpus_has_no_unexpected_errors(ingested):
             # ingestion does not read whole yet (issue 15), besides their own slips (issue 14)
             continue
         report = audit_document(ingested.document(name))
-        errors = {(f.check, Decimal(f.left.value).quantize(CENT), Decimal(f.right.value).quantize(CENT))
-                  for f in report.findings if f.severity == "error"}
+        errors = {_key(f) for f in report.findings if f.severity == "error"}
         if name == FINAL_2024:
             assert len(errors) == 2
             continue

@@ -49,7 +49,7 @@ def audit_answer(doc: Document, report: AuditReport | None = None) -> Answer:
 
 
 def _refs(finding: Finding) -> list[Ref]:
-    refs = [r for side in (finding.left, finding.right) if side is not None for r in side.refs]
+    refs = [r for side in (finding.left, finding.right) if side is not None for r in side.refs] + finding.refs
     unique: list[Ref] = []
     for ref in refs:
         if ref not in unique:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from budgetqa.audit import checks_complete, checks_cross, checks_narrative, checks_table
+from budgetqa.audit import (
+    checks_codes,
+    checks_complete,
+    checks_cross,
+    checks_department,
+    checks_narrative,
+    checks_style,
+    checks_table,
+    checks_topics,
+    checks_words,
+    checks_years,
+)
 from budgetqa.audit.registry import Audit
 from budgetqa.audit.report import SEVERITIES, AuditReport
 from budgetqa.models import Document
 
-RUNS = (checks_table.run, checks_cross.run, checks_narrative.run, checks_complete.run)
+RUNS = (checks_table.run, checks_cross.run, checks_narrative.run, checks_words.run, checks_years.run,
+        checks_department.run, checks_codes.run, checks_style.run,
+        checks_topics.run, checks_complete.run)
 ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 

@@ -7,12 +7,19 @@ import re
 from budgetqa.audit.index import is_empty, table_name
 from budgetqa.audit.names import vocab
 from budgetqa.audit.registry import Audit, CheckDef
+from budgetqa.audit.report import Ref
+from budgetqa.audit.text import headings
+from budgetqa.vocab import table_kind
 
 TABLES = CheckDef("C-必备表", "完整性", "warning",
                   "该类公开（预算/决算）按财政部模板必须公开的表都在（按表的内容识别，不看编号）；缺表为提示，请对照原件确认。")
 EMPTY = CheckDef("C-空表说明", "完整性", "error",
                  "空表须说明为何为空（表内注释或情况说明中）；注明为空表的表中不应有数。")
-CHECKS = (TABLES, EMPTY)
+DESCRIBED = CheckDef("C-说明所述表", "完整性", "warning",
+                     "情况说明的标题所说明的表（“……预算表情况说明”）在公开中找得到（按表名识别种类）。")
+CHECKS = (TABLES, EMPTY, DESCRIBED)
+TABLE_WORD = "表"
+"""A heading with this word explains a table (not only a topic such as 政府采购)."""
 
 
 def run(audit: Audit) -> None:
@@ -34,6 +41,21 @@ def run(audit: Audit) -> None:
         if table.kind in ("其他", "绩效目标表"):
             continue
         _check_empty(audit, table)
+    _check_described(audit, present)
+
+
+def _check_described(audit: Audit, present: set[str]) -> None:
+    """A narrative heading that explains a table ("…支出预算表情况说明") names a table the document holds."""
+    for heading, page in headings(audit.doc).items():
+        kind = table_kind(heading) if TABLE_WORD in heading else None
+        if kind is None or kind == "其他":
+            continue
+        if kind in present:
+            audit.passed(DESCRIBED.id)
+            continue
+        audit.note(DESCRIBED.id, "warning", f"第{page}页说明“{heading}”，公开中未找到该表",
+                   f"情况说明说明了一张{kind}，但公开的表中没有这一种：表漏公开，或未被识别，请对照原件。", [page],
+                   [Ref(page=page, table="标题", sentence=heading)])
 
 
 def _check_empty(audit: Audit, table) -> None:
@@ -43,7 +65,7 @@ def _check_empty(audit: Audit, table) -> None:
             audit.note(EMPTY.id, "error", f"{table_name(table)}注明为空表，表中却有数",
                        f"表注：“{table.empty_statement}”。", pages)
         return
-    statement = table.empty_statement or _narrative_statement(audit, table.kind)
+    statement = table.empty_statement or narrative_statement(audit, table.kind)
     if statement:
         audit.passed(EMPTY.id)
         return
@@ -55,7 +77,8 @@ def _says_empty(text: str) -> bool:
     return any(word in text for word in ("空表", "无数据"))
 
 
-def _narrative_statement(audit: Audit, kind: str) -> str | None:
+def narrative_statement(audit: Audit, kind: str) -> str | None:
+    """A narrative sentence saying why a table of this kind is empty (or None)."""
     words = vocab()["completeness"]["kind_words"].get(kind)
     if not words:
         return None

@@ -29,10 +29,12 @@ AMOUNT = CheckDef("N-金额", "说明与表", "error",
 SHARE = CheckDef("N-占比", "说明与表", "error",
                  "占比 = 该数 ÷ 所属总数（“占…的”所指之数，或“其中/包括”之前的总数），按印刷精度的区间复算。")
 CHANGE = CheckDef("N-增减率", "说明与表", "error",
-                  "增减率 = 增减额 ÷ 上年数，上年数 = 本年数 − 增减额；上年数为 0 时增长率无从计算。")
+                  "增减率 = 增减额 ÷ 上年数，上年数 = 本年数 − 增减额；上年数为 0 时增长率无从计算（“增长100%”记为提示）。")
 COMPLETION = CheckDef("N-完成率", "说明与表", "error", "完成率 = 决算数 ÷ 预算数。")
 PARTS = CheckDef("N-分项", "说明与表", "error", "说明中“其中/包括”所列各项之和不超过前面的总数（各项可能未列全）。")
-CHECKS = (AMOUNT, SHARE, CHANGE, COMPLETION, PARTS)
+MAGNITUDE = CheckDef("N-万元元", "说明与表", "error",
+                     "说明中的金额与表中同名的数相差 10,000 倍：元与万元写错（口径错位）。")
+CHECKS = (AMOUNT, SHARE, CHANGE, COMPLETION, PARTS, MAGNITUDE)
 
 _LEVEL_SPLIT = re.compile(r"[（(](?:类|款|项)[)）]")
 _REMARK = re.compile(r"[（(][^（）()]{2,}[)）]")
@@ -147,6 +149,14 @@ def _check_amount(audit: Audit, item: Placed, value: Decimal, measure: str | Non
         audit.passed(AMOUNT.id)
         return
     rounding = [(v, q) for v, q in verdicts if v.severity == "rounding"]
+    slip = None if rounding else _unit_slip(stated, found)
+    if slip is not None:
+        factor, table = slip
+        audit.record(MAGNITUDE.id, Verdict("error", f"说明的数是表中数的 {factor.normalize():f} 倍：单位写错（元与万元相差"
+                                                    f" 10,000 倍），或数字照抄了以元为单位的表。"),
+                     f"{label} {money(stated.value)} 万元，{table.label} {money(table.value)} 万元：元/万元错位",
+                     stated, table, f"{money(stated.value)} ÷ {money(table.value)} = {factor.normalize():f}")
+        return
     verdict, nearest = rounding[0] if rounding else min(
         verdicts, key=lambda vq: (abs(vq[1].value - stated.value), len(vq[1].label)))
     title = f"{label} {money(stated.value)} 万元，{nearest.label} {money(nearest.value)}"
@@ -156,6 +166,25 @@ def _check_amount(audit: Audit, item: Placed, value: Decimal, measure: str | Non
     note = f"（表中同名的数还有：{'；'.join(f'{q.label} {money(q.value)}' for q in others[:4])}）" if others else ""
     audit.record(AMOUNT.id, verdict, title, stated, nearest,
                  f"{money(stated.value)} − {money(nearest.value)} = {money(stated.value - nearest.value)}", note=note)
+
+
+WAN = Decimal(10000)
+SLIP_CLOSENESS = Decimal("0.001")
+"""A figure 10,000 times off is a unit slip only when it is that multiple to within this share (0.1%)."""
+
+
+def _unit_slip(stated: Quantity, found: list[Quantity]) -> tuple[Decimal, Quantity] | None:
+    """(stated ÷ table, the table figure) when the stated figure is 10,000 times (or 1/10,000 of) a table figure."""
+    if stated.value == 0:
+        return None
+    for factor in (WAN, 1 / WAN):
+        scaled = Quantity(stated.value * factor, stated.interval.scaled(factor), stated.label, stated.refs,
+                          unit=stated.unit * factor)
+        for quantity in found:
+            close = abs(scaled.value - quantity.value) <= abs(quantity.value) * SLIP_CLOSENESS
+            if quantity.value and close and judge_equal(scaled, quantity, same_figure=False).severity in (None, "rounding"):
+                return 1 / factor, quantity
+    return None
 
 
 # --- shares -------------------------------------------------------------------------------
@@ -218,8 +247,9 @@ def _check_change(audit: Audit, item: Placed) -> None:
     previous = current.value - delta.value
     label = f"“{fact.subject}”{'增长' if pct >= 0 else '下降'} {abs(pct)}%"
     if previous == 0:
-        audit.record(CHANGE.id, Verdict("error", f"本年 {money(current.value)} − 增减额 {money(delta.value)} = 0：上年数为 0，"
-                                                 f"增长率无从计算，文中却写 {pct}%。"),
+        audit.record(CHANGE.id, Verdict("warning", f"本年 {money(current.value)} − 增减额 {money(delta.value)} = 0：上年数为 0，"
+                                                   f"增长率无从计算；文中写 {pct}%，是公开中常见的写法（从无到有记为增长"
+                                                   f"100%），建议改为“上年无此项”。"),
                      f"{label}，但上年数为 0", current, delta,
                      f"上年数 = {money(current.value)} − {money(delta.value)} = 0.00；{money(delta.value)} ÷ 0 无意义")
         return

@@ -13,6 +13,7 @@ MEANINGS = {
     "warning": "同一个数两处印刷相差末位 1（尾差调整），或需对照原件确认的情况。",
     "rounding": "与精确计算有差，但在印刷精度的舍入范围内，不是错误。",
     "info": "口径不必相同的参考对照。",
+    "note": "文字上的问题（重复的标点或字词、预算为 0 时的完成率），不影响数字。",
 }
 
 STYLE = """
@@ -21,10 +22,10 @@ color:#222;line-height:1.6;padding:0 1em}
 h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
 .meta{color:#555}.cards{display:flex;gap:1em;flex-wrap:wrap;margin:1em 0}
 .card{border-radius:6px;padding:.6em 1.2em;min-width:8em;color:#fff}.card b{font-size:1.6em;display:block}
-.error{background:#c0392b}.warning{background:#d68910}.rounding{background:#2e86c1}.info{background:#7f8c8d}
+.error{background:#c0392b}.warning{background:#d68910}.rounding{background:#2e86c1}.info{background:#7f8c8d}.note{background:#8e44ad}
 .finding{border:1px solid #ddd;border-left:6px solid #999;border-radius:4px;margin:1em 0;padding:.6em 1em}
 .finding.f-error{border-left-color:#c0392b}.finding.f-warning{border-left-color:#d68910}
-.finding.f-rounding{border-left-color:#2e86c1}.finding.f-info{border-left-color:#7f8c8d}
+.finding.f-rounding{border-left-color:#2e86c1}.finding.f-info{border-left-color:#7f8c8d}.finding.f-note{border-left-color:#8e44ad}
 .badge{display:inline-block;color:#fff;border-radius:3px;padding:0 .5em;font-size:.85em;margin-right:.5em}
 table{border-collapse:collapse;width:100%;margin:.4em 0}td,th{border:1px solid #ddd;padding:.25em .5em;
 vertical-align:top;text-align:left}th{background:#f4f4f4;white-space:nowrap}.num{text-align:right;
@@ -82,6 +83,8 @@ def _finding(finding: Finding) -> str:
     if finding.difference is not None:
         rows.append(f"<tr><th>差额</th><td class=\"num\">{_number(finding.difference, _unit(finding))}</td>"
                     f"<td>{'容许舍入 ±' + escape(finding.tolerance) if finding.tolerance else ''}</td></tr>")
+    if finding.refs:
+        rows.append(f"<tr><th>原文</th><td colspan=\"2\" class=\"src\">{'<br>'.join(_ref(r) for r in finding.refs)}</td></tr>")
     if finding.formula:
         rows.append(f"<tr><th>算式</th><td colspan=\"2\"><span class=\"formula\">{escape(finding.formula)}</span></td></tr>")
     rows.append(f"<tr><th>判断</th><td colspan=\"2\" class=\"why\">{escape(finding.explanation)}</td></tr>")
@@ -109,7 +112,8 @@ def _number(value: str, unit: str) -> str:
 
 def _ref(ref: Ref) -> str:
     if ref.sentence:
-        return f"第{ref.page}页说明：“{escape(ref.sentence)}”"
+        where = f"第{ref.page}页" if ref.page else ""
+        return f"{where}{escape(ref.table or '说明')}：“{escape(ref.sentence)}”"
     where = [ref.table or "", f"{ref.side}栏" if ref.side else "", ref.row or "",
              f"（{ref.column}）" if ref.column else ""]
     raw = f"原文“{escape(ref.raw)}”" if ref.raw else "空白"

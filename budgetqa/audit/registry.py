@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from budgetqa.audit.index import DocIndex
 from budgetqa.audit.intervals import Quantity, Verdict
-from budgetqa.audit.report import CheckResult, Finding, Operand, Severity, Unverified
+from budgetqa.audit.report import CheckResult, Finding, Operand, Ref, Severity, Unverified
 from budgetqa.models import Document
 from budgetqa.numbers import round2
 
@@ -113,10 +113,11 @@ class Audit:
             formula=formula, pages=pages, explanation=explanation,
         ))
 
-    def note(self, check_id: str, severity: Severity, title: str, explanation: str, pages: list[int]) -> None:
-        """A finding without numbers on two sides (completeness)."""
+    def note(self, check_id: str, severity: Severity, title: str, explanation: str, pages: list[int],
+             refs: list[Ref] | None = None) -> None:
+        """A finding without numbers on two sides (completeness, wording): the text or cells it read in ``refs``."""
         result = self.results[check_id]
         result.checked += 1
         result.counts[severity] = result.counts.get(severity, 0) + 1
         self.findings.append(Finding(check=check_id, severity=severity, title=title, pages=sorted(set(pages)),
-                                     explanation=explanation))
+                                     explanation=explanation, refs=refs or []))

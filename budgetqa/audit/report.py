@@ -6,9 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Severity = Literal["error", "warning", "rounding", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "rounding", "info")
-SEVERITY_NAMES: dict[str, str] = {"error": "错误", "warning": "提示", "rounding": "舍入差异", "info": "说明"}
+Severity = Literal["error", "warning", "rounding", "info", "note"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "rounding", "info", "note")
+SEVERITY_NAMES: dict[str, str] = {"error": "错误", "warning": "提示", "rounding": "舍入差异", "info": "说明",
+                                  "note": "文字"}
 
 
 class Ref(BaseModel):
@@ -55,6 +56,8 @@ class Finding(BaseModel):
     pages: list[int] = Field(default_factory=list)
     explanation: str = ""
     """Why this severity: rounding, a tail adjustment, or a real inconsistency."""
+    refs: list[Ref] = Field(default_factory=list)
+    """What a finding without two numeric sides read: the sentence, heading, title or cells."""
 
 
 class CheckResult(BaseModel):
@@ -91,7 +94,7 @@ class AuditReport(BaseModel):
     year: int | None
     kind: str | None
     summary: dict[str, int]
-    """Findings by severity (error / warning / rounding / info)."""
+    """Findings by severity (error / warning / rounding / info / note)."""
     checked: int
     passed: int
     checks: list[CheckResult]
