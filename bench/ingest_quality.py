@@ -34,7 +34,7 @@ import pdfplumber
 
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.grid import clean_text
-from budgetqa.ingest.pdf_reader import read_pdf
+from budgetqa.ingest.pdf_reader import DEFAULT_PDF, find_tables, read_pdf
 from budgetqa.ingest.pipeline import read_document
 from budgetqa.ingest.unruled import read_unruled
 from budgetqa.models import Cell, Table
@@ -102,16 +102,27 @@ def normal(text: str) -> str:
 
 
 def page_numbers(page) -> tuple[Counter, Counter]:
-    """(amounts, every number) printed on a page, prose lines left out, as normalised texts."""
+    """(amounts, every number) printed in a page's tables, as normalised texts.
+
+    On a page with ruled tables only the text inside them counts; on a page without,
+    every line but prose.
+    """
+    boxes = [t.bbox for t in find_tables(page, dict(DEFAULT_PDF.table_settings))]
+    region = page.filter(lambda obj: obj.get("object_type") != "char" or _inside(obj, boxes)) if boxes else page
     amounts: Counter = Counter()
     numbers: Counter = Counter()
-    for line in page.extract_text_lines(y_tolerance=3, return_chars=False):
+    for line in region.extract_text_lines(y_tolerance=3, return_chars=False):
         text = line["text"]
-        if _PROSE.search(text) and len(text) > 30:
+        if not boxes and _PROSE.search(text) and len(text) > 30:
             continue
         amounts.update(normal(m) for m in _AMOUNT.findall(text))
         numbers.update(normal(m) for m in _NUMBER.findall(text))
     return amounts, numbers
+
+
+def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+    x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+    return any(b[0] - 1 <= x <= b[2] + 1 and b[1] - 1 <= y <= b[3] + 1 for b in boxes)
 
 
 def code_columns(table: Table) -> set[tuple[str, int]]:
@@ -122,7 +133,7 @@ def code_columns(table: Table) -> set[tuple[str, int]]:
             by_column[(cell.side, cell.col_index)].append(cell)
     return {
         key for key, cells in by_column.items()
-        if len(cells) >= 3 and sum(1 for c in cells if _CODE.match(normal(c.raw))) / len(cells) >= 0.5
+        if len(cells) >= 3 and sum(1 for c in cells if _CODE.match(c.raw.strip())) / len(cells) >= 0.5
     }
 
 
@@ -154,7 +165,7 @@ def measure_cells(path: Path, tables: list[Table], report: Report) -> None:
 
 def _is_code_of(cell: Cell) -> bool:
     """A value that is (a part of) its own row's code or a code printed before its name."""
-    text = normal(cell.raw)
+    text = cell.raw.strip()
     if not _CODE.match(text):
         return False
     return bool(cell.row_code and text in cell.row_code) or cell.row_name.startswith(text)
@@ -241,7 +252,8 @@ def _total_column_identities(report: Report, table: Table, side: str, rows: list
         parts = []
         for members in groups.values():
             exact = [m for m in members if len(paths[m]) == len(path)]
-            parts += exact[:1] or members
+            subtotal = [m for m in members if len(paths[m]) > len(path) and _TOTAL.match(paths[m][len(path)])]
+            parts += exact[:1] or subtotal[:1] or members
         if len(parts) < 2:
             continue
         for row in rows:

@@ -32,10 +32,14 @@ class Fragment:
     bbox: tuple[float, float, float, float]
     boxes: list[list[tuple[float, float, float, float] | None]]
     texts: list[list[str | None]]
+    columns: list[tuple[float, float]] = field(default_factory=list)
+    """Each column's x-range, read from every row before any (title, unit) row is removed."""
 
     @classmethod
     def of(cls, table) -> Fragment:
-        return cls(tuple(table.bbox), [list(r.cells) for r in table.rows], table.extract())
+        fragment = cls(tuple(table.bbox), [list(r.cells) for r in table.rows], table.extract())
+        fragment.columns = _col_ranges(fragment)
+        return fragment
 
     def has_text(self) -> bool:
         return any(t and t.strip() for row in self.texts for t in row)
@@ -94,6 +98,8 @@ def is_column_number_row(texts: list[str]) -> bool:
 
 def _col_ranges(table: Fragment) -> list[tuple[float, float]]:
     """Each column's x-range: the narrowest cell that starts in that column (merged cells are wider)."""
+    if table.columns:
+        return table.columns
     width = max(len(row) for row in table.boxes)
     ranges: list[tuple[float, float] | None] = [None] * width
     for row in table.boxes:
