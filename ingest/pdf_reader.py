@@ -11,8 +11,16 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from budgetqa.ingest.assemble import build_table
 from budgetqa.ingest.errors import IngestError
-from budgetqa.ingest.grid import Fragment, Grid, clean_text, continue_grid, start_grid
+from budgetqa.ingest.grid import (
+    Fragment,
+    Grid,
+    clean_text,
+    continue_grid,
+    repeats_header,
+    start_grid,
+)
 from budgetqa.ingest.layout import read_sides
+from budgetqa.ingest.performance import grid_rows, read_performance
 from budgetqa.models import Table
 from budgetqa.numbers import normalise_unit
 from budgetqa.vocab import table_kind
@@ -178,7 +186,8 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
                 doc_unit = unit
             carried_on = position == 0 and pending is not None and pending.grid.pages[-1] == number - 1
             repeated = carried_on and (
-                _CONTINUED.search(" ".join(t for _, t in above)) or (title and _same_title(title, pending.title))
+                _CONTINUED.search(" ".join(t for _, t in above))
+                or (title and _same_title(title, pending.title) and repeats_header(pending.grid, table))
             )
             if (title is None and pending is not None and not _has_title_words(above)) or repeated:
                 continue_grid(pending.grid, table, number)
@@ -373,15 +382,20 @@ def _ends_with_table(page_lines: list[tuple[float, float, str]], found: list) ->
 def _finish(pending: _Pending, index: int, source: str) -> Table | None:
     sides = read_sides(pending.grid)
     has_values = any(v for s in sides for r in s.rows for v in r.values)
-    if pending.kind == "其他" and not has_values:
+    form = read_performance(grid_rows(pending.grid), pending.unit)
+    if form is not None and pending.kind not in ("绩效目标表", "其他"):
+        form = None
+    if pending.kind == "其他" and not has_values and form is None:
         return None
+    if form is not None:
+        pending.unit = form.unit  # "项目资金（元）" inside the form outranks the page's unit line
     statement = None
     if not has_values:
         texts = [t for r in pending.grid.rows for t in r.texts] + [h.text for h in pending.grid.header]
         inside = [t for t in texts if t and _EMPTY_STATEMENT.search(t)]
         candidates = inside + pending.statements
         statement = candidates[0] if candidates else None
-    return build_table(
+    table = build_table(
         table_id=f"t{index + 1:02d}",
         title=pending.title,
         kind=pending.kind,
@@ -392,3 +406,5 @@ def _finish(pending: _Pending, index: int, source: str) -> Table | None:
         empty_statement=statement,
         source_file=source,
     )
+    table.performance = form
+    return table

@@ -200,3 +200,64 @@ def test_a_header_line_outside_the_grid_is_never_a_title(tmp_path: Path) -> None
               [["项目", "金额"], ["项目支出", "10,541.46"], ["合计", "10,541.46"]]]
     [table] = read_pdf(make_pdf(tmp_path / "header.pdf", blocks)).tables
     assert (table.title, table.kind) == ("2024年部门支出预算表", "支出表")
+
+
+PERFORMANCE_FORM = [
+    ["项目名称", "社区养老服务补贴", "", "", ""],
+    ["主管部门", "某区民政局", "实施单位", "某区养老服务中心", ""],
+    ["项目负责人", "张三", "联系人", "李四", ""],
+    ["联系电话", "021-12345678", "", "", ""],
+    ["项目资金（万元）", "年度资金总额", "120.50", "", ""],
+    ["", "其中：财政拨款", "100.50", "", ""],
+    ["", "其他资金", "20.00", "", ""],
+    ["年度总体目标", "为辖区内高龄独居老人提供助餐、助洁等居家养老服务，全年服务不少于一万人次。", "", "", ""],
+    ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"],
+    ["", "产出指标", "数量指标", "服务人次", "≥10000人次"],
+    ["", "", "", "助餐点数量", "12个"],
+    ["", "", "质量指标", "服务合格率", "≥95%"],
+    ["", "满意度指标", "服务对象满意度指标", "老人满意度", "≥90%"],
+]
+FORM_SPANS = [((1, 0), (4, 0)), ((1, 3), (4, 3)), ((0, 4), (0, 6)), ((1, 7), (4, 7)), ((0, 8), (0, 12)),
+              ((1, 9), (1, 11)), ((2, 9), (2, 10))]
+
+
+def test_a_performance_table_is_read_as_its_form(tmp_path: Path) -> None:
+    pdf = make_pdf(tmp_path / "perf.pdf", ["2024年项目支出绩效目标表", PERFORMANCE_FORM], {0: FORM_SPANS})
+    [table] = read_pdf(pdf).tables
+    form = table.performance
+    assert table.kind == "绩效目标表" and form is not None
+    assert form.project == "社区养老服务补贴"
+    assert form.fields == {"主管部门": "某区民政局", "实施单位": "某区养老服务中心", "负责人": "张三",
+                           "联系人": "李四", "联系电话": "021-12345678"}
+    assert (form.unit, form.amounts) == ("万元", {"年度资金总额": Decimal("120.50"), "财政拨款": Decimal("100.50"),
+                                                 "其他资金": Decimal("20.00")})
+    assert [head for head, _ in form.goals] == ["年度总体目标"]
+    assert [(i.level1, i.level2, i.name, i.target) for i in form.indicators] == [
+        ("产出指标", "数量指标", "服务人次", "≥10000人次"),
+        ("产出指标", "数量指标", "助餐点数量", "12个"),
+        ("产出指标", "质量指标", "服务合格率", "≥95%"),
+        ("满意度指标", "服务对象满意度指标", "老人满意度", "≥90%"),
+    ]
+
+
+def test_a_performance_form_is_stored_shown_and_searchable(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from budgetqa.cli import app
+    from budgetqa.index.store import Store
+    from budgetqa.ingest.pipeline import ingest_file
+    from budgetqa.settings import Settings
+
+    blocks = ["上海市某区民政局2024年部门预算", "预算主管部门：上海市某区民政局", *small_table("2024年部门收入预算表", "财政拨款收入", "100.50"),
+              "2024年项目支出绩效目标表", PERFORMANCE_FORM]
+    pdf = make_pdf(tmp_path / "某区民政局2024年部门预算.pdf", blocks, {1: FORM_SPANS})
+    settings = Settings(data_dir=tmp_path / "data", embedding_model="none")
+    store = Store(settings.data_dir)
+    doc_id = ingest_file(store, pdf, settings).doc_id
+    [table] = [t for t in store.tables(doc_id) if t.performance]
+    assert table.performance is not None and table.performance.indicators[1].name == "助餐点数量"
+    assert table.performance.amounts["年度资金总额"] == Decimal("120.50")
+    [chunk] = [c for c in store.load(doc_id).chunks if c.section_path[:1] == ["绩效目标表"]]
+    assert "产出指标/数量指标 服务人次：≥10000人次。" in chunk.text and "联系人：李四。" in chunk.text
+    shown = CliRunner().invoke(app, ["table", doc_id, table.table_id, "--data-dir", str(settings.data_dir)])
+    assert shown.exit_code == 0 and "联系电话：021-12345678" in shown.output and "老人满意度" in shown.output
