@@ -2,8 +2,9 @@
 
 For each PDF (default: every PDF in ../shared/corpus, or $BUDGETQA_SHARED/corpus):
 
-* **recall** — of the amounts printed on table pages (decimals or thousands
-  separators, prose lines left out), the share found as a value cell on that page;
+* **recall** — of the amounts printed in tables (decimals or thousands separators; on a
+  page without ruled tables, prose lines left out), the share found as a value cell on that
+  page, or in a performance indicator's target read from that page;
 * **precision** — of the value cells, the share whose printed text is a number printed
   on their page and is not a code (a column of bare 2/3/5/7-digit integers is codes);
 * **identities** — the share of sum identities that hold: 类 = Σ款, 款 = Σ项 (by code),
@@ -145,10 +146,17 @@ def measure_cells(path: Path, tables: list[Table], report: Report) -> None:
         for cell in table.cells:
             if cell.state == "value":
                 cells_by_page[cell.page].append((cell, (cell.side, cell.col_index) in codes))
+    forms: dict[int, Counter] = defaultdict(Counter)
+    for table in tables:
+        if table.performance is not None:
+            forms[table.performance.pages[0]].update(normal(str(a)) for a in table.performance.amounts.values())
+            for indicator in table.performance.indicators:
+                text = f"{indicator.target} {indicator.weight}"
+                forms[indicator.page].update(normal(m) for m in _AMOUNT.findall(text))
     with pdfplumber.open(path) as pdf:
         for number in sorted({p for t in tables for p in t.pages if t.cells}):
             amounts, numbers = page_numbers(pdf.pages[number - 1])
-            stored = Counter(normal(c.raw) for c, _ in cells_by_page[number])
+            stored = Counter(normal(c.raw) for c, _ in cells_by_page[number]) + forms[number]
             for text, count in amounts.items():
                 report.printed += count
                 report.found += min(count, stored[text])
