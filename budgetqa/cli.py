@@ -143,6 +143,9 @@ def table(
         print(json.dumps(table_json(found), ensure_ascii=False, indent=2))
         return
     grid = table_grid(found)
+    if found.performance is not None and not as_csv:
+        _print_performance(found)
+        return
     if as_csv:
         buffer = io.StringIO()
         csv.writer(buffer).writerows(grid)
@@ -154,6 +157,22 @@ def table(
     console.print(view)
     if found.empty_statement:
         console.print(found.empty_statement)
+
+
+def _print_performance(table) -> None:
+    """A performance-target table as its form: project, people, amounts, goals, then the indicators."""
+    form = table.performance
+    console.print(f"[bold]{table.title}[/bold]（第{','.join(map(str, form.pages))}页）", soft_wrap=True)
+    for name, value in [("项目名称", form.project), *form.fields.items()]:
+        console.print(f"{name}：{value}", soft_wrap=True)
+    for label, amount in form.amounts.items():
+        console.print(f"{label}：{amount} {form.unit}", soft_wrap=True)
+    for head, text in form.goals:
+        console.print(f"{head}：{text}", soft_wrap=True)
+    view = RichTable("一级指标", "二级指标", "三级指标", "指标值", "分值", "页")
+    for i in form.indicators:
+        view.add_row(i.level1, i.level2, i.name, i.target, i.weight, str(i.page))
+    console.print(view)
 
 
 def _print_answer(answer) -> None:

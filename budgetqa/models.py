@@ -55,6 +55,36 @@ class Cell:
 
 
 @dataclass(slots=True)
+class Indicator:
+    """One performance indicator: its level 1 and 2 headings, its name (level 3) and target."""
+
+    level1: str
+    level2: str
+    name: str
+    target: str
+    """The target value as printed ("≥95%", "20门", "显著")."""
+    page: int
+    weight: str = ""
+    """分值/权重 as printed, when the table gives one."""
+
+
+@dataclass(slots=True)
+class Performance:
+    """A 绩效目标表 / 项目绩效目标表 read as the form it is: project, amounts, people, goals, indicators."""
+
+    project: str
+    fields: dict[str, str] = field(default_factory=dict)
+    """主管部门, 实施单位, 负责人, 联系人, 联系电话, 项目性质 … as printed."""
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+    """年度资金总额, 财政拨款, 上年结转, 其他资金 … in ``unit``."""
+    unit: str = "万元"
+    goals: list[tuple[str, str]] = field(default_factory=list)
+    """(heading, text): 年度总体目标, 项目总目标 …"""
+    indicators: list[Indicator] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Table:
     """A disclosure table, merged over the pages it continues on."""
 
@@ -72,6 +102,8 @@ class Table:
     """Header path of every value column, per side."""
     cells: list[Cell] = field(default_factory=list)
     source_file: str = ""
+    performance: Performance | None = None
+    """For a performance-target table, the form it holds (see ingest/performance.py)."""
 
     def rows(self, side: str | None = None) -> list[list[Cell]]:
         """The cells grouped into rows (of one side, or of every side), in reading order."""

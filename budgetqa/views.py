@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from budgetqa.ingest.codes import display
-from budgetqa.models import Cell, Table
+from budgetqa.models import Cell, Performance, Table
 
 
 def document_json(item: dict) -> dict:
@@ -47,9 +47,28 @@ def table_json(table: Table, with_cells: bool = True) -> dict:
         "empty_statement": table.empty_statement,
         "source_file": table.source_file,
     }
+    if table.performance is not None:
+        data["performance"] = performance_json(table.performance)
     if with_cells:
         data["cells"] = [cell_json(c) for c in table.cells]
     return data
+
+
+def performance_json(form: Performance) -> dict:
+    """A performance-target form: project, fields, amounts (as printed decimals), goals, indicators."""
+    return {
+        "project": form.project,
+        "fields": form.fields,
+        "unit": form.unit,
+        "amounts": {label: str(amount) for label, amount in form.amounts.items()},
+        "goals": [{"heading": head, "text": text} for head, text in form.goals],
+        "indicators": [
+            {"level1": i.level1, "level2": i.level2, "name": i.name, "target": i.target, "weight": i.weight,
+             "page": i.page}
+            for i in form.indicators
+        ],
+        "pages": form.pages,
+    }
 
 
 def find_table(tables: list[Table], ref: str) -> Table | None:

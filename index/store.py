@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-from budgetqa.models import Cell, Chunk, Document, Fact, SourceFile, Table
+from budgetqa.models import Cell, Chunk, Document, Fact, Indicator, Performance, SourceFile, Table
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, department TEXT NOT NULL, region TEXT NOT NULL, year INTEGER,
@@ -60,7 +60,21 @@ CREATE TABLE IF NOT EXISTS chunks (
     PRIMARY KEY (doc_id, chunk_id)
 );
 CREATE INDEX IF NOT EXISTS facts_by_doc ON facts(doc_id);
+CREATE TABLE IF NOT EXISTS performance (
+    doc_id TEXT NOT NULL, table_id TEXT NOT NULL, project TEXT NOT NULL, unit TEXT NOT NULL,
+    fields TEXT NOT NULL, amounts TEXT NOT NULL, goals TEXT NOT NULL, pages TEXT NOT NULL,
+    PRIMARY KEY (doc_id, table_id),
+    FOREIGN KEY (doc_id, table_id) REFERENCES tables(doc_id, table_id) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS indicators (
+    doc_id TEXT NOT NULL, table_id TEXT NOT NULL, position INTEGER NOT NULL, level1 TEXT NOT NULL,
+    level2 TEXT NOT NULL, name TEXT NOT NULL, target TEXT NOT NULL, weight TEXT NOT NULL, page INTEGER NOT NULL,
+    FOREIGN KEY (doc_id, table_id) REFERENCES performance(doc_id, table_id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS indicators_by_table ON indicators(doc_id, table_id);
 """
+# v3 → v4 added the performance and indicators tables (created by SCHEMA on open; documents
+# ingested before hold no rows there until they are ingested again).
 # Indexes on columns added by a migration (created after it).
 INDEXES = """
 CREATE INDEX IF NOT EXISTS documents_by_identity ON documents(dept_key, year, kind, scope);
@@ -271,6 +285,9 @@ class Store:
                     for c in table.cells
                 ],
             )
+        for table in doc.tables:
+            if table.performance is not None:
+                self._insert_performance(db, doc.doc_id, table.table_id, table.performance)
         db.executemany(
             "INSERT INTO facts (doc_id, kind, subject, sentence, page, section, amount, unit, share, "
             "change_amount, change_pct, budget, completion_pct, source_file, previous) "
@@ -288,7 +305,35 @@ class Store:
               c.source_file) for c in doc.chunks],
         )
 
+    @staticmethod
+    def _insert_performance(db: sqlite3.Connection, doc_id: str, table_id: str, form: Performance) -> None:
+        db.execute(
+            "INSERT INTO performance VALUES (?,?,?,?,?,?,?,?)",
+            (doc_id, table_id, form.project, form.unit, json.dumps(form.fields, ensure_ascii=False),
+             json.dumps({k: str(v) for k, v in form.amounts.items()}, ensure_ascii=False),
+             json.dumps(form.goals, ensure_ascii=False), json.dumps(form.pages)),
+        )
+        db.executemany(
+            "INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?)",
+            [(doc_id, table_id, i, x.level1, x.level2, x.name, x.target, x.weight, x.page)
+             for i, x in enumerate(form.indicators)],
+        )
+
     # --- reads -------------------------------------------------------------------
+    def performance(self, doc_id: str) -> dict[str, Performance]:
+        """A document's performance-target forms by table id."""
+        forms: dict[str, Performance] = {}
+        for r in self.db.execute("SELECT * FROM performance WHERE doc_id = ? ORDER BY table_id", (doc_id,)):
+            forms[r["table_id"]] = Performance(
+                project=r["project"], unit=r["unit"], fields=json.loads(r["fields"]),
+                amounts={k: Decimal(v) for k, v in json.loads(r["amounts"]).items()},
+                goals=[tuple(g) for g in json.loads(r["goals"])], pages=json.loads(r["pages"]),
+            )
+        for r in self.db.execute("SELECT * FROM indicators WHERE doc_id = ? ORDER BY table_id, position", (doc_id,)):
+            forms[r["table_id"]].indicators.append(
+                Indicator(r["level1"], r["level2"], r["name"], r["target"], r["page"], r["weight"]))
+        return forms
+
     def load(self, doc_id: str) -> Document | None:
         """The whole document back from the store."""
         row = self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
@@ -339,6 +384,8 @@ class Store:
                     row_subject=r["row_subject"],
                 )
             )
+        for table_id, form in self.performance(doc_id).items():
+            tables[table_id].performance = form
         return list(tables.values())
 
     def generation(self) -> int:

@@ -32,10 +32,14 @@ class Fragment:
     bbox: tuple[float, float, float, float]
     boxes: list[list[tuple[float, float, float, float] | None]]
     texts: list[list[str | None]]
+    columns: list[tuple[float, float]] = field(default_factory=list)
+    """Each column's x-range, read from every row before any (title, unit) row is removed."""
 
     @classmethod
     def of(cls, table) -> Fragment:
-        return cls(tuple(table.bbox), [list(r.cells) for r in table.rows], table.extract())
+        fragment = cls(tuple(table.bbox), [list(r.cells) for r in table.rows], table.extract())
+        fragment.columns = _col_ranges(fragment)
+        return fragment
 
     def has_text(self) -> bool:
         return any(t and t.strip() for row in self.texts for t in row)
@@ -67,6 +71,8 @@ class Grid:
     """Per column: the 类/款/项 label printed in the data row that starts the body, if any."""
     rows: list[BodyRow] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
+    head_rows: list[list[str]] = field(default_factory=list)
+    """The header rows' texts as printed, one per column (a form's label/value rows live here)."""
 
     @property
     def width(self) -> int:
@@ -94,6 +100,8 @@ def is_column_number_row(texts: list[str]) -> bool:
 
 def _col_ranges(table: Fragment) -> list[tuple[float, float]]:
     """Each column's x-range: the narrowest cell that starts in that column (merged cells are wider)."""
+    if table.columns:
+        return table.columns
     width = max(len(row) for row in table.boxes)
     ranges: list[tuple[float, float] | None] = [None] * width
     for row in table.boxes:
@@ -139,6 +147,7 @@ def start_grid(table: Fragment, page: int) -> Grid:
         texts = [t for t, _ in row]
         if is_column_number_row(texts):
             continue
+        grid.head_rows.append(texts)
         for text, bbox in row:
             if bbox is None or not text or _UNIT_CELL.match(text):
                 continue
@@ -198,6 +207,15 @@ def _join_split_header_words(cells: list[HeaderCell]) -> list[HeaderCell]:
 def _is_repeated_header(texts: list[str], header_texts: set[str]) -> bool:
     filled = [t for t in texts if t]
     return bool(filled) and all(t in header_texts or t in ("类", "款", "项") for t in filled)
+
+
+def repeats_header(grid: Grid, table: Fragment) -> bool:
+    """The fragment opens with the grid's header printed again (a continuation page, not a new form)."""
+    header_texts = {h.text for h in grid.header} | {t for row in grid.head_rows for t in row if t}
+    rows = _fragment_rows(table)
+    head = [[t for t, _ in row] for row in rows[: _first_body_row(rows)]]
+    head = [texts for texts in head if any(texts) and not is_column_number_row(texts)]
+    return bool(head) and all(_is_repeated_header(texts, header_texts) for texts in head)
 
 
 def _restart_grid(grid: Grid, table: Fragment, page: int) -> None:

@@ -17,7 +17,8 @@ from budgetqa.ingest.grid import Grid
 from budgetqa.numbers import parse_cell
 
 _CODE_CELL = re.compile(r"^\d{2,7}$")
-_CODE_HEADER = re.compile(r"编码|代码|^类$|^款$|^项$|科目编码")
+_CODE_HEADER = re.compile(r"编码|代码|(?:^|/)[类款项]$")
+_TOTAL_LABEL = re.compile(r"合计|总计|小计")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,8 @@ class LayoutSettings:
     """A column is a value column when at least this share of its filled cells are numbers."""
     code_share: float = 0.9
     """A column is a code column when at least this share of its filled cells are bare codes."""
+    named_code_share: float = 0.75
+    """The share needed when the header names the column a code (编码, 类/款/项)."""
 
 
 DEFAULT_LAYOUT = LayoutSettings()
@@ -38,16 +41,12 @@ def column_roles(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[
     roles = []
     for col in range(grid.width):
         cells = [r.texts[col] for r in grid.rows if r.texts[col]]
-        header = "".join(grid.header_path(col)) + grid.header_labels[col] if grid.header_labels else ""
-        header = header or "".join(grid.header_path(col))
+        header = "/".join([*grid.header_path(col), *(grid.header_labels[col:col + 1] if grid.header_labels else [])])
         if not cells:
             roles.append("code" if _CODE_HEADER.search(header) else "empty")
             continue
-        codes = sum(1 for c in cells if _CODE_CELL.match(c))
         numbers = sum(1 for c in cells if parse_cell(c)[0] in ("value", "dash"))
-        if codes / len(cells) >= settings.code_share and (
-            _CODE_HEADER.search(header) or (grid.header_labels and grid.header_labels[col])
-        ):
+        if is_code_column(cells, bool(_CODE_HEADER.search(header)), settings):
             roles.append("code")
         elif numbers / len(cells) >= settings.value_share:
             roles.append("value")
@@ -57,6 +56,40 @@ def column_roles(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[
     for col, role in enumerate(roles):
         if role == "empty" and any(r == "value" for r in roles[:col]):
             roles[col] = "value"
+    return _code_parts_beside(grid, roles)
+
+
+def is_code_column(cells: list[str], named: bool, settings: LayoutSettings = DEFAULT_LAYOUT) -> bool:
+    """A column of classification codes, decided from its cells (a total label in it aside).
+
+    Codes are bare integers: never a separator or decimals. A header that names codes
+    (编码, 类/款/项) needs most cells to be codes; without it the cells must be codes of
+    3/5/7 digits that nest (a 款 code under a 类 printed above it) or repeat (one 类 printed
+    on each of its rows) — amounts do neither.
+    """
+    cells = [c.replace(" ", "") for c in cells if not _TOTAL_LABEL.search(c)]
+    if not cells or any(re.search(r"[,，.]", c) for c in cells):
+        return False
+    codes = [c for c in cells if _CODE_CELL.match(c)]
+    if named:
+        return len(codes) / len(cells) >= settings.named_code_share
+    if len(codes) / len(cells) < settings.code_share or len(codes) < 2:
+        return False
+    if not all(len(c) in (3, 5, 7) for c in codes):
+        return False
+    nested = any(c[:3] in codes[:i] for i, c in enumerate(codes) if len(c) > 3)
+    repeated = any(a == b for a, b in zip(codes, codes[1:], strict=False))
+    return nested or repeated
+
+
+def _code_parts_beside(grid: Grid, roles: list[str]) -> list[str]:
+    """2-digit 款/项 parts in the columns right of a 类 code column are code columns too."""
+    for col in range(1, grid.width):
+        if roles[col - 1] != "code" or roles[col] != "value":
+            continue
+        cells = [r.texts[col] for r in grid.rows if r.texts[col] and not _TOTAL_LABEL.search(r.texts[col])]
+        if cells and all(re.fullmatch(r"\d{1,2}", c) for c in cells) and any(c.startswith("0") for c in cells):
+            roles[col] = "code"
     return roles
 
 
@@ -162,7 +195,7 @@ def merge_split_columns(grid: Grid) -> Grid:
 
 def _join_wrapped_labels(side: RawSide) -> None:
     """A label wrapped onto its own grid row ("…传媒支" / "出") rejoins the row above."""
-    totals = ("计", "小计", "合计", "其他")
+    totals = ("计", "小计", "合计", "总计", "其他")
     kept: list[RawRow] = []
     for row in side.rows:
         previous = kept[-1] if kept else None
@@ -172,6 +205,7 @@ def _join_wrapped_labels(side: RawSide) -> None:
             and not any(row.values)
             and 0 < len(row.name) <= 3
             and row.name not in totals
+            and not _TOTAL_LABEL.fullmatch(row.name.replace(" ", ""))
             and (not any(previous.values) or len(row.name) <= 2)
         ):
             previous.name += row.name
@@ -182,11 +216,11 @@ def _join_wrapped_labels(side: RawSide) -> None:
             and any(row.values)
             and not any(previous.values)
             and 0 < len(row.name) <= 2
-            and row.name not in totals
+            and row.name.replace(" ", "") not in totals
         ):
             # the label wrapped and its values sit on the tail line
             previous.name += row.name
-            previous.values = row.values
+            previous.values, previous.page = row.values, row.page
             continue
         kept.append(row)
     side.rows = kept
@@ -207,7 +241,7 @@ def _attach_orphan_values(side: RawSide) -> None:
             below = rows[i + 1] if i + 1 < len(rows) else None
             for target in (above, below):
                 if target is not None and (target.name or target.code) and not any(target.values):
-                    target.values = list(row.values)
+                    target.values, target.page = list(row.values), row.page
                     break
             else:
                 kept.append(row)
@@ -230,10 +264,12 @@ def read_sides(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[Ra
             continue
         side = RawSide(name, [_value_path(grid, c, name) for c in value_cols])
         label_cols_left = [c for c in range(group[0]) if roles[c] == "text"]
+        previous_code = None
         for row in grid.rows:
-            raw = _read_row(row.texts, code_cols, text_cols, value_cols, row.page)
+            raw = _read_row(row.texts, code_cols, text_cols, value_cols, row.page, previous_code)
             if raw is None:
                 continue
+            previous_code = raw.code or previous_code
             if not raw.name and raw.code is None and any(raw.values):
                 # a total row whose label stands in another side's label column ("支出合计")
                 borrowed = [
@@ -247,13 +283,27 @@ def read_sides(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[Ra
     return sides
 
 
+def _continued_code(parts: list[str], previous: str) -> str | None:
+    """Split 类/款/项 parts whose 类 is left out (printed once per group) or is not a 类 code:
+    the 款/项 parts continue the previous row's code."""
+    head, rest = parts[0].replace(" ", ""), [p.replace(" ", "") for p in parts[1:]]
+    if (head and re.fullmatch(r"\d{3}", head)) or not rest[0] or not re.fullmatch(r"\d{1,2}", rest[0]):
+        return None
+    if head and not re.fullmatch(r"\d{1,2}", head):
+        return None
+    return join_code(previous[:3], *rest)
+
+
 def _read_row(
-    texts: list[str], code_cols: list[int], text_cols: list[int], value_cols: list[int], page: int
+    texts: list[str], code_cols: list[int], text_cols: list[int], value_cols: list[int], page: int,
+    previous_code: str | None = None,
 ) -> RawRow | None:
     values = [texts[c] or None for c in value_cols]
     labels = [texts[c] for c in text_cols if texts[c]]
     code_texts = [texts[c] for c in code_cols if texts[c]]
     code = join_code(*code_texts) if code_texts else None
+    if len(code_cols) > 1 and previous_code and code_texts:
+        code = _continued_code([texts[c] for c in code_cols], previous_code) or code
     if code_texts and code is None:
         # a merged cell over the code columns holds a label ("人员经费合计")
         labels.insert(0, "".join(code_texts))

@@ -11,8 +11,16 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from budgetqa.ingest.assemble import build_table
 from budgetqa.ingest.errors import IngestError
-from budgetqa.ingest.grid import Fragment, Grid, clean_text, continue_grid, start_grid
+from budgetqa.ingest.grid import (
+    Fragment,
+    Grid,
+    clean_text,
+    continue_grid,
+    repeats_header,
+    start_grid,
+)
 from budgetqa.ingest.layout import read_sides
+from budgetqa.ingest.performance import grid_rows, read_performance
 from budgetqa.models import Table
 from budgetqa.numbers import normalise_unit
 from budgetqa.vocab import table_kind
@@ -23,6 +31,12 @@ _DEPARTMENT = re.compile(r"(?:编制部门|编制单位|部门名称|单位名�
 _EMPTY_STATEMENT = re.compile(
     r"空表|无数据|没有.{0,30}(?:收入|支出|安排|经费)|未安排|不涉及|无此项|无相关|无该项|本(?:部门|单位)无"
 )
+_UNIT_PART = re.compile(r"^(?:单位[:：]|(?:亿|千|万)?元$)")
+"""A unit line, or a piece of one a cell split ("单位：万" / "元")."""
+_TITLE_NOT = re.compile(r"\d[\d,]*\.\d{2}|\d{1,3}(?:,\d{3})+|(?:小计|合计|总计)$")
+_SENTENCE = re.compile(r"[，。；：:]")
+_PAGE_NUMBER = re.compile(r"^[-－—\s第]*\d{1,4}[-－—\s页]*$")
+_TOC_LINE = re.compile(r"[.…·]{3,}|\s\d{1,3}$")
 _CONTINUED = re.compile(r"续表|（续）|\(续\)")
 
 
@@ -79,7 +93,7 @@ def open_pdf(path: Path):
     return pdf
 
 
-def _find_tables(page, table_settings: dict) -> list:
+def find_tables(page, table_settings: dict) -> list:
     """pdfplumber's tables; again with a closing rule added where vertical rules run past a table.
 
     A table continued from the previous page often has no top rule, so its first
@@ -136,10 +150,15 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
     pending: _Pending | None = None
     chars = 0
     doc_unit = "万元"
+    foot: list[tuple[int, str]] = []
+    """A table title (with its unit line) printed at the previous page's foot."""
     table_settings = dict(settings.table_settings)
     for number, page in enumerate(pdf.pages, start=1):
         chars += len(page.chars)
-        found = [f for f in map(Fragment.of, _find_tables(page, table_settings)) if f.has_text()]
+        found = [
+            part for f in map(Fragment.of, find_tables(page, table_settings))
+            for part in _split_at_titles(f, settings) if part.has_text()
+        ]
         found.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
         bboxes = [t.bbox for t in found]
         outside = page.filter(lambda obj, boxes=bboxes: not _inside(obj, boxes)) if bboxes else page
@@ -151,7 +170,7 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
                 departments.append(match.group(1))
         used: set[int] = set()
         previous_bottom = 0.0
-        for table in found:
+        for position, table in enumerate(found):
             above = [
                 (i, text)
                 for i, (top, bottom, text) in enumerate(page_lines)
@@ -160,10 +179,17 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
             inner = _title_rows(table, page)
             departments += [m.group(1) for m in map(_DEPARTMENT.search, inner) if m]
             above += [(-1, text) for text in inner]
+            if position == 0 and foot and not any(_is_title(t, settings) for _, t in above):
+                above = foot + above
             title, label, unit = _title_of(above, settings, used)
             if unit:
                 doc_unit = unit
-            if title is None and pending is not None and not _has_title_words(above):
+            carried_on = position == 0 and pending is not None and pending.grid.pages[-1] == number - 1
+            repeated = carried_on and (
+                _CONTINUED.search(" ".join(t for _, t in above))
+                or (title and _same_title(title, pending.title) and repeats_header(pending.grid, table))
+            )
+            if (title is None and pending is not None and not _has_title_words(above)) or repeated:
                 continue_grid(pending.grid, table, number)
             else:
                 if pending is not None:
@@ -176,6 +202,10 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
                 title_lines.append(title)
                 pending = _Pending(start_grid(table, number), title, kind or "其他", label, unit or doc_unit)
             previous_bottom = table.bbox[3]
+        last_bottom = max((t.bbox[3] for t in found), default=0.0)
+        foot = _foot_title([(i, t) for i, (top, _, t) in enumerate(page_lines) if top > last_bottom - 1], settings)
+        used |= {i for i, _ in foot}
+        foot = [(-1, text) for _, text in foot]
         below = [text for i, (top, _, text) in enumerate(page_lines) if i not in used]
         if pending is not None:
             pending.statements.extend(t for t in below if _EMPTY_STATEMENT.search(t) and len(t) < 120)
@@ -187,7 +217,7 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
                     _append(tables, _finish(pending, len(tables), source))
                 pending = None
         else:
-            narrative.append((number, [text for _, _, text in page_lines]))
+            narrative.append((number, below))
             if pending is not None and page_lines:
                 _append(tables, _finish(pending, len(tables), source))
                 pending = None
@@ -202,26 +232,35 @@ def _append(tables: list[Table], table: Table | None) -> None:
 
 
 def _title_rows(table: Fragment, page) -> list[str]:
-    """Lines of a title printed inside the grid (a first row that is one merged cell), removed from it.
+    """Lines printed inside the grid above its header — title, label, unit, "部门：/编制单位：" —
+    removed from it, so they become the table's metadata and never header text.
 
     Leading rows with no cell text are dropped too; text printed over them (a
     "公开03表" label outside any cell) is returned with the title lines.
     """
     lines: list[str] = []
-    while len(table.texts) > 1 and not any(t and t.strip() for t in table.texts[0]):
-        boxes = [b for b in table.boxes[0] if b]
-        if boxes:
-            top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
-            region = page.crop((table.bbox[0], top, table.bbox[2], bottom), strict=False)
-            lines += [t for t in (region.extract_text() or "").splitlines() if t.strip()]
+    while len(table.texts) > 1:
+        filled = [c for c in table.texts[0] if c and c.strip()]
+        if not filled:
+            boxes = [b for b in table.boxes[0] if b]
+            if boxes:
+                top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+                region = page.crop((table.bbox[0], top, table.bbox[2], bottom), strict=False)
+                lines += [t for t in (region.extract_text() or "").splitlines() if t.strip()]
+        elif all(_is_metadata(c) for c in filled):
+            lines += [line for c in filled for line in c.splitlines() if line.strip()]
+        else:
+            break
         del table.texts[0], table.boxes[0]
-    if len(table.texts) < 2:
-        return lines
-    filled = [c for c in table.texts[0] if c and c.strip()]
-    if len(filled) == 1 and (_UNIT.search(filled[0]) or "表" in filled[0] and table_kind(clean_text(filled[0]))):
-        del table.texts[0], table.boxes[0]
-        lines += [line for line in filled[0].splitlines() if line.strip()]
     return lines
+
+
+def _is_metadata(text: str) -> bool:
+    """A line above a table's header: its unit, its 部门/编制单位, its label or its title."""
+    compact = clean_text(text)
+    if _UNIT_PART.match(compact) or _DEPARTMENT.match(compact) or _LABEL.search(compact.replace(" ", "")):
+        return True
+    return "表" in compact and bool(table_kind(compact)) and len(compact) <= DEFAULT_PDF.title_max_chars
 
 
 def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -249,7 +288,7 @@ def _title_of(
         if _DEPARTMENT.match(compact):
             used.add(index)
             continue
-        if title is None and len(compact) <= settings.title_max_chars and table_kind(compact):
+        if title is None and len(compact) <= settings.title_max_chars and table_kind(compact) and _may_be_title(compact):
             title = _strip_label(compact)
             label = label or _label_in(compact)
             used.add(index)
@@ -260,6 +299,63 @@ def _title_of(
     if title and _CONTINUED.search(title):
         return None, label, unit
     return title, label, unit
+
+
+def _split_at_titles(table: Fragment, settings: PdfSettings) -> list[Fragment]:
+    """Tables stacked in one ruled grid, each opened by a title row (one filled cell), apart."""
+    starts = [0] + [
+        i for i, row in enumerate(table.texts)
+        if i > 0 and len(filled := [c for c in row if c and c.strip()]) == 1 and _is_title(filled[0], settings)
+    ]
+    if len(starts) == 1:
+        return [table]
+    parts = []
+    for start, end in zip(starts, [*starts[1:], len(table.texts)], strict=True):
+        boxes = [b for row in table.boxes[start:end] for b in row if b]
+        top = min((b[1] for b in boxes), default=table.bbox[1])
+        bottom = max((b[3] for b in boxes), default=table.bbox[3])
+        parts.append(Fragment((table.bbox[0], top, table.bbox[2], bottom), table.boxes[start:end],
+                              table.texts[start:end], table.columns))
+    return parts
+
+
+def _is_title(text: str, settings: PdfSettings) -> bool:
+    compact = clean_text(text)
+    ending = _CONTINUED.sub("", re.sub(r"[（(][^）)]*[）)]$", "", compact)).strip()
+    return (
+        len(compact) <= settings.title_max_chars and ending.endswith("表") and not _SENTENCE.search(compact)
+        and bool(table_kind(compact)) and _may_be_title(compact)
+    )
+
+
+def _may_be_title(text: str) -> bool:
+    """A header cell or a row is never a title: no amount in it, no 小计/合计 at its end."""
+    return not _TITLE_NOT.search(text)
+
+
+def _same_title(a: str, b: str) -> bool:
+    """One title printed again (on a continuation page), labels, 续 marks and spaces aside."""
+    def key(text: str) -> str:
+        return _CONTINUED.sub("", _strip_label(clean_text(text))).replace(" ", "")
+
+    return key(a) == key(b)
+
+
+def _foot_title(after: list[tuple[int, str]], settings: PdfSettings) -> list[tuple[int, str]]:
+    """The title (and unit, 部门 lines) ending a page with no table below it: it names the next page's table.
+
+    Read from the page's last lines up, page numbers skipped; any other line ends the search.
+    """
+    lines: list[tuple[int, str]] = []
+    for index, text in reversed(after):
+        compact = clean_text(text)
+        if _PAGE_NUMBER.match(compact) and not lines:
+            continue
+        if _is_title(compact, settings) and not _TOC_LINE.search(compact) or _is_metadata(compact):
+            lines.insert(0, (index, text))
+            continue
+        break
+    return lines if any(_is_title(t, settings) for _, t in lines) else []
 
 
 def _label_in(text: str) -> str | None:
@@ -286,15 +382,20 @@ def _ends_with_table(page_lines: list[tuple[float, float, str]], found: list) ->
 def _finish(pending: _Pending, index: int, source: str) -> Table | None:
     sides = read_sides(pending.grid)
     has_values = any(v for s in sides for r in s.rows for v in r.values)
-    if pending.kind == "其他" and not has_values:
+    form = read_performance(grid_rows(pending.grid), pending.unit)
+    if form is not None and pending.kind not in ("绩效目标表", "其他"):
+        form = None
+    if pending.kind == "其他" and not has_values and form is None:
         return None
+    if form is not None:
+        pending.unit = form.unit  # "项目资金（元）" inside the form outranks the page's unit line
     statement = None
     if not has_values:
         texts = [t for r in pending.grid.rows for t in r.texts] + [h.text for h in pending.grid.header]
         inside = [t for t in texts if t and _EMPTY_STATEMENT.search(t)]
         candidates = inside + pending.statements
         statement = candidates[0] if candidates else None
-    return build_table(
+    table = build_table(
         table_id=f"t{index + 1:02d}",
         title=pending.title,
         kind=pending.kind,
@@ -305,3 +406,5 @@ def _finish(pending: _Pending, index: int, source: str) -> Table | None:
         empty_statement=statement,
         source_file=source,
     )
+    table.performance = form
+    return table

@@ -14,9 +14,10 @@ from budgetqa.ingest.identity import aliases, identity_key
 from budgetqa.ingest.metadata import Metadata, detect_metadata
 from budgetqa.ingest.narrative import PageText, read_narrative
 from budgetqa.ingest.pdf_reader import read_pdf
+from budgetqa.ingest.performance import PERFORMANCE_CHUNK, performance_chunks
 from budgetqa.ingest.text_reader import read_text_tables
 from budgetqa.ingest.unruled import read_unruled
-from budgetqa.models import Document, SourceFile, Table
+from budgetqa.models import Chunk, Document, SourceFile, Table
 from budgetqa.numbers import normalise_unit
 from budgetqa.settings import Settings
 from budgetqa.vocab import load
@@ -104,9 +105,18 @@ def read_document(path: Path, settings: Settings) -> Document:
         files=[SourceFile(path.name, sha, page_count, path.stat().st_size, role)],
         tables=_renumber(_kind_by_content(tables)),
         facts=narrative.facts,
-        chunks=narrative.chunks,
+        chunks=narrative.chunks + _performance_chunks(tables, path.name),
         profile=narrative.profile,
     )
+
+
+def _performance_chunks(tables: list[Table], source_file: str) -> list[Chunk]:
+    """Passages for text search from the performance-target forms."""
+    return performance_chunks([(t.title, t.performance) for t in tables if t.performance], source_file)
+
+
+def _is_performance_chunk(chunk: Chunk) -> bool:
+    return chunk.chunk_id.startswith(PERFORMANCE_CHUNK)
 
 
 def _title(meta: Metadata) -> str:
@@ -157,8 +167,11 @@ def merge(existing: Document, new: Document) -> tuple[Document, str]:
     if new_role == "tables":
         merged.tables = _renumber(new.tables)
         merged.unit = new.unit
+        merged.chunks = [c for c in existing.chunks if not _is_performance_chunk(c)] + [
+            c for c in new.chunks if _is_performance_chunk(c)]
     else:
-        merged.facts, merged.chunks = new.facts, new.chunks
+        merged.facts = new.facts
+        merged.chunks = new.chunks + [c for c in existing.chunks if _is_performance_chunk(c)]
         merged.profile = new.profile or existing.profile
     return merged, "merged"
 
