@@ -23,6 +23,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "method_not_allowed": ("这个地址不支持该请求方法。", "This path does not accept that method."),
     "invalid_request": ("请求的格式或内容不正确。", "The request is malformed or invalid."),
     "unknown_document": ("没有找到这份公开文件。", "No such document."),
+    "unknown_version": ("这份公开文件没有这个版本。", "No such version of this document."),
     "unknown_table": ("这份公开文件中没有这张表。", "No such table in this document."),
     "auth_required": ("需要管理员令牌。", "An admin token is required (Authorization: Bearer <token>)."),
     "invalid_token": ("管理员令牌不正确。", "The admin token is not valid."),

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
 from budgetqa.ingest.errors import IngestError
-from budgetqa.ingest.pipeline import IngestResult, ingest_file
+from budgetqa.ingest.pipeline import IngestResult, ingest_file, restore_version
 from budgetqa.service.auth import Admin
 from budgetqa.service.errors import ApiError, from_ingest
 from budgetqa.service.lookup import document_id, table_of
@@ -97,6 +97,8 @@ def audit(
 @router.post("/documents", status_code=201, response_model=IngestResult, dependencies=[Admin],
              openapi_extra=UPLOAD_BODY, summary="Upload and ingest a PDF or text file (admin)",
              responses={200: {"description": "The same file was already ingested (unchanged)."},
+                        202: {"description": "Kept as a candidate version only: less complete than the "
+                                             "current version (see `warnings`)."},
                         413: {"description": "Over the size limit."}, 415: {"description": "Not a PDF or text."}})
 async def upload(request: Request, response: Response, state: State) -> IngestResult:
     form = await request.form(max_files=1, max_fields=4)
@@ -112,9 +114,37 @@ async def upload(request: Request, response: Response, state: State) -> IngestRe
             result = await run_in_threadpool(_ingest, state, path)
     finally:
         await form.close()
-    if result.status == "unchanged":
-        response.status_code = 200
+    if result.status in ("unchanged", "candidate"):
+        response.status_code = 200 if result.status == "unchanged" else 202
     return result
+
+
+@router.get("/documents/{doc}/versions", dependencies=[Admin],
+            summary="A document's kept versions: files, hashes, times, counts, status (admin)")
+def list_versions(doc: str, state: State) -> list[dict]:
+    with state.store.lock.reading():
+        return state.store.document_versions(_kept_id(state, doc))
+
+
+@router.post("/documents/{doc}/versions/{version}/restore", response_model=IngestResult, dependencies=[Admin],
+             summary="Make a kept version of a document current again (admin)")
+def restore(doc: str, version: int, state: State) -> IngestResult:
+    with state.admin_lock:
+        doc_id = _kept_id(state, doc)
+        try:
+            result = restore_version(state.store, doc_id, version, state.settings)
+        except IngestError as exc:
+            raise from_ingest(exc) from exc
+    if result is None:
+        raise ApiError(404, "unknown_version", f"Document {doc_id} has no version {version}.")
+    return result
+
+
+def _kept_id(state: AppState, doc: str) -> str:
+    """A stored document's id, or the exact id of a deleted one whose versions are kept."""
+    if doc in state.store.version_doc_ids():
+        return doc
+    return document_id(state.store, doc)
 
 
 @router.delete("/documents/{doc_id}", response_model=Deleted, dependencies=[Admin],
