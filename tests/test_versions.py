@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import store_counts
 
 from budgetqa.index.store import SCHEMA_VERSION, Store
 from budgetqa.ingest.pipeline import ingest_file, restore_version
 from budgetqa.settings import Settings
-from conftest import store_counts
 
 
 @pytest.fixture
