@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from budgetqa.ingest.bounded import read_bounded
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.pipeline import expand_paths, ingest_file
 from budgetqa.settings import Settings
@@ -56,7 +57,7 @@ def ingest(
         for path in expand_paths(paths):
             task = progress.add_task(f"ingesting {path.name}", total=None)
             try:
-                result = ingest_file(store, path, settings)
+                result = ingest_file(store, path, settings, read=read_bounded)
             except IngestError as exc:
                 failures += 1
                 err.print(f"[red]error[/red] {exc.file_name}: {exc.message} [dim]({exc.reason})[/dim]", soft_wrap=True)

@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     """Where the SQLite store (and the vector index) live."""
     max_file_mb: float = 50.0
     """Files larger than this are rejected before parsing (also the HTTP upload limit)."""
+    max_pages: int = 500
+    """PDFs with more pages than this are rejected before parsing (a page bomb is refused at once)."""
+    ingest_timeout_seconds: float = 300.0
+    """A file that takes longer than this to parse is abandoned (``budgetqa ingest`` and uploads)."""
+    ingest_memory_mb: int = 2048
+    """Address-space limit of the child process that parses each file (``budgetqa ingest`` and uploads)."""
     embedding_model: str = "use-multilingual-v3"
     """Embeddings for narrative retrieval: a bundled model's name (``use-multilingual-v3``,
     ``m3e-small``, ``all-minilm-l6-v2``) or a sentence-transformers checkpoint (a folder, or a

@@ -32,6 +32,24 @@ def file_kind(path: Path, max_mb: float) -> str:
     raise IngestError(path.name, "unsupported", "not a PDF or UTF-8 text file")
 
 
+def check_page_count(path: Path, max_pages: int) -> None:
+    """Refuse a PDF of more than ``max_pages`` pages from its page tree alone (no page is parsed).
+
+    A file whose page tree cannot be read is left to the parser to report."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        with path.open("rb") as fh:
+            count = int(resolve1(resolve1(PDFDocument(PDFParser(fh)).catalog["Pages"])["Count"]))
+    except Exception:  # broken or encrypted: the parser says which
+        return
+    if count > max_pages:
+        raise IngestError(path.name, "too_many_pages",
+                          f"the PDF has {count} pages, over the {max_pages}-page limit (BUDGETQA_MAX_PAGES)")
+
+
 def _is_utf8_text(path: Path) -> bool:
     data = path.read_bytes()[:65536]
     if b"\x00" in data:

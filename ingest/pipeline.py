@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from budgetqa.ingest.checks import file_kind, sha256_of
+from budgetqa.ingest.checks import check_page_count, file_kind, sha256_of
 from budgetqa.ingest.completeness import shortfalls
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.identity import aliases, identity_key
@@ -60,6 +60,7 @@ def read_document(path: Path, settings: Settings) -> Document:
     kind_of_file = file_kind(path, settings.max_file_mb)
     sha = sha256_of(path)
     if kind_of_file == "pdf":
+        check_page_count(path, settings.max_pages)
         result = read_pdf(path)
         if result.char_count == 0:
             raise IngestError(path.name, "needs_ocr", "the PDF has no text layer (scanned?); it needs OCR first")

@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """A new app over ``settings.data_dir`` (the store is opened here, once, and closed at shutdown)."""
     settings = settings or Settings()
     state = AppState.open(settings)
+    routes_documents.clean_uploads(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -42,11 +42,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "No recognisable budget or final-accounts tables or narrative."),
     "blank": ("表格中没有数字（可能是空白模板）。", "The tables hold no figures (a blank template?)."),
     "no_department": ("无法从文件中读出部门名称。", "Could not read the department's name from the document."),
+    "too_many_pages": ("PDF 页数超过上限。", "The PDF has more pages than the limit (BUDGETQA_MAX_PAGES)."),
+    "too_much_memory": ("解析这个文件需要的内存超过上限。", "Parsing the file needed more memory than the limit."),
+    "timeout": ("解析这个文件超时。", "Parsing the file took longer than the time limit."),
+    "bad_encoding": ("无法识别文本文件的编码。", "The text file's encoding could not be read."),
     "bad_file": ("文件无法读取。", "The file could not be read."),
     "internal_error": ("服务内部出错，请稍后再试。", "Internal server error; please try again later."),
 }
 
-INGEST_STATUS = {"too_large": 413, "unsupported": 415}
+INGEST_STATUS = {"too_large": 413, "too_many_pages": 413, "too_much_memory": 413, "unsupported": 415}
 """HTTP status for an ingest rejection reason; any other reason is 422."""
 
 _STATUS_CODES = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large",

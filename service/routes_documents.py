@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
@@ -15,12 +16,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
+from budgetqa.ingest.bounded import read_bounded
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.pipeline import IngestResult, ingest_file, restore_version
 from budgetqa.service.auth import Admin
 from budgetqa.service.errors import ApiError, from_ingest
 from budgetqa.service.lookup import document_id, table_of
 from budgetqa.service.state import AppState, get_state
+from budgetqa.settings import Settings
 from budgetqa.views import document_json, table_grid, table_json
 
 router = APIRouter(tags=["documents"])
@@ -99,14 +102,16 @@ def audit(
              responses={200: {"description": "The same file was already ingested (unchanged)."},
                         202: {"description": "Kept as a candidate version only: less complete than the "
                                              "current version (see `warnings`)."},
-                        413: {"description": "Over the size limit."}, 415: {"description": "Not a PDF or text."}})
+                        413: {"description": "Over the size, page or memory limit."},
+                        415: {"description": "Not a PDF or text."},
+                        422: {"description": "Not a readable disclosure (corrupt, empty, scanned, timed out …)."}})
 async def upload(request: Request, response: Response, state: State) -> IngestResult:
     form = await request.form(max_files=1, max_fields=4)
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise ApiError(422, "missing_file")
-        with tempfile.TemporaryDirectory(prefix="budgetqa-upload-") as folder:
+        with tempfile.TemporaryDirectory(prefix="upload-", dir=upload_dir(state.settings)) as folder:
             path = Path(folder) / safe_name(upload.filename)
             with path.open("wb") as out:
                 while chunk := await upload.read(1 << 20):
@@ -159,9 +164,25 @@ def delete_document(doc_id: str, state: State) -> Deleted:
 def _ingest(state: AppState, path: Path) -> IngestResult:
     with state.admin_lock:
         try:
-            return ingest_file(state.store, path, state.settings)
+            return ingest_file(state.store, path, state.settings, read=read_bounded)
         except IngestError as exc:
             raise from_ingest(exc) from exc
+
+
+def upload_dir(settings: Settings) -> Path:
+    """Where uploads wait while they are parsed (emptied at start-up: a killed server leaves nothing)."""
+    folder = settings.data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def clean_uploads(settings: Settings) -> None:
+    """Remove upload folders left behind by a server that was killed."""
+    for left in upload_dir(settings).iterdir():
+        if left.is_dir():
+            shutil.rmtree(left, ignore_errors=True)
+        else:
+            left.unlink(missing_ok=True)
 
 
 def safe_name(name: str | None) -> str:
