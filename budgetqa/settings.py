@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     """Origins (e.g. https://www.example.gov.cn) whose pages may call the API from the widget;
     comma-separated or a JSON list in the environment. Empty: same origin only."""
+    frame_ancestors: str = "'self'"
+    """CSP frame-ancestors: the sites allowed to show budgetqa's pages in a frame
+    (e.g. ``'self' https://www.example.gov.cn``); ``'none'`` forbids framing."""
     session_ttl_seconds: float = 1800.0
     """A conversation idle this long is forgotten."""
     session_max: int = 1000

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from budgetqa.ingest.checks import check_page_count, file_kind, sha256_of
+from budgetqa.ingest.checks import check_page_count, file_kind, read_text, sha256_of
 from budgetqa.ingest.completeness import shortfalls
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.identity import aliases, identity_key
@@ -59,6 +59,7 @@ def read_document(path: Path, settings: Settings) -> Document:
     """Parse one file into a Document (not yet stored)."""
     kind_of_file = file_kind(path, settings.max_file_mb)
     sha = sha256_of(path)
+    encoding = ""
     if kind_of_file == "pdf":
         check_page_count(path, settings.max_pages)
         result = read_pdf(path)
@@ -71,7 +72,8 @@ def read_document(path: Path, settings: Settings) -> Document:
             tables = sorted([*tables, *unruled], key=lambda t: min(t.pages, default=0))
             title_lines = title_lines + [t.title for t in unruled]
     else:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        text, encoding = read_text(path)
+        lines = text.splitlines()
         text_result = read_text_tables(lines, source_file=path.name)
         tables, pages = text_result.tables, text_result.narrative_pages
         departments = [text_result.department] if text_result.department else []
@@ -87,7 +89,9 @@ def read_document(path: Path, settings: Settings) -> Document:
     )
     numeric_tables = [t for t in tables if t.kind != "其他"]
     if not numeric_tables and not (narrative.facts and meta.kind and meta.year):
-        raise IngestError(path.name, "not_a_disclosure", "no recognisable budget/final-accounts tables or narrative")
+        read_as = f" (read as {encoding} text)" if encoding else ""
+        raise IngestError(path.name, "not_a_disclosure",
+                          f"no recognisable budget/final-accounts tables or narrative{read_as}")
     has_figures = any(c.state == "value" for t in numeric_tables for c in t.cells)
     if numeric_tables and not has_figures and not narrative.facts:
         raise IngestError(path.name, "blank", "the tables hold no figures (a blank template?)")

@@ -12,6 +12,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from budgetqa.ingest.errors import IngestError
@@ -31,7 +32,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "Admin endpoints are disabled: no admin token is configured."),
     "missing_file": ("请用 file 字段上传一个文件。", "Upload one file in the multipart field 'file'."),
     "too_large": ("文件或请求太大。", "The file or request body is over the size limit."),
-    "unsupported": ("只接受 PDF 或 UTF-8 文本文件。", "Only PDF or UTF-8 text files are accepted."),
+    "unsupported": ("只接受 PDF 或文本文件（UTF-8、GB18030/GBK 等编码）。",
+                    "Only PDF or text files (UTF-8, GB18030/GBK …) are accepted."),
     "empty": ("文件是空的。", "The file is empty."),
     "missing": ("文件不存在。", "No such file."),
     "corrupt": ("PDF 文件已损坏，无法读取。", "The PDF is corrupt and cannot be read."),
@@ -55,6 +57,32 @@ INGEST_STATUS = {"too_large": 413, "too_many_pages": 413, "too_much_memory": 413
 
 _STATUS_CODES = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
                  415: "unsupported", 422: "invalid_request"}
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message_zh: str
+    message_en: str
+    details: list[dict] | None = None
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorDetail
+
+
+def _documented(described: dict[int, str]) -> dict[int | str, dict]:
+    return {status: {"model": ErrorBody, "description": text} for status, text in described.items()}
+
+
+ERROR_RESPONSES = _documented({
+    400: "Malformed request.", 404: "No such document, table or path.", 405: "Method not allowed.",
+    413: "Request body over the limit.", 422: "Invalid request (details name the field).",
+    500: "Internal error (logged; the body never holds internals).",
+})
+"""Error statuses any API route can answer, for the OpenAPI document."""
+ADMIN_RESPONSES = _documented({401: "No or a wrong admin token.", 403: "Admin endpoints disabled (no token set)."})
 
 
 class ApiError(StarletteHTTPException):

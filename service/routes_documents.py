@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -20,7 +20,7 @@ from budgetqa.ingest.bounded import read_bounded
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.pipeline import IngestResult, ingest_file, restore_version
 from budgetqa.service.auth import Admin
-from budgetqa.service.errors import ApiError, from_ingest
+from budgetqa.service.errors import ADMIN_RESPONSES, ApiError, ErrorBody, from_ingest
 from budgetqa.service.lookup import document_id, table_of
 from budgetqa.service.state import AppState, get_state
 from budgetqa.settings import Settings
@@ -99,12 +99,13 @@ def audit(
 
 @router.post("/documents", status_code=201, response_model=IngestResult, dependencies=[Admin],
              openapi_extra=UPLOAD_BODY, summary="Upload and ingest a PDF or text file (admin)",
-             responses={200: {"description": "The same file was already ingested (unchanged)."},
+             responses={**ADMIN_RESPONSES, 200: {"description": "The same file was already ingested (unchanged)."},
                         202: {"description": "Kept as a candidate version only: less complete than the "
                                              "current version (see `warnings`)."},
-                        413: {"description": "Over the size, page or memory limit."},
-                        415: {"description": "Not a PDF or text."},
-                        422: {"description": "Not a readable disclosure (corrupt, empty, scanned, timed out …)."}})
+                        413: {"model": ErrorBody, "description": "Over the size, page or memory limit."},
+                        415: {"model": ErrorBody, "description": "Not a PDF or text."},
+                        422: {"model": ErrorBody,
+                              "description": "Not a readable disclosure (corrupt, empty, scanned, timed out …)."}})
 async def upload(request: Request, response: Response, state: State) -> IngestResult:
     form = await request.form(max_files=1, max_fields=4)
     try:
@@ -124,7 +125,7 @@ async def upload(request: Request, response: Response, state: State) -> IngestRe
     return result
 
 
-@router.get("/documents/{doc}/versions", dependencies=[Admin],
+@router.get("/documents/{doc}/versions", dependencies=[Admin], responses=ADMIN_RESPONSES,
             summary="A document's kept versions: files, hashes, times, counts, status (admin)")
 def list_versions(doc: str, state: State) -> list[dict]:
     with state.store.lock.reading():
@@ -132,6 +133,7 @@ def list_versions(doc: str, state: State) -> list[dict]:
 
 
 @router.post("/documents/{doc}/versions/{version}/restore", response_model=IngestResult, dependencies=[Admin],
+             responses=ADMIN_RESPONSES,
              summary="Make a kept version of a document current again (admin)")
 def restore(doc: str, version: int, state: State) -> IngestResult:
     with state.admin_lock:
@@ -152,7 +154,7 @@ def _kept_id(state: AppState, doc: str) -> str:
     return document_id(state.store, doc)
 
 
-@router.delete("/documents/{doc_id}", response_model=Deleted, dependencies=[Admin],
+@router.delete("/documents/{doc_id}", response_model=Deleted, dependencies=[Admin], responses=ADMIN_RESPONSES,
                summary="Delete a document by its exact id (admin)")
 def delete_document(doc_id: str, state: State) -> Deleted:
     with state.admin_lock:
@@ -186,8 +188,10 @@ def clean_uploads(settings: Settings) -> None:
 
 
 def safe_name(name: str | None) -> str:
-    """The upload's base name without path parts or control characters (it becomes the file's name)."""
-    base = re.sub(r"[\x00-\x1f\x7f]", "", (name or "").replace("\\", "/")).split("/")[-1].strip(" .")
+    """The upload's base name without path parts, control or format characters (bidi overrides such as
+    U+202E: category Cc or Cf); it becomes the file's name."""
+    visible = "".join(ch for ch in (name or "") if unicodedata.category(ch) not in ("Cc", "Cf"))
+    base = visible.replace("\\", "/").split("/")[-1].strip(" .")
     if len(base) > 150:
         suffix = Path(base).suffix[:10]
         base = base[: 150 - len(suffix)] + suffix
