@@ -229,6 +229,24 @@ def restore(
                   f"{result.kind or '?'} {result.scope}, {result.tables} tables, {result.cells} cells", soft_wrap=True)
 
 
+@app.command()
+def backup(
+    target: Annotated[Path, typer.Argument(help="A new or empty folder for the copy.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Copy the store (SQLite online backup, safe while serving) and its vector index to TARGET.
+
+    To restore, use TARGET as the data dir (--data-dir / BUDGETQA_DATA_DIR) or copy its files there."""
+    from budgetqa.index.backup import backup as backup_store
+
+    try:
+        written = backup_store(_store(data_dir), target)
+    except FileExistsError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from exc
+    console.print("backed up: " + ", ".join(str(p) for p in written), soft_wrap=True)
+
+
 index_app = typer.Typer(help="The vector index of narrative passages.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 

@@ -67,3 +67,24 @@ def test_v3_store_gets_its_documents_as_version_one(store, seed_copies) -> None:
     listed = reopened.document_versions(first.doc_id)
     assert [(v["version"], v["status"], v["tables"]) for v in listed] == [(1, "current", first.tables)]
     assert reopened.load(first.doc_id) == reopened.restore(first.doc_id, 1)
+
+
+def test_backup_restores_the_store_with_its_versions(tmp_path: Path, seed_copies) -> None:
+    from typer.testing import CliRunner
+
+    from budgetqa.cli import app
+
+    data_dir = tmp_path / "live"
+    runner = CliRunner(env={"BUDGETQA_EMBEDDING_MODEL": "none"})
+    for name in ("full", "damaged"):
+        assert runner.invoke(app, ["ingest", str(seed_copies[name]), "--data-dir", str(data_dir)]).exit_code == 0
+    saved = tmp_path / "backup"
+    result = runner.invoke(app, ["backup", str(saved), "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["backup", str(saved), "--data-dir", str(data_dir)]).exit_code == 2
+    live, copy = Store(data_dir), Store(saved)
+    doc_id = live.identities()[0]["doc_id"]
+    assert store_counts(copy) == store_counts(live) and copy.load(doc_id) == live.load(doc_id)
+    assert copy.document_versions(doc_id) == live.document_versions(doc_id)
+    assert runner.invoke(app, ["restore", doc_id, "2", "--data-dir", str(saved)]).exit_code == 0
+    assert store_counts(Store(saved)) != store_counts(live)
