@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from budgetqa.ingest.bounded import read_bounded
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.pipeline import expand_paths, ingest_file
 from budgetqa.settings import Settings
@@ -56,7 +57,7 @@ def ingest(
         for path in expand_paths(paths):
             task = progress.add_task(f"ingesting {path.name}", total=None)
             try:
-                result = ingest_file(store, path, settings)
+                result = ingest_file(store, path, settings, read=read_bounded)
             except IngestError as exc:
                 failures += 1
                 err.print(f"[red]error[/red] {exc.file_name}: {exc.message} [dim]({exc.reason})[/dim]", soft_wrap=True)
@@ -77,9 +78,21 @@ def ingest(
 
 
 @app.command()
-def docs(data_dir: DataDir = None, as_json: AsJson = False) -> None:
-    """List the documents in the store."""
-    items = _store(data_dir).documents()
+def docs(
+    doc: Annotated[str | None, typer.Argument(help="One document (id or part of the department name).")] = None,
+    versions: Annotated[bool, typer.Option("--versions", help="List the document's kept versions.")] = False,
+    data_dir: DataDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """List the documents in the store, or one document's versions (--versions)."""
+    store = _store(data_dir)
+    if versions:
+        _print_versions(store, _resolve_kept(store, doc) if doc else None, as_json)
+        return
+    items = store.documents()
+    if doc:
+        doc_id = _resolve(store, doc)
+        items = [d for d in items if d["doc_id"] == doc_id]
     if as_json:
         print(json.dumps([document_json(d) for d in items], ensure_ascii=False, indent=2))
         return
@@ -89,6 +102,25 @@ def docs(data_dir: DataDir = None, as_json: AsJson = False) -> None:
                      str(d["pages"]), str(d["tables"]), str(d["cells"]), str(d["facts"]),
                      ", ".join(f["file_name"] for f in d["files"]))
     console.print(view)
+
+
+def _print_versions(store, doc_id: str | None, as_json: bool) -> None:
+    ids = [doc_id] if doc_id else store.version_doc_ids()
+    listed = [v for i in ids for v in store.document_versions(i)]
+    if as_json:
+        print(json.dumps(listed, ensure_ascii=False, indent=2))
+        return
+    view = RichTable("id", "version", "status", "time", "files", "pages", "tables", "cells", "facts", "warnings")
+    for v in listed:
+        view.add_row(v["doc_id"], str(v["version"]), v["status"], v["created_at"],
+                     ", ".join(f"{f['file_name']} ({f['sha256'][:12]})" for f in v["files"]), str(v["pages"]),
+                     str(v["tables"]), str(v["cells"]), str(v["facts"]), "；".join(v["warnings"]))
+    console.print(view)
+
+
+def _resolve_kept(store, doc: str) -> str:
+    """A stored document, or the exact id of one with kept versions only (deleted)."""
+    return doc if doc in store.version_doc_ids() and store.resolve(doc) is None else _resolve(store, doc)
 
 
 def _resolve(store, doc: str) -> str:
@@ -192,6 +224,47 @@ def _print_answer(answer) -> None:
         console.print(f"[dim]出处[/dim] {cite.document}｜{where}")
     for note in answer.notes:
         console.print(f"[dim]说明[/dim] {note}")
+
+
+@app.command()
+def restore(
+    doc: Annotated[str, typer.Argument(help="Document id or department (or the id of a deleted document).")],
+    version: Annotated[int, typer.Argument(help="The version to make current (see `docs DOC --versions`).")],
+    data_dir: DataDir = None,
+) -> None:
+    """Make a kept version of a document the one answered from again."""
+    from budgetqa.ingest.pipeline import restore_version
+
+    store = _store(data_dir)
+    doc_id = _resolve_kept(store, doc)
+    try:
+        result = restore_version(store, doc_id, version, _settings(data_dir))
+    except IngestError as exc:
+        err.print(f"[red]error[/red] {exc.message}", soft_wrap=True)
+        raise typer.Exit(1) from exc
+    if result is None:
+        err.print(f"[red]error[/red] {doc_id} has no version {version} (see `budgetqa docs {doc_id} --versions`)")
+        raise typer.Exit(2)
+    console.print(f"{doc_id} version {version} is current: {result.department} {result.year or '?'} "
+                  f"{result.kind or '?'} {result.scope}, {result.tables} tables, {result.cells} cells", soft_wrap=True)
+
+
+@app.command()
+def backup(
+    target: Annotated[Path, typer.Argument(help="A new or empty folder for the copy.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Copy the store (SQLite online backup, safe while serving) and its vector index to TARGET.
+
+    To restore, use TARGET as the data dir (--data-dir / BUDGETQA_DATA_DIR) or copy its files there."""
+    from budgetqa.index.backup import backup as backup_store
+
+    try:
+        written = backup_store(_store(data_dir), target)
+    except FileExistsError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from exc
+    console.print("backed up: " + ", ".join(str(p) for p in written), soft_wrap=True)
 
 
 index_app = typer.Typer(help="The vector index of narrative passages.", no_args_is_help=True)

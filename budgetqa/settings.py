@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     """Where the SQLite store (and the vector index) live."""
     max_file_mb: float = 50.0
     """Files larger than this are rejected before parsing (also the HTTP upload limit)."""
+    max_pages: int = 500
+    """PDFs with more pages than this are rejected before parsing (a page bomb is refused at once)."""
+    ingest_timeout_seconds: float = 300.0
+    """A file that takes longer than this to parse is abandoned (``budgetqa ingest`` and uploads)."""
+    ingest_memory_mb: int = 2048
+    """Address-space limit of the child process that parses each file (``budgetqa ingest`` and uploads)."""
     embedding_model: str = "use-multilingual-v3"
     """Embeddings for narrative retrieval: a bundled model's name (``use-multilingual-v3``,
     ``m3e-small``, ``all-minilm-l6-v2``) or a sentence-transformers checkpoint (a folder, or a
@@ -35,6 +41,9 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     """Origins (e.g. https://www.example.gov.cn) whose pages may call the API from the widget;
     comma-separated or a JSON list in the environment. Empty: same origin only."""
+    frame_ancestors: str = "'self'"
+    """CSP frame-ancestors: the sites allowed to show budgetqa's pages in a frame
+    (e.g. ``'self' https://www.example.gov.cn``); ``'none'`` forbids framing."""
     session_ttl_seconds: float = 1800.0
     """A conversation idle this long is forgotten."""
     session_max: int = 1000

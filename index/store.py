@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+from budgetqa.index import versions as kept
 from budgetqa.models import Cell, Chunk, Document, Fact, Indicator, Performance, SourceFile, Table
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, department TEXT NOT NULL, region TEXT NOT NULL, year INTEGER,
@@ -103,6 +104,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.executescript(SCHEMA)
         self._migrate()
+        self._migrate_versions()
         self.db.executescript(INDEXES)
         self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -125,6 +127,14 @@ class Store:
                                (identity_key(row["department"]), level_of(row["department"]), row["doc_id"]))
                     db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)",
                                    [(a, row["doc_id"]) for a in aliases(row["department"])])
+
+    def _migrate_versions(self) -> None:
+        """v4 → v5 (a step of its own): the version tables, each stored document kept as its version 1."""
+        if kept.exists(self.db):
+            return
+        with self.transaction() as db:
+            ids = [r["doc_id"] for r in db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+            kept.migrate(db, [doc for doc in map(self.load, ids) if doc is not None])
 
     def close(self) -> None:
         self.db.close()
@@ -235,17 +245,50 @@ class Store:
         return [r for r in rows if r["doc_id"].startswith(ref) or ref in r["department"]]
 
     # --- writes ------------------------------------------------------------------
-    def save(self, document: Document, replaces: str | None = None) -> None:
-        """Write a document whole, replacing ``replaces`` (and any same-id document) atomically."""
+    def save(self, document: Document, replaces: str | None = None) -> int:
+        """Write a document whole, replacing ``replaces`` (and any same-id document) atomically, and keep
+        it as the document's new current version (the number returned); older versions stay."""
         with self.transaction() as db:
             for doc_id in {document.doc_id, replaces} - {None}:
                 db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
             self._insert(db, document)
+            return kept.record(db, document, "current")
+
+    def save_candidate(self, document: Document, warnings: list[str]) -> int:
+        """Keep ``document`` as a candidate version only (not answered from); its number."""
+        with self.transaction() as db:
+            return kept.record(db, document, "candidate", warnings)
+
+    def restore(self, doc_id: str, version: int) -> Document | None:
+        """Make a kept version the document answered from again (None: no such version)."""
+        with self.transaction() as db:
+            document = kept.document(db, doc_id, version)
+            if document is None:
+                return None
+            db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            self._insert(db, document)
+            kept.make_current(db, doc_id, version)
+        return document
+
+    def document_versions(self, doc_id: str) -> list[dict]:
+        """A document's kept versions, oldest first: number, status, time, files, counts, warnings."""
+        return kept.listing(self.db, doc_id)
+
+    def version_of_file(self, sha256: str) -> dict | None:
+        """The newest kept version holding a file with this hash."""
+        return kept.of_file(self.db, sha256)
+
+    def version_doc_ids(self) -> list[str]:
+        """Every document id with kept versions (including deleted documents)."""
+        return kept.doc_ids(self.db)
 
     def delete(self, doc_id: str) -> bool:
-        """Delete a document, then its chunks from the vector index (searches ignore any left behind)."""
+        """Delete a document, then its chunks from the vector index (searches ignore any left behind).
+
+        Its versions are kept (status ``deleted``): ``restore`` brings it back."""
         with self.transaction() as db:
             deleted = db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+            kept.mark_deleted(db, doc_id)
         if deleted:
             from budgetqa.index.vectors import remove_document
             from budgetqa.settings import Settings

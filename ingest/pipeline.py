@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from budgetqa.ingest.checks import file_kind, sha256_of
+from budgetqa.ingest.checks import check_page_count, file_kind, read_text, sha256_of
+from budgetqa.ingest.completeness import shortfalls
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.identity import aliases, identity_key
 from budgetqa.ingest.metadata import Metadata, detect_metadata
@@ -32,7 +33,8 @@ class IngestResult:
     file_name: str
     doc_id: str
     status: str
-    """"added", "merged" (second file of a disclosure), "replaced" (new version) or "unchanged"."""
+    """"added", "merged" (second file of a disclosure), "replaced" (new version), "candidate" (kept but
+    not current: less complete than the stored version), "restored" or "unchanged"."""
     department: str
     year: int | None
     kind: str | None
@@ -42,7 +44,9 @@ class IngestResult:
     chunks: int
     scope: str = "部门"
     warnings: list[str] = field(default_factory=list)
-    """Doubts about the document's metadata, for the ingest summary."""
+    """Doubts about the document's metadata, and why a file was kept only as a candidate."""
+    version: int | None = None
+    """The version this file made (or is kept in)."""
 
 
 def doc_id_for(department: str, year: int | None, kind: str | None, scope: str = "部门") -> str:
@@ -56,7 +60,9 @@ def read_document(path: Path, settings: Settings) -> Document:
     """Parse one file into a Document (not yet stored)."""
     kind_of_file = file_kind(path, settings.max_file_mb)
     sha = sha256_of(path)
+    encoding = ""
     if kind_of_file == "pdf":
+        check_page_count(path, settings.max_pages)
         result = read_pdf(path)
         if result.char_count == 0:
             raise IngestError(path.name, "needs_ocr", "the PDF has no text layer (scanned?); it needs OCR first")
@@ -67,7 +73,8 @@ def read_document(path: Path, settings: Settings) -> Document:
             tables = sorted([*tables, *unruled], key=lambda t: min(t.pages, default=0))
             title_lines = title_lines + [t.title for t in unruled]
     else:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        text, encoding = read_text(path)
+        lines = text.splitlines()
         text_result = read_text_tables(lines, source_file=path.name)
         tables, pages = text_result.tables, text_result.narrative_pages
         departments = [text_result.department] if text_result.department else []
@@ -83,7 +90,9 @@ def read_document(path: Path, settings: Settings) -> Document:
     )
     numeric_tables = [t for t in tables if t.kind != "其他"]
     if not numeric_tables and not (narrative.facts and meta.kind and meta.year):
-        raise IngestError(path.name, "not_a_disclosure", "no recognisable budget/final-accounts tables or narrative")
+        read_as = f" (read as {encoding} text)" if encoding else ""
+        raise IngestError(path.name, "not_a_disclosure",
+                          f"no recognisable budget/final-accounts tables or narrative{read_as}")
     has_figures = any(c.state == "value" for t in numeric_tables for c in t.cells)
     if numeric_tables and not has_figures and not narrative.facts:
         raise IngestError(path.name, "blank", "the tables hold no figures (a blank template?)")
@@ -152,14 +161,15 @@ def merge(existing: Document, new: Document) -> tuple[Document, str]:
     """Combine a second file of one disclosure, or replace an older version.
 
     A tables-only file and a narrative-only file of the same department, year
-    and kind are two halves of one disclosure; any other pair is a new version.
+    and kind are two halves of one disclosure; a new half replaces its own half and
+    keeps the other; any other pair is a new version.
     """
     roles = {f.role for f in existing.files}
     new_role = new.files[0].role
-    if new_role == "full" or new_role in roles or "full" in roles:
+    if new_role == "full" or "full" in roles or roles == {new_role}:
         return new, "replaced"
     merged = existing
-    merged.files = [*existing.files, *new.files]
+    merged.files = [*(f for f in existing.files if f.role != new_role), *new.files]
     merged.aliases = list(dict.fromkeys([*existing.aliases, *new.aliases]))
     merged.warnings = list(dict.fromkeys([*existing.warnings, *new.warnings]))
     if len(new.department) > len(existing.department):
@@ -173,11 +183,16 @@ def merge(existing: Document, new: Document) -> tuple[Document, str]:
         merged.facts = new.facts
         merged.chunks = new.chunks + [c for c in existing.chunks if _is_performance_chunk(c)]
         merged.profile = new.profile or existing.profile
-    return merged, "merged"
+    return merged, "replaced" if new_role in roles else "merged"
 
 
-def ingest_file(store, path: Path, settings: Settings) -> IngestResult:
-    """Read one file and write it to the store; the same file twice changes nothing.
+def ingest_file(store, path: Path, settings: Settings,
+                read: Callable[[Path, Settings], Document] | None = None) -> IngestResult:
+    """Read one file (with ``read``, default ``read_document``) and write it to the store; the same file twice changes nothing.
+
+    Every version is kept. A new file of a stored disclosure becomes current only if it is at
+    least as complete (``completeness.shortfalls``); otherwise it is kept as a candidate, with
+    a warning saying what it lacks, and the stored version stays current.
 
     After the document is saved, its narrative chunks are embedded into the vector
     index. If that fails the document stays saved (the store is the source of truth)
@@ -188,20 +203,48 @@ def ingest_file(store, path: Path, settings: Settings) -> IngestResult:
     existing_id = store.doc_of_file(sha) if sha else None
     if existing_id:
         doc = store.load(existing_id)
-        _index(path, settings, lambda vectors: vectors.ensure_indexed(store, existing_id, settings))
+        _index(path.name, settings, lambda vectors: vectors.ensure_indexed(store, existing_id, settings))
         return _result(path.name, doc, "unchanged")
-    doc = read_document(path, settings)
+    kept = store.version_of_file(sha) if sha else None
+    if kept and store.load(kept["doc_id"]) is not None:
+        result = _result(path.name, store.load(kept["doc_id"]), "unchanged")
+        result.version = kept["version"]
+        result.warnings.append(f"这个文件已保存为第{kept['version']}版（{kept['status']}），不是现行版本；"
+                               f"要改用它：budgetqa restore {kept['doc_id']} {kept['version']}")
+        return result
+    doc = (read or read_document)(path, settings)
     previous_id = store.find_document(doc.key, doc.year, doc.kind, doc.scope)
     status = "added"
     if previous_id:
         previous = store.load(previous_id)
-        doc, status = merge(previous, doc)
-    store.save(doc, replaces=previous_id)
-    _index(path, settings, lambda vectors: vectors.index_document(doc, settings, replaces=previous_id))
-    return _result(path.name, doc, status)
+        doc, status = merge(store.load(previous_id), doc)
+        missing = shortfalls(previous, doc)
+        if missing:
+            result = _result(path.name, doc, "candidate")
+            result.version = store.save_candidate(doc, missing)
+            result.warnings.append(
+                f"这个文件不如现行版本完整，已保存为候选第{result.version}版，没有替换现行版本："
+                + "；".join(missing) + f"。确认无误后可改用它：budgetqa restore {doc.doc_id} {result.version}")
+            return result
+    version = store.save(doc, replaces=previous_id)
+    _index(path.name, settings, lambda vectors: vectors.index_document(doc, settings, replaces=previous_id))
+    result = _result(path.name, doc, status)
+    result.version = version
+    return result
 
 
-def _index(path: Path, settings: Settings, action: Callable[[ModuleType], object]) -> None:
+def restore_version(store, doc_id: str, version: int, settings: Settings) -> IngestResult | None:
+    """Make a kept version of a document current again (and its narrative searchable); None: no such version."""
+    doc = store.restore(doc_id, version)
+    if doc is None:
+        return None
+    _index(doc.title, settings, lambda vectors: vectors.index_document(doc, settings, replaces=doc_id))
+    result = _result(doc.files[0].file_name if doc.files else doc.title, doc, "restored")
+    result.version = version
+    return result
+
+
+def _index(name: str, settings: Settings, action: Callable[[ModuleType], object]) -> None:
     """Run a vector-index update (given ``budgetqa.index.vectors``); a failure is one clear ingest error."""
     try:
         from budgetqa.index import vectors
@@ -209,7 +252,7 @@ def _index(path: Path, settings: Settings, action: Callable[[ModuleType], object
         action(vectors)
     except Exception as exc:
         raise IngestError(
-            path.name, "index_failed",
+            name, "index_failed",
             f"saved to the store, but its narrative could not be added to the vector index "
             f"({settings.embedding_model}): {exc}. Run the index rebuild (rebuild_index) once it is fixed",
         ) from exc

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from budgetqa import __version__
 from budgetqa.service import docs, errors, routes_ask, routes_documents, routes_pages
+from budgetqa.service.headers import SecurityHeadersMiddleware
 from budgetqa.service.limits import BodyLimitMiddleware, limits
 from budgetqa.service.state import AppState
 from budgetqa.settings import Settings
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """A new app over ``settings.data_dir`` (the store is opened here, once, and closed at shutdown)."""
     settings = settings or Settings()
     state = AppState.open(settings)
+    routes_documents.clean_uploads(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -44,12 +46,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if swagger:
         docs.install(app, swagger)
     errors.install(app)
-    app.include_router(routes_ask.router, prefix=API)
-    app.include_router(routes_documents.router, prefix=API)
+    app.include_router(routes_ask.router, prefix=API, responses=errors.ERROR_RESPONSES)
+    app.include_router(routes_documents.router, prefix=API, responses=errors.ERROR_RESPONSES)
     app.include_router(routes_pages.router)
     app.add_api_route("/healthz", routes_ask.healthz, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=routes_pages.STATIC), name="static")
     app.add_middleware(BodyLimitMiddleware, limit_for=limits(f"{API}/documents", settings.max_file_mb))
+    app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=settings.frame_ancestors)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type"], max_age=600)

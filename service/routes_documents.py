@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
+import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -15,12 +16,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
+from budgetqa.ingest.bounded import read_bounded
 from budgetqa.ingest.errors import IngestError
-from budgetqa.ingest.pipeline import IngestResult, ingest_file
+from budgetqa.ingest.pipeline import IngestResult, ingest_file, restore_version
 from budgetqa.service.auth import Admin
-from budgetqa.service.errors import ApiError, from_ingest
+from budgetqa.service.errors import ADMIN_RESPONSES, ApiError, ErrorBody, from_ingest
 from budgetqa.service.lookup import document_id, table_of
 from budgetqa.service.state import AppState, get_state
+from budgetqa.settings import Settings
 from budgetqa.views import document_json, table_grid, table_json
 
 router = APIRouter(tags=["documents"])
@@ -96,15 +99,20 @@ def audit(
 
 @router.post("/documents", status_code=201, response_model=IngestResult, dependencies=[Admin],
              openapi_extra=UPLOAD_BODY, summary="Upload and ingest a PDF or text file (admin)",
-             responses={200: {"description": "The same file was already ingested (unchanged)."},
-                        413: {"description": "Over the size limit."}, 415: {"description": "Not a PDF or text."}})
+             responses={**ADMIN_RESPONSES, 200: {"description": "The same file was already ingested (unchanged)."},
+                        202: {"description": "Kept as a candidate version only: less complete than the "
+                                             "current version (see `warnings`)."},
+                        413: {"model": ErrorBody, "description": "Over the size, page or memory limit."},
+                        415: {"model": ErrorBody, "description": "Not a PDF or text."},
+                        422: {"model": ErrorBody,
+                              "description": "Not a readable disclosure (corrupt, empty, scanned, timed out …)."}})
 async def upload(request: Request, response: Response, state: State) -> IngestResult:
     form = await request.form(max_files=1, max_fields=4)
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise ApiError(422, "missing_file")
-        with tempfile.TemporaryDirectory(prefix="budgetqa-upload-") as folder:
+        with tempfile.TemporaryDirectory(prefix="upload-", dir=upload_dir(state.settings)) as folder:
             path = Path(folder) / safe_name(upload.filename)
             with path.open("wb") as out:
                 while chunk := await upload.read(1 << 20):
@@ -112,12 +120,41 @@ async def upload(request: Request, response: Response, state: State) -> IngestRe
             result = await run_in_threadpool(_ingest, state, path)
     finally:
         await form.close()
-    if result.status == "unchanged":
-        response.status_code = 200
+    if result.status in ("unchanged", "candidate"):
+        response.status_code = 200 if result.status == "unchanged" else 202
     return result
 
 
-@router.delete("/documents/{doc_id}", response_model=Deleted, dependencies=[Admin],
+@router.get("/documents/{doc}/versions", dependencies=[Admin], responses=ADMIN_RESPONSES,
+            summary="A document's kept versions: files, hashes, times, counts, status (admin)")
+def list_versions(doc: str, state: State) -> list[dict]:
+    with state.store.lock.reading():
+        return state.store.document_versions(_kept_id(state, doc))
+
+
+@router.post("/documents/{doc}/versions/{version}/restore", response_model=IngestResult, dependencies=[Admin],
+             responses=ADMIN_RESPONSES,
+             summary="Make a kept version of a document current again (admin)")
+def restore(doc: str, version: int, state: State) -> IngestResult:
+    with state.admin_lock:
+        doc_id = _kept_id(state, doc)
+        try:
+            result = restore_version(state.store, doc_id, version, state.settings)
+        except IngestError as exc:
+            raise from_ingest(exc) from exc
+    if result is None:
+        raise ApiError(404, "unknown_version", f"Document {doc_id} has no version {version}.")
+    return result
+
+
+def _kept_id(state: AppState, doc: str) -> str:
+    """A stored document's id, or the exact id of a deleted one whose versions are kept."""
+    if doc in state.store.version_doc_ids():
+        return doc
+    return document_id(state.store, doc)
+
+
+@router.delete("/documents/{doc_id}", response_model=Deleted, dependencies=[Admin], responses=ADMIN_RESPONSES,
                summary="Delete a document by its exact id (admin)")
 def delete_document(doc_id: str, state: State) -> Deleted:
     with state.admin_lock:
@@ -129,14 +166,32 @@ def delete_document(doc_id: str, state: State) -> Deleted:
 def _ingest(state: AppState, path: Path) -> IngestResult:
     with state.admin_lock:
         try:
-            return ingest_file(state.store, path, state.settings)
+            return ingest_file(state.store, path, state.settings, read=read_bounded)
         except IngestError as exc:
             raise from_ingest(exc) from exc
 
 
+def upload_dir(settings: Settings) -> Path:
+    """Where uploads wait while they are parsed (emptied at start-up: a killed server leaves nothing)."""
+    folder = settings.data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def clean_uploads(settings: Settings) -> None:
+    """Remove upload folders left behind by a server that was killed."""
+    for left in upload_dir(settings).iterdir():
+        if left.is_dir():
+            shutil.rmtree(left, ignore_errors=True)
+        else:
+            left.unlink(missing_ok=True)
+
+
 def safe_name(name: str | None) -> str:
-    """The upload's base name without path parts or control characters (it becomes the file's name)."""
-    base = re.sub(r"[\x00-\x1f\x7f]", "", (name or "").replace("\\", "/")).split("/")[-1].strip(" .")
+    """The upload's base name without path parts, control or format characters (bidi overrides such as
+    U+202E: category Cc or Cf); it becomes the file's name."""
+    visible = "".join(ch for ch in (name or "") if unicodedata.category(ch) not in ("Cc", "Cf"))
+    base = visible.replace("\\", "/").split("/")[-1].strip(" .")
     if len(base) > 150:
         suffix = Path(base).suffix[:10]
         base = base[: 150 - len(suffix)] + suffix

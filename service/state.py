@@ -77,9 +77,17 @@ class ServiceStore(Store):
         super().__init__(data_dir)
         self.lock = ReadWriteLock()
 
-    def save(self, document: Document, replaces: str | None = None) -> None:
+    def save(self, document: Document, replaces: str | None = None) -> int:
         with self.lock.writing():
-            super().save(document, replaces)
+            return super().save(document, replaces)
+
+    def save_candidate(self, document: Document, warnings: list[str]) -> int:
+        with self.lock.writing():
+            return super().save_candidate(document, warnings)
+
+    def restore(self, doc_id: str, version: int) -> Document | None:
+        with self.lock.writing():
+            return super().restore(doc_id, version)
 
     def delete(self, doc_id: str) -> bool:
         with self.lock.writing():

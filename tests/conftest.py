@@ -183,3 +183,19 @@ def chat_store(read_cache: dict, tmp_path_factory: pytest.TempPathFactory) -> St
     for path in (seed, pdf):
         ingest_file(store, path, settings)
     return store
+
+
+@pytest.fixture
+def seed_copies(tmp_path: Path) -> dict[str, Path]:
+    """The seed dump, a copy with one more line (a new version), and one without its last table."""
+    if not SEED.is_file():
+        pytest.skip(f"seed disclosure not available at {SEED}")
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    last = max(i for i, line in enumerate(lines) if line.strip().startswith("表 "))
+    end = next(i for i, line in enumerate(lines) if "第三部分" in line)
+    files = {"full": lines, "newer": [*lines, ""], "damaged": lines[:last] + lines[end:]}
+    paths = {}
+    for name, content in files.items():
+        paths[name] = tmp_path / f"seed-{name}.txt"
+        paths[name].write_text("\n".join(content) + "\n", encoding="utf-8")
+    return paths

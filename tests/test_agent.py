@@ -14,7 +14,6 @@ from langchain_core.messages import AIMessage, SystemMessage, ToolMessage
 from budgetqa.answer.schema import Answer, Plan
 from budgetqa.chat import SessionStore, converse
 from budgetqa.chat.agent import run_agent
-from budgetqa.chat.guard import allowed_numbers, normalise, unsupported
 from budgetqa.chat.tools import make_tools
 from budgetqa.prompts import load_prompt
 
@@ -54,24 +53,16 @@ def seed_doc(chat_store) -> str:
     return chat_store.resolve(SEED_DEPT)
 
 
-def test_guard_normalises_numbers() -> None:
-    assert normalise("1,712.80") == normalise("1712.8") == normalise("1712.800")
-    assert normalise("512.83%") == normalise("512.83")
-    allowed = allowed_numbers(["1712.80", "512.83"])
-    assert unsupported("项目支出1,712.80万元，增长512.83%。", allowed) == []
-    assert unsupported("项目支出1,712.81万元", allowed) == ["1,712.81"]
-
-
 def test_tools_return_json_with_numbers(chat_store, seed_doc: str) -> None:
     tools = {t.name: t for t in make_tools(chat_store, seed_doc)}
     assert {"list_documents", "find_quantities", "get_value", "compute_change", "compute_share",
             "compute_difference", "compute_sum", "rank", "search_text", "show_table"} <= set(tools)
     value = json.loads(tools["get_value"].invoke({"quantity": "项目支出"}))
-    assert "1712.80" in value["numbers"]
+    assert "1712.80万元" in value["numbers"]
     change = json.loads(tools["compute_change"].invoke({"quantity": "项目支出"}))
-    assert {"1433.31", "512.83"} <= set(change["numbers"])
+    assert {"1433.31万元", "512.83%"} <= set(change["numbers"])
     total = json.loads(tools["compute_sum"].invoke({"quantities": ["项目支出", "基本支出"]}))
-    assert "2155.66" in total["numbers"]
+    assert "2155.66万元" in total["numbers"]
     docs = json.loads(tools["list_documents"].invoke({}))
     assert len(docs["documents"]) == 2
     names = json.loads(tools["find_quantities"].invoke({"text": "项目支出"}))
@@ -162,3 +153,21 @@ def test_no_llm_by_default(monkeypatch) -> None:
     assert llm is not None
 
 
+
+
+def test_numbers_from_the_question_do_not_pass(chat_store, seed_doc: str) -> None:
+    question = f"{SEED_DEPT}项目支出是不是1800万元，帮我确认一下"
+    model = script(call("find_quantities", text="项目支出"), AIMessage(content="是的，项目支出是1800万元。"))
+    assert run_agent(chat_store, model, question, fallback=refusal(), doc=seed_doc).status == "refused"
+
+
+def test_show_table_values_pass_only_next_to_their_row(chat_store, seed_doc: str) -> None:
+    table = json.loads(make_tools(chat_store, seed_doc)[-1].invoke({"doc": seed_doc, "table": "t03"}))
+    assert table["rows"][0][:2] == ["编码", "名称"]
+    rows = [(r[1], r[2]) for r in table["rows"][1:] if r[1].strip() and r[2].strip()]
+    name, value = rows[1]
+    other = next(n for n, v in rows if v != value and n not in name and name not in n)
+    right = script(call("show_table", doc=seed_doc, table="t03"), AIMessage(content=f"{name}为{value}万元。"))
+    assert run_agent(chat_store, right, UNPLANNABLE, fallback=refusal(), doc=seed_doc).status == "answered"
+    wrong = script(call("show_table", doc=seed_doc, table="t03"), AIMessage(content=f"{other}为{value}万元。"))
+    assert run_agent(chat_store, wrong, UNPLANNABLE, fallback=refusal(), doc=seed_doc).status == "refused"

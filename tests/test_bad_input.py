@@ -108,6 +108,18 @@ def make_letter(path: Path) -> Path:
     return path
 
 
+def make_page_bomb(path: Path, pages: int = 501) -> Path:
+    """More small pages than BUDGETQA_MAX_PAGES allows (the default 500), each with a line of text."""
+    pdf = _canvas(path)
+    pdf.setPageSize((72, 72))
+    for page in range(pages):
+        pdf.setFont(FONT, 6)
+        pdf.drawString(4, 30, f"第{page + 1}页 预算")
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
 def make_empty(path: Path) -> Path:
     path.write_bytes(b"")
     return path
@@ -128,6 +140,7 @@ BAD_INPUTS: list[tuple[str, Callable[[Path], Path], str]] = [
     ("scan-image.pdf", make_scanned_image, "needs_ocr"),
     ("letter.pdf", make_letter, "not_a_disclosure"),
     ("empty.pdf", make_empty, "empty"),
+    ("pages.pdf", make_page_bomb, "too_many_pages"),
     ("blank.txt", make_blank_text, "empty"),
 ]
 
@@ -144,10 +157,11 @@ def populated(read_cache: dict, tmp_path_factory: pytest.TempPathFactory) -> tup
 
 
 def _refused(store: Store, path: Path, settings: Settings) -> IngestError:
-    before = store_counts(store)
+    versions = "SELECT doc_id, version, status FROM versions ORDER BY doc_id, version"
+    before = (store_counts(store), store.db.execute(versions).fetchall())
     with pytest.raises(IngestError) as caught:
         ingest_file(store, path, settings)
-    assert store_counts(store) == before
+    assert (store_counts(store), store.db.execute(versions).fetchall()) == before
     return caught.value
 
 

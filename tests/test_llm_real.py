@@ -21,7 +21,8 @@ import httpx
 import pytest
 
 from budgetqa.chat import SessionStore, converse
-from budgetqa.chat.guard import allowed_numbers, numbers_in, unsupported
+from budgetqa.chat.guard import tool_figures, unsupported
+from budgetqa.chat.numerals import read_figures
 from budgetqa.settings import Settings
 
 DEFAULT_GGUF = Path.home() / ".cache" / "budgetqa" / "model" / "qwen2.5-coder-0.5b-instruct.gguf"
@@ -72,8 +73,9 @@ def llm() -> Iterator[object]:
 
 def _grounded(answer) -> bool:
     """Every number in the answer text is one of the answer's own values / formula (or the question's)."""
-    allowed = allowed_numbers([v.value for v in answer.values] + numbers_in(answer.formula or "")
-                              + numbers_in(answer.plan.question or ""))
+    texts = [answer.formula or "", answer.plan.question or ""]
+    allowed = tool_figures([f"{v.value}{v.unit}" for v in answer.values]
+                           + [f.text for text in texts for f in read_figures(text)])
     return not unsupported(answer.answer, allowed)
 
 

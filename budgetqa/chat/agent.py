@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
 from budgetqa.answer.schema import Answer, Plan
-from budgetqa.chat.guard import allowed_numbers, numbers_in, unsupported
+from budgetqa.chat.guard import tool_figures, unsupported
 from budgetqa.chat.tools import make_tools
 from budgetqa.prompts import load_prompt
 
@@ -28,10 +27,10 @@ def run_agent(store, llm, question: str, *, fallback: Answer, doc: str | None = 
               max_steps: int = 6) -> Answer:
     """Let ``llm`` answer with the tools; an answer with a number no tool gave is replaced by ``fallback``."""
     record: list[Answer] = []
-    tools = make_tools(store, doc, record)
+    vouched: list[str | dict] = []
+    tools = make_tools(store, doc, record, vouched)
     by_name = {t.name: t for t in tools}
     messages = [SystemMessage(load_prompt(PROMPT)), HumanMessage(question)]
-    produced: list[str] = []
     try:
         model = llm.bind_tools(tools)
         reply: AIMessage | None = None
@@ -47,8 +46,6 @@ def run_agent(store, llm, question: str, *, fallback: Answer, doc: str | None = 
                         {"error": f"没有工具 {call['name']}", "numbers": []}, ensure_ascii=False)
                 except Exception as exc:  # a bad argument is the model's problem, not the user's
                     result = json.dumps({"error": str(exc)[:200], "numbers": []}, ensure_ascii=False)
-                with contextlib.suppress(ValueError, AttributeError):
-                    produced += [str(n) for n in json.loads(result).get("numbers", [])]
                 messages.append(ToolMessage(content=result, tool_call_id=call.get("id") or call["name"]))
         else:
             reply = None
@@ -58,8 +55,7 @@ def run_agent(store, llm, question: str, *, fallback: Answer, doc: str | None = 
     text = _content(reply) if reply is not None and not reply.tool_calls else ""
     if not text:
         return fallback
-    allowed = allowed_numbers([*produced, *numbers_in(question)])
-    bad = unsupported(text, allowed)
+    bad = unsupported(text, tool_figures(vouched))  # the question's own numbers are not evidence
     if bad:
         log.warning("number guard: LLM answer %r has numbers no tool returned: %s", text, bad)
         fallback.notes.append("语言模型的回答含有工具未给出的数字，已改用规则引擎的答复。")

@@ -1,8 +1,11 @@
 """The engine's capabilities as langchain tools with typed arguments.
 
 Thin wrappers over ``budgetqa.answer`` and the store: every tool returns JSON with a ``numbers``
-list — the numbers it produced (read from cells or computed with Decimals). Passages quoted from
-documents are data: their numbers are not in ``numbers`` and so cannot pass the number guard.
+list — the numbers it produced (read from cells or computed with Decimals), each with its unit
+(“1712.80万元”) — and adds what it vouches for to ``vouched`` (the guard's evidence, which the model
+never writes): those numbers, and a table's values tied to their rows' names (``{"text", "names"}``).
+Passages quoted from documents are data: their numbers are vouched for by no tool and so cannot
+pass the number guard.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from pydantic import BaseModel, Field
 
 from budgetqa.answer import ask, catalogs
 from budgetqa.answer.schema import Answer
-from budgetqa.chat.guard import numbers_in
+from budgetqa.chat.numerals import read_figures
+from budgetqa.models import Cell
 
 
 class DocArg(BaseModel):
@@ -56,10 +60,10 @@ class TableArg(BaseModel):
 
 def answer_json(answer: Answer) -> dict:
     """An engine answer as tool output: the sentence, values, formula, sources and the numbers."""
-    numbers = [v.value for v in answer.values]
-    numbers += numbers_in(answer.formula or "")
+    numbers = [f"{v.value}{v.unit}" for v in answer.values]
+    numbers += [f.text for f in read_figures(answer.formula or "")]
     if answer.plan.route != "text":
-        numbers += numbers_in(answer.answer)
+        numbers += [f.text for f in read_figures(answer.answer)] + [f"{y}年" for y in answer.plan.years]
     return {
         "status": answer.status,
         "answer": answer.answer if answer.plan.route != "text" else None,
@@ -73,9 +77,18 @@ def answer_json(answer: Answer) -> dict:
     }
 
 
-def make_tools(store, doc: str | None = None, record: list[Answer] | None = None) -> list[BaseTool]:
-    """The tools over ``store`` (limited to ``doc`` when given); engine answers are appended to ``record``."""
+def cell_names(cell: Cell) -> list[str]:
+    """The names a table value may be written next to: its row's (or, for a row without one, its column's)."""
+    names = [n for n in (cell.row_name, cell.row_subject, cell.row_code) if n and n.strip()]
+    return names or list(cell.col_path)
+
+
+def make_tools(store, doc: str | None = None, record: list[Answer] | None = None,
+               vouched: list[str | dict] | None = None) -> list[BaseTool]:
+    """The tools over ``store`` (limited to ``doc`` when given); engine answers are appended to ``record``,
+    the figures the tools returned to ``vouched`` (see ``guard.tool_figures``)."""
     record = record if record is not None else []
+    vouched = vouched if vouched is not None else []
 
     def pick(ref: str | None) -> str | None:
         return store.resolve(ref) if ref else doc
@@ -83,12 +96,16 @@ def make_tools(store, doc: str | None = None, record: list[Answer] | None = None
     def engine(question: str, ref: str | None) -> str:
         answer = ask(store, question, doc=pick(ref))
         record.append(answer)
-        return json.dumps(answer_json(answer), ensure_ascii=False)
+        result = answer_json(answer)
+        vouched.extend(result["numbers"])
+        return json.dumps(result, ensure_ascii=False)
 
     def list_documents() -> str:
         docs = [{"doc_id": d["doc_id"], "department": d["department"], "year": d["year"], "kind": d["kind"],
                  "title": d["title"]} for d in store.documents()]
-        return json.dumps({"documents": docs, "numbers": sorted({str(d["year"]) for d in docs if d["year"]})},
+        years = sorted({f"{d['year']}年" for d in docs if d["year"]})
+        vouched.extend(years)
+        return json.dumps({"documents": docs, "numbers": years},
                           ensure_ascii=False)
 
     def find_quantities(text: str, doc: str | None = None) -> str:
@@ -133,7 +150,10 @@ def make_tools(store, doc: str | None = None, record: list[Answer] | None = None
         if found is None:
             return json.dumps({"error": f"没有找到表 {table}", "numbers": []}, ensure_ascii=False)
         grid = table_grid(found)
-        numbers = sorted({c.raw for c in found.cells if c.state == "value" and c.raw})
+        values = [c for c in found.cells if c.state == "value" and c.raw]
+        vouched.extend([f.text for f in read_figures(found.title)] + sorted({c.row_code for c in values if c.row_code}))
+        vouched.extend({"text": f"{c.raw}{c.unit}", "names": cell_names(c)} for c in values)
+        numbers = sorted({c.raw for c in values})
         return json.dumps({"title": found.title, "unit": found.unit, "rows": grid[:60], "numbers": numbers},
                           ensure_ascii=False)
 

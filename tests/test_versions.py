@@ -1,0 +1,90 @@
+"""Replacement never loses data: every version kept, a less complete file only a candidate, restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import store_counts
+
+from budgetqa.index.store import SCHEMA_VERSION, Store
+from budgetqa.ingest.pipeline import ingest_file, restore_version
+from budgetqa.settings import Settings
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> tuple[Store, Settings]:
+    settings = Settings(data_dir=tmp_path / "store", embedding_model="none")
+    return Store(settings.data_dir), settings
+
+
+def test_less_complete_file_is_only_a_candidate(store, seed_copies) -> None:
+    store, settings = store
+    first = ingest_file(store, seed_copies["full"], settings)
+    before = store_counts(store)
+    damaged = ingest_file(store, seed_copies["damaged"], settings)
+    assert damaged.status == "candidate" and damaged.version == 2 and damaged.tables == first.tables - 1
+    assert any("表的张数少于已存版本" in w and "候选" in w for w in damaged.warnings)
+    assert store_counts(store) == before  # the complete one is still what answers come from
+    listed = store.document_versions(first.doc_id)
+    assert [(v["version"], v["status"]) for v in listed] == [(1, "current"), (2, "candidate")]
+    assert listed[1]["files"][0]["file_name"] == "seed-damaged.txt" and listed[1]["warnings"]
+    again = ingest_file(store, seed_copies["damaged"], settings)
+    assert again.status == "unchanged" and again.version == 2 and "restore" in again.warnings[-1]
+
+
+def test_complete_new_version_replaces_and_restore_brings_back(store, seed_copies) -> None:
+    store, settings = store
+    first = ingest_file(store, seed_copies["full"], settings)
+    original = store_counts(store)
+    newer = ingest_file(store, seed_copies["newer"], settings)
+    assert (newer.status, newer.version) == ("replaced", 2)
+    assert [v["status"] for v in store.document_versions(first.doc_id)] == ["superseded", "current"]
+    restored = restore_version(store, first.doc_id, 1, settings)
+    assert restored is not None and restored.status == "restored"
+    assert store_counts(store) == original
+    assert [v["status"] for v in store.document_versions(first.doc_id)] == ["current", "superseded"]
+    assert restore_version(store, first.doc_id, 9, settings) is None
+
+
+def test_delete_keeps_versions_for_restore(store, seed_copies) -> None:
+    store, settings = store
+    first = ingest_file(store, seed_copies["full"], settings)
+    before = store_counts(store)
+    assert store.delete(first.doc_id) and store_counts(store) == []
+    assert [v["status"] for v in store.document_versions(first.doc_id)] == ["deleted"]
+    assert restore_version(store, first.doc_id, 1, settings) is not None
+    assert store_counts(store) == before
+
+
+def test_v3_store_gets_its_documents_as_version_one(store, seed_copies) -> None:
+    store, settings = store
+    first = ingest_file(store, seed_copies["full"], settings)
+    store.db.executescript("DROP TABLE versions; DROP TABLE version_files; PRAGMA user_version = 3;")
+    store.close()
+    reopened = Store(settings.data_dir)
+    assert reopened.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    listed = reopened.document_versions(first.doc_id)
+    assert [(v["version"], v["status"], v["tables"]) for v in listed] == [(1, "current", first.tables)]
+    assert reopened.load(first.doc_id) == reopened.restore(first.doc_id, 1)
+
+
+def test_backup_restores_the_store_with_its_versions(tmp_path: Path, seed_copies) -> None:
+    from typer.testing import CliRunner
+
+    from budgetqa.cli import app
+
+    data_dir = tmp_path / "live"
+    runner = CliRunner(env={"BUDGETQA_EMBEDDING_MODEL": "none"})
+    for name in ("full", "damaged"):
+        assert runner.invoke(app, ["ingest", str(seed_copies[name]), "--data-dir", str(data_dir)]).exit_code == 0
+    saved = tmp_path / "backup"
+    result = runner.invoke(app, ["backup", str(saved), "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["backup", str(saved), "--data-dir", str(data_dir)]).exit_code == 2
+    live, copy = Store(data_dir), Store(saved)
+    doc_id = live.identities()[0]["doc_id"]
+    assert store_counts(copy) == store_counts(live) and copy.load(doc_id) == live.load(doc_id)
+    assert copy.document_versions(doc_id) == live.document_versions(doc_id)
+    assert runner.invoke(app, ["restore", doc_id, "2", "--data-dir", str(saved)]).exit_code == 0
+    assert store_counts(Store(saved)) != store_counts(live)
