@@ -8,11 +8,15 @@ SAMPLE_DATA := data/sample
 
 install: $(VENV)/.installed
 
+# pip's and setuptools' chatter goes to a log, shown only when the install fails
+INSTALL_LOG := $(VENV)/install.log
+
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
-	touch $@
+	@echo "installing budgetqa and its dependencies into $(VENV) (log: $(INSTALL_LOG))"
+	@$(PYTHON) -m venv $(VENV)
+	@{ $(BIN)/pip install --upgrade pip && $(BIN)/pip install -e '.[dev]'; } > $(INSTALL_LOG) 2>&1 \
+		|| { tail -n 40 $(INSTALL_LOG); echo "install failed: see $(INSTALL_LOG)"; exit 1; }
+	@touch $@
 
 run: install
 	$(BIN)/budgetqa ingest samples/sample_budget.pdf --data-dir $(SAMPLE_DATA)
