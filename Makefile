@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 SAMPLE_DATA := data/sample
 
-.PHONY: install run test test-llm model lint eval sample bench bench-serve clean
+.PHONY: install run test test-slow test-llm model lint eval sample bench bench-serve clean
 
 install: $(VENV)/.installed
 
@@ -30,13 +30,28 @@ EVAL_FLOOR ?= 98
 # a floor against regressions, not a target; its wrong numbers are reported, see the README
 IDENTITY_FLOOR ?= 79
 
+# pytest over every core (pytest-xdist); tests marked slow (browser, end-to-end) run in `make test-slow`
+PYTEST_WORKERS ?= auto
+EVAL_GATES := eval-committed eval-holdout eval-retrieval eval-documents eval-identity
+.PHONY: $(EVAL_GATES)
+
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not slow"
+	@$(MAKE) --no-print-directory -j2 -O $(EVAL_GATES)
+
+test-slow: install
+	$(BIN)/pytest -q -m slow
+
+eval-committed: install
 	$(BIN)/budgetqa eval $(EVAL_SETS) --report reports/eval.json --min-accuracy $(EVAL_FLOOR) --fail-on-wrong
+eval-holdout: install
 	$(BIN)/budgetqa eval eval/sets/holdout.jsonl --report reports/eval-holdout.json --min-accuracy 95 --fail-on-wrong
+eval-retrieval: install
 	$(BIN)/budgetqa eval eval/sets/retrieval.jsonl --report reports/eval.json --min-hit1 90 --min-hit5 98
+eval-documents: install
 	$(BIN)/budgetqa eval eval/sets/documents.jsonl --report reports/eval.json --min-accuracy 100
+eval-identity: install
 	$(BIN)/budgetqa eval eval/sets/holdout_identity.jsonl --report reports/eval-identity.json --min-accuracy $(IDENTITY_FLOOR)
 
 # The optional LLM path against a real small model (Qwen2.5-Coder-0.5B GGUF from PyPI packages,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from parse_cache import ParseCache
 
 from budgetqa.index.store import Store
 from budgetqa.ingest.pipeline import doc_id_for, ingest_file
@@ -33,7 +34,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(scope="module")
-def sample_dir(read_cache: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_dir(read_cache: ParseCache, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with samples/sample_budget.pdf ingested (parsed once per session)."""
     data_dir = tmp_path_factory.mktemp("api-sample")
     store = Store(data_dir)
@@ -50,7 +51,7 @@ def client(sample_dir: Path) -> Iterator[TestClient]:
         yield test_client
 
 
-def make_client(tmp_path: Path, read_cache: dict, with_sample: bool = True, **settings) -> TestClient:
+def make_client(tmp_path: Path, read_cache: ParseCache, with_sample: bool = True, **settings) -> TestClient:
     """An app over a store of its own (for tests that write)."""
     data_dir = tmp_path / "store"
     if with_sample:
@@ -178,7 +179,7 @@ def test_ask_body_over_limit(client: TestClient) -> None:
     assert error_of(response)["code"] == "too_large"
 
 
-def test_clarify_then_choose(tmp_path: Path, read_cache: dict) -> None:
+def test_clarify_then_choose(tmp_path: Path, read_cache: ParseCache) -> None:
     """Two documents of one department: the question asks which; the chosen option answers."""
     api = make_client(tmp_path, read_cache)
     store = api.app.state.budgetqa.store
@@ -306,7 +307,7 @@ def test_cell_positions_match_grid(sample_dir: Path) -> None:
 
 # --- admin: auth ---------------------------------------------------------------------------------
 
-def test_admin_disabled_without_token(tmp_path: Path, read_cache: dict) -> None:
+def test_admin_disabled_without_token(tmp_path: Path, read_cache: ParseCache) -> None:
     api = make_client(tmp_path, read_cache, with_sample=False)
     body, headers = multipart("sample_budget.pdf", SAMPLE.read_bytes())
     for response in (api.post("/api/v1/documents", content=body, headers={**headers, **AUTH}),
@@ -335,7 +336,7 @@ def test_admin_auth_failures(client: TestClient, headers: dict, code: str) -> No
 
 # --- admin: upload ----------------------------------------------------------------------------
 
-def test_upload_pdf_then_unchanged(tmp_path: Path, read_cache: dict) -> None:
+def test_upload_pdf_then_unchanged(tmp_path: Path, read_cache: ParseCache) -> None:
     api = make_client(tmp_path, read_cache, with_sample=False, admin_token=TOKEN)
     files = {"file": ("sample_budget.pdf", SAMPLE.read_bytes(), "application/pdf")}
     first = api.post("/api/v1/documents", files=files, headers=AUTH)
@@ -378,7 +379,7 @@ def test_upload_without_file_field(client: TestClient) -> None:
         assert error_of(response)["code"] == "missing_file"
 
 
-def test_upload_oversized_by_content_length(tmp_path: Path, read_cache: dict) -> None:
+def test_upload_oversized_by_content_length(tmp_path: Path, read_cache: ParseCache) -> None:
     api = make_client(tmp_path, read_cache, with_sample=False, admin_token=TOKEN, max_file_mb=0.05)
     body, headers = multipart("big.pdf", b"%PDF-1.4\n" + b"0" * 400_000)
     response = api.post("/api/v1/documents", content=body, headers={**headers, **AUTH})
@@ -386,7 +387,7 @@ def test_upload_oversized_by_content_length(tmp_path: Path, read_cache: dict) ->
     assert error_of(response)["code"] == "too_large"
 
 
-def test_upload_oversized_chunked(tmp_path: Path, read_cache: dict) -> None:
+def test_upload_oversized_chunked(tmp_path: Path, read_cache: ParseCache) -> None:
     """No Content-Length: the body is counted as it streams and cut off past the limit."""
     api = make_client(tmp_path, read_cache, with_sample=False, admin_token=TOKEN, max_file_mb=0.05)
     body, headers = multipart("big.pdf", b"%PDF-1.4\n" + b"0" * 400_000)
@@ -396,7 +397,7 @@ def test_upload_oversized_chunked(tmp_path: Path, read_cache: dict) -> None:
     assert error_of(response)["code"] == "too_large"
 
 
-def test_upload_file_over_limit_within_body_slack(tmp_path: Path, read_cache: dict) -> None:
+def test_upload_file_over_limit_within_body_slack(tmp_path: Path, read_cache: ParseCache) -> None:
     """A file just over max_file_mb passes the body limit (multipart slack) and is refused by ingest's check."""
     api = make_client(tmp_path, read_cache, with_sample=False, admin_token=TOKEN, max_file_mb=0.05)
     response = api.post("/api/v1/documents", headers=AUTH,
@@ -447,7 +448,7 @@ async def _body_limit_stops_reading() -> None:
 
 # --- admin: delete -------------------------------------------------------------------------------
 
-def test_delete_document(tmp_path: Path, read_cache: dict) -> None:
+def test_delete_document(tmp_path: Path, read_cache: ParseCache) -> None:
     api = make_client(tmp_path, read_cache, admin_token=TOKEN)
     response = api.delete(f"/api/v1/documents/{DOC}", headers=AUTH)
     assert response.status_code == 200 and response.json() == {"deleted": DOC}
@@ -472,7 +473,7 @@ def test_cors(client: TestClient) -> None:
     assert simple.headers["access-control-allow-origin"] == ORIGIN
 
 
-def test_no_cors_by_default(tmp_path: Path, read_cache: dict) -> None:
+def test_no_cors_by_default(tmp_path: Path, read_cache: ParseCache) -> None:
     api = make_client(tmp_path, read_cache, with_sample=False)
     response = api.get("/api/v1/documents", headers={"Origin": ORIGIN})
     assert "access-control-allow-origin" not in response.headers
@@ -485,7 +486,7 @@ def test_routing_errors(client: TestClient) -> None:
     assert wrong.status_code == 405 and error_of(wrong)["code"] == "method_not_allowed"
 
 
-def test_reads_never_see_a_half_written_document(tmp_path: Path, read_cache: dict) -> None:
+def test_reads_never_see_a_half_written_document(tmp_path: Path, read_cache: ParseCache) -> None:
     """Asks in threads while the same document is rewritten again and again: every ask answers."""
     api = make_client(tmp_path, read_cache)
     store = api.app.state.budgetqa.store

@@ -22,6 +22,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from parse_cache import ParseCache
 
 from budgetqa.index.store import Store
 from budgetqa.ingest.pipeline import doc_id_for, ingest_file
@@ -99,7 +100,7 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def server(read_cache: dict, embed_site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def server(read_cache: ParseCache, embed_site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The service (uvicorn in a thread) over the sample; the embedding site's origin may call it."""
     import uvicorn
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CPPCC_NARRATIVE, CPPCC_TABLES, FINAL_2024, WANLI_2024, corpus_file
+from parse_cache import ParseCache
 from typer.testing import CliRunner, Result
 
 from budgetqa.cli import app
@@ -30,7 +31,7 @@ def run(*args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def cli_store(read_cache: dict, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+def cli_store(read_cache: ParseCache, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     """A folder (with a sub-folder and a stray non-disclosure file type) ingested by `budgetqa ingest`."""
     root = tmp_path_factory.mktemp("cli")
     folder = root / "disclosures"
