@@ -136,6 +136,7 @@ def test_ask_same_object_as_cli(client: TestClient, sample_dir: Path) -> None:
     store.close()
     body = client.post("/api/v1/ask", json={"question": QUESTION}).json()
     assert body.pop("session_id") is None
+    assert body.pop("choices") == [] and len(body.pop("figures")) == len(expected["values"])
     assert body == json.loads(json.dumps(expected))
 
 
@@ -179,20 +180,53 @@ def test_ask_body_over_limit(client: TestClient) -> None:
     assert error_of(response)["code"] == "too_large"
 
 
-def test_clarify_then_choose(tmp_path: Path, read_cache: ParseCache) -> None:
-    """Two documents of one department: the question asks which; the chosen option answers."""
-    api = make_client(tmp_path, read_cache)
+def with_older_copy(tmp_path: Path) -> tuple[TestClient, str]:
+    """An app over the sample and a copy of it saved as the same department's 2023 budget."""
+    api = make_client(tmp_path, None)
     store = api.app.state.budgetqa.store
     older = store.load(DOC)
     older.year, older.doc_id = 2023, doc_id_for(older.department, 2023, older.kind)
     older.files = [dataclasses.replace(f, sha256="0" * 64) for f in older.files]
     store.save(older)
+    return api, older.doc_id
+
+
+def test_clarify_then_choose(tmp_path: Path, read_cache: ParseCache) -> None:
+    """Two documents of one department: the question asks which; the chosen option answers."""
+    api, older = with_older_copy(tmp_path)
     body = api.post("/api/v1/ask", json={"question": "项目支出是多少"}).json()
     assert body["status"] == "clarify" and len(body["options"]) == 2
     chosen = next(o for o in body["options"] if "2023" in o)
     again = api.post("/api/v1/ask", json={"question": "项目支出是多少", "doc": chosen}).json()
     assert again["status"] == "answered"
-    assert {c["doc_id"] for c in again["citations"]} == {older.doc_id}
+    assert {c["doc_id"] for c in again["citations"]} == {older}
+
+
+def test_clarify_choices_follow_the_document_list(tmp_path: Path, read_cache: ParseCache) -> None:
+    """The options come back as documents, labelled and ordered as GET /documents lists them."""
+    api, _ = with_older_copy(tmp_path)
+    listed = api.get("/api/v1/documents").json()
+    body = api.post("/api/v1/ask", json={"question": "项目支出是多少"}).json()
+    assert [(c["doc_id"], c["label"]) for c in body["choices"]] == [(d["doc_id"], d["label"]) for d in listed]
+    assert [d["label"][-9:] for d in listed] == ["2024年部门预算", "2023年部门预算"]
+    for choice in body["choices"]:
+        again = api.post("/api/v1/ask", json={"question": "项目支出是多少", "doc": choice["doc_id"]}).json()
+        assert {c["doc_id"] for c in again["citations"]} == {choice["doc_id"]}
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("一般公共预算比上年增长多少", [("down", "减少"), ("down", "下降"), (None, None)]),
+    (QUESTION, [("up", "增加"), ("up", "增长"), (None, None)]),
+    ("基本支出比项目支出多多少", [("down", "少"), (None, None), (None, None)]),
+    ("三公经费比上年增长多少", [("same", "增加"), ("same", "增长"), (None, None)]),
+    ("项目支出是多少", [(None, None)]),
+])
+def test_figures_carry_the_direction(client: TestClient, question: str, expected: list) -> None:
+    """A decrease is never shown as a bare magnitude: every value says which way it moves."""
+    body = client.post("/api/v1/ask", json={"question": question}).json()
+    assert body["status"] == "answered"
+    assert [(f["direction"], f["word"]) for f in body["figures"]] == expected
+    assert [f["value"] for f in body["figures"]] == [v["value"] for v in body["values"]]
 
 
 def test_unhandled_error_is_json_500(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -216,6 +250,24 @@ def test_suggestions_are_answerable(client: TestClient) -> None:
     assert 1 <= len(suggestions) <= 12 and len(set(suggestions)) == len(suggestions)
     for question in suggestions:
         assert client.post("/api/v1/ask", json={"question": question}).json()["status"] == "answered", question
+
+
+def test_suggestions_name_their_document_when_several_are_loaded(tmp_path: Path, read_cache: ParseCache) -> None:
+    """With two years of one department, each suggestion names department and year and is
+    answered (never a clarifying question) from the document it names."""
+    api, older = with_older_copy(tmp_path)
+    suggestions = api.get("/api/v1/suggestions", params={"limit": 6}).json()["suggestions"]
+    assert len(suggestions) == 6
+    department = api.get("/api/v1/documents").json()[0]["department"]
+    assert all(q.startswith(department) for q in suggestions), suggestions
+    cited = set()
+    for question in suggestions:
+        body = api.post("/api/v1/ask", json={"question": question}).json()
+        assert body["status"] == "answered", question
+        year = "2023" if older in {c["doc_id"] for c in body["citations"]} else "2024"
+        assert f"{year}年" in question
+        cited.add(year)
+    assert cited == {"2023", "2024"}
 
 
 def test_suggestions_limits_and_doc(client: TestClient) -> None:
