@@ -3,7 +3,8 @@
 The body is ``budgetqa.views.table_grid`` (the same rows as ``budgetqa table``);
 the header is rebuilt from the column paths as the document prints it (merged
 header cells, one block per side). A citation's row, code, column and side pick
-the cell, whose grid position follows table_grid's own layout.
+the cell, whose grid position follows table_grid's own layout. The title, unit and header
+rows stay on screen while the table scrolls; the cited row and column are tinted.
 """
 
 from __future__ import annotations
@@ -119,7 +120,9 @@ def grid_table(table: Table, at: tuple[int, int] | None) -> str:
                 pin = ' class="pin"' if c == 1 else ""
                 cells.append(f'<th scope="row"{pin}>{escape(text)}</th>')
             else:
-                cells.append(f'<td class="{"code" if c in code_cols else "num"}"{title}>{escape(text)}</td>')
+                kind = "code" if c in code_cols else "num"
+                col = " cited-col" if at and at[1] == c else ""
+                cells.append(f'<td class="{kind}{col}"{title}>{escape(text)}</td>')
         row_class = ' class="cited-row"' if at and at[0] == r else ""
         body.append(f"<tr{row_class}>{''.join(cells)}</tr>")
     return (
@@ -147,6 +150,7 @@ def render(doc_id: str, doc_title: str, table: Table, target: Target, root: str 
 </head>
 <body>
 <main>
+<header class="head">
 <p class="crumbs"><a href="{root}/">预算公开问答</a> › {escape(doc_title)}</p>
 <h1>{escape(label + table.title)}</h1>
 <dl class="meta">
@@ -154,6 +158,7 @@ def render(doc_id: str, doc_title: str, table: Table, target: Target, root: str 
 <div><dt>页码</dt><dd>{escape(_pages(table.pages))}</dd></div>
 <div><dt>来源文件</dt><dd>{escape(table.source_file or "—")}</dd></div>
 </dl>
+</header>
 {note}
 {grid_html}
 {empty}
