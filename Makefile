@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 SAMPLE_DATA := data/sample
 
-.PHONY: install run test test-slow test-llm model lint eval sample bench bench-serve clean
+.PHONY: install run test test-slow axe test-llm model lint eval sample bench bench-serve clean
 
 install: $(VENV)/.installed
 
@@ -40,8 +40,14 @@ test: install
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not slow"
 	@$(MAKE) --no-print-directory -j2 -O $(EVAL_GATES)
 
-test-slow: install
+test-slow: install axe
 	$(BIN)/pytest -q -m slow
+
+# axe-core (npm, ~650 kB, not committed) for the browser test's accessibility check; skipped without npm
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+axe:
+	@if [ ! -f $(AXE) ] && command -v npm >/dev/null; then \
+		npm install --prefix .cache/axe axe-core@4 --no-audit --no-fund --silent || echo "axe-core unavailable: the accessibility check will skip"; fi
 
 eval-committed: install
 	$(BIN)/budgetqa eval $(EVAL_SETS) --report reports/eval.json --min-accuracy $(EVAL_FLOOR) --fail-on-wrong
@@ -79,4 +85,4 @@ bench-serve: install
 	$(BIN)/python bench/serve.py --start
 
 clean:
-	rm -rf $(VENV) data reports .pytest_cache .ruff_cache
+	rm -rf $(VENV) data reports .pytest_cache .ruff_cache .cache

@@ -35,6 +35,9 @@ CHROMIUM = Path(os.environ.get("BUDGETQA_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "sample_budget.pdf"
+AXE = Path(os.environ.get("BUDGETQA_AXE") or
+           Path(__file__).resolve().parents[1] / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js")
+"""axe-core from npm (`make axe`); the accessibility check skips without it."""
 DOC = "dfce47c16"
 QUESTION = "项目支出比上年增长多少"
 
@@ -339,6 +342,39 @@ def test_clarify_offers_documents(server: Served, two_years: str, page, tmp_path
     output = page.locator(".bqa-output")
     expect(output).to_contain_text("1,712.80")
     expect(output).to_contain_text("2023年部门预算")
+
+
+def axe_violations(page) -> list[str]:
+    """WCAG 2 A/AA violations axe-core finds on the page (open shadow roots included)."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => {
+      const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
+      return result.violations.map(v => v.id + ": " + v.help + " @ " + v.nodes.map(n => n.target.join(" ")).join(", "));
+    }""")
+    return found
+
+
+def test_accessibility_check(server: Served, two_years: str, page) -> None:
+    """axe-core finds no WCAG 2 AA violation: the page, an answer with a decrease, a clarifying
+    question, and the table view with a cited cell."""
+    if not AXE.is_file():
+        pytest.skip(f"axe-core not at {AXE} (make axe)")
+    page.goto(server.url + "/")
+    expect(page.locator(".bqa-chip").first).to_be_visible()
+    assert axe_violations(page) == []
+    ask(page, "一般公共预算比上年增长多少")
+    expect(page.locator(".bqa-option").first).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name=re.compile("2024年部门预算")).click()
+    expect(page.locator(".bqa-main .bqa-number")).to_have_text("−148.26")
+    assert axe_violations(page) == []
+    # the check reaches inside the widget's shadow root: pale text there is caught
+    page.locator(".budgetqa-widget").evaluate(
+        "h => { const p = document.createElement('p'); p.textContent = '浅色文字'; p.style.color = '#ddd';"
+        " h.shadowRoot.querySelector('.bqa').appendChild(p); }")
+    assert any(v.startswith("color-contrast") for v in axe_violations(page))
+    page.goto(f"{server.url}/documents/{DOC}/tables/t06/view?row=奖励金")
+    assert axe_violations(page) == []
 
 
 def test_embedded_on_another_site(server: Served, page, tmp_path: Path) -> None:
