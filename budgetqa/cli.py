@@ -23,6 +23,7 @@ from rich.table import Table as RichTable
 
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.pipeline import expand_paths, ingest_file
+from budgetqa.originals import keep
 from budgetqa.settings import Settings
 from budgetqa.views import document_json, table_grid, table_json
 
@@ -85,6 +86,8 @@ def ingest(
             progress.update(task, description=path.name)
             try:
                 result = ingest_file(store, path, settings)
+                if settings.keep_files:
+                    keep(path, settings.data_dir)
             except IngestError as exc:
                 failures += 1
                 _ingest_error(exc)

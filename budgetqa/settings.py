@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     """Where the SQLite store (and the vector index) live."""
     max_file_mb: float = 50.0
     """Files larger than this are rejected before parsing (also the HTTP upload limit)."""
+    keep_files: bool = True
+    """Keep a copy of each PDF ingested by ``budgetqa ingest`` or an upload (``data_dir/files``),
+    so the table view links a page number to that page of the PDF."""
     embedding_model: str = "use-multilingual-v3"
     """Embeddings for narrative retrieval: a bundled model's name (``use-multilingual-v3``,
     ``m3e-small``, ``all-minilm-l6-v2``) or a sentence-transformers checkpoint (a folder, or a

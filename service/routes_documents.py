@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.pipeline import IngestResult, ingest_file
+from budgetqa.originals import keep
 from budgetqa.service.auth import Admin
 from budgetqa.service.errors import ApiError, from_ingest
 from budgetqa.service.lookup import document_id, table_of
@@ -129,9 +130,12 @@ def delete_document(doc_id: str, state: State) -> Deleted:
 def _ingest(state: AppState, path: Path) -> IngestResult:
     with state.admin_lock:
         try:
-            return ingest_file(state.store, path, state.settings)
+            result = ingest_file(state.store, path, state.settings)
         except IngestError as exc:
             raise from_ingest(exc) from exc
+        if state.settings.keep_files:
+            keep(path, state.settings.data_dir)
+        return result
 
 
 def safe_name(name: str | None) -> str:

@@ -431,6 +431,24 @@ def test_upload_without_file_field(client: TestClient) -> None:
         assert error_of(response)["code"] == "missing_file"
 
 
+@pytest.mark.parametrize("keep", [True, False])
+def test_table_view_links_pages_to_the_kept_pdf(tmp_path: Path, read_cache: ParseCache, keep: bool) -> None:
+    """An uploaded PDF is kept (unless BUDGETQA_KEEP_FILES=false): the table view's page numbers
+    open that page of it, and the file is served as it was uploaded."""
+    api = make_client(tmp_path, read_cache, with_sample=False, admin_token=TOKEN, keep_files=keep)
+    files = {"file": ("sample_budget.pdf", SAMPLE.read_bytes(), "application/pdf")}
+    assert api.post("/api/v1/documents", files=files, headers=AUTH).status_code == 201
+    page = api.get(f"/documents/{DOC}/tables/t03/view", params={"row": "总计", "col": "支出预算 / 项目支出"}).text
+    link = f'href="/documents/{DOC}/files/sample_budget.pdf#page=9"'
+    assert (page.count(link) == 2) == keep, page
+    pdf = api.get(f"/documents/{DOC}/files/sample_budget.pdf")
+    if keep:
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        assert pdf.content == SAMPLE.read_bytes()
+    else:
+        assert pdf.status_code == 404
+
+
 def test_upload_oversized_by_content_length(tmp_path: Path, read_cache: ParseCache) -> None:
     api = make_client(tmp_path, read_cache, with_sample=False, admin_token=TOKEN, max_file_mb=0.05)
     body, headers = multipart("big.pdf", b"%PDF-1.4\n" + b"0" * 400_000)

@@ -55,6 +55,7 @@ def test_ingest_folder(cli_store: tuple[Path, Result]) -> None:
     assert "README.md" in skipped[0] and ".md" in skipped[0] and "unsupported file type" in skipped[0]
     assert "预算说明.docx" in skipped[1] and "不支持的文件类型 .docx" in skipped[1]
     assert (data_dir / "budgetqa.sqlite3").is_file()
+    assert len(list((data_dir / "files").glob("*.pdf"))) == len(FOLDER_FILES), "each PDF is kept for page links"
 
 
 def test_ingest_folder_again_is_unchanged(cli_store: tuple[Path, Result]) -> None:
