@@ -277,6 +277,9 @@ def test_decrease_headline(server: Served, page, tmp_path: Path) -> None:
     expect(rate.locator(".bqa-trend")).to_have_text("▼ 下降")
     expect(main.get_by_role("link")).to_contain_text("第")
     shot(page, tmp_path / "decrease.png")
+    ask(page, "那项目支出呢")
+    expect(page.locator(".bqa-rewritten")).to_have_text("按“项目支出比上年增长多少”回答")
+    expect(page.locator(".bqa-main .bqa-number")).to_have_text("+1,433.31")
     assert not page.problems, page.problems
 
 
