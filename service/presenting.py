@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from budgetqa.answer.schema import Answer
+from budgetqa.answer.schema import Answer, Value
 from budgetqa.index.store import Store
 from budgetqa.numbers import fmt_money
 from budgetqa.service.lookup import resolve_document
@@ -28,12 +28,9 @@ UP_WORDS = ("增加", "增长", "多")
 DOWN_WORDS = ("减少", "下降", "少")
 
 
-class Figure(BaseModel):
+class Figure(Value):
     """A value of the answer with the direction it moves in (None: not a change)."""
 
-    name: str
-    value: str
-    unit: str
     direction: Direction | None = None
     word: str | None = None
     """The direction as the sentence says it: 增加/减少, 增长/下降, 多/少."""
