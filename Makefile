@@ -4,15 +4,19 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 SAMPLE_DATA := data/sample
 
-.PHONY: install run test test-llm model lint eval sample bench bench-serve clean
+.PHONY: install run test test-slow axe test-llm model lint eval sample bench bench-serve clean
 
 install: $(VENV)/.installed
 
+# pip's and setuptools' chatter goes to a log, shown only when the install fails
+INSTALL_LOG := $(VENV)/install.log
+
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
-	touch $@
+	@echo "installing budgetqa and its dependencies into $(VENV) (log: $(INSTALL_LOG))"
+	@$(PYTHON) -m venv $(VENV)
+	@{ $(BIN)/pip install --upgrade pip && $(BIN)/pip install -e '.[dev]'; } > $(INSTALL_LOG) 2>&1 \
+		|| { tail -n 40 $(INSTALL_LOG); echo "install failed: see $(INSTALL_LOG)"; exit 1; }
+	@touch $@
 
 run: install
 	$(BIN)/budgetqa ingest samples/sample_budget.pdf --data-dir $(SAMPLE_DATA)
@@ -26,13 +30,34 @@ EVAL_FLOOR ?= 98
 # a floor against regressions, not a target; its wrong numbers are reported, see the README
 IDENTITY_FLOOR ?= 79
 
+# pytest over every core (pytest-xdist); tests marked slow (browser, end-to-end) run in `make test-slow`
+PYTEST_WORKERS ?= auto
+EVAL_GATES := eval-committed eval-holdout eval-retrieval eval-documents eval-identity
+.PHONY: $(EVAL_GATES)
+
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not slow"
+	@$(MAKE) --no-print-directory -j2 -O $(EVAL_GATES)
+
+test-slow: install axe
+	$(BIN)/pytest -q -m slow
+
+# axe-core (npm, ~650 kB, not committed) for the browser test's accessibility check; skipped without npm
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+axe:
+	@if [ ! -f $(AXE) ] && command -v npm >/dev/null; then \
+		npm install --prefix .cache/axe axe-core@4 --no-audit --no-fund --silent || echo "axe-core unavailable: the accessibility check will skip"; fi
+
+eval-committed: install
 	$(BIN)/budgetqa eval $(EVAL_SETS) --report reports/eval.json --min-accuracy $(EVAL_FLOOR) --fail-on-wrong
+eval-holdout: install
 	$(BIN)/budgetqa eval eval/sets/holdout.jsonl --report reports/eval-holdout.json --min-accuracy 95 --fail-on-wrong
+eval-retrieval: install
 	$(BIN)/budgetqa eval eval/sets/retrieval.jsonl --report reports/eval.json --min-hit1 90 --min-hit5 98
+eval-documents: install
 	$(BIN)/budgetqa eval eval/sets/documents.jsonl --report reports/eval.json --min-accuracy 100
+eval-identity: install
 	$(BIN)/budgetqa eval eval/sets/holdout_identity.jsonl --report reports/eval-identity.json --min-accuracy $(IDENTITY_FLOOR)
 
 # The optional LLM path against a real small model (Qwen2.5-Coder-0.5B GGUF from PyPI packages,
@@ -60,4 +85,4 @@ bench-serve: install
 	$(BIN)/python bench/serve.py --start
 
 clean:
-	rm -rf $(VENV) data reports .pytest_cache .ruff_cache
+	rm -rf $(VENV) data reports .pytest_cache .ruff_cache .cache

@@ -11,17 +11,26 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table as RichTable
 
 from budgetqa.ingest.bounded import read_bounded
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.pipeline import expand_paths, ingest_file
+from budgetqa.originals import keep
 from budgetqa.settings import Settings
 from budgetqa.views import document_json, table_grid, table_json
 
 app = typer.Typer(help="Exact answers, with citations, over Chinese budget and final-accounts disclosures.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+"""Plain click help: flags read as flags (`--json`), where rich help prints `--json <bool>`."""
 console = Console()
 err = Console(stderr=True)
 
@@ -30,6 +39,20 @@ DataDir = Annotated[
     typer.Option("--data-dir", envvar="BUDGETQA_DATA_DIR", help="Store folder (default: the user data dir)."),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _error(zh: str, en: str) -> None:
+    """An error on stderr, in Chinese and in English."""
+    err.print(f"[red]错误[/red] {zh}\n[red]error[/red] {en}", soft_wrap=True)
+
+
+def _ingest_error(exc: IngestError) -> None:
+    """A rejected file, on one line: English, then Chinese."""
+    from budgetqa.service.errors import MESSAGES
+
+    zh = MESSAGES.get(exc.reason, MESSAGES["bad_file"])[0]
+    err.print(f"[red]error[/red] {exc.file_name}: {exc.message} [dim]({exc.reason})[/dim] · [red]错误[/red] {zh}",
+              soft_wrap=True)
 
 
 def _settings(data_dir: Path | None) -> Settings:
@@ -50,20 +73,31 @@ def ingest(
     """Read disclosures into the store; bad files are reported and skipped."""
     settings = _settings(data_dir)
     store = _store(data_dir)
+    files = expand_paths(paths)
+    for path, suffix in skipped_files(paths, files):
+        err.print(f"[yellow]跳过 skipped[/yellow] {path}：不支持的文件类型 {suffix or '（无扩展名）'}，只读 PDF 和文本文件 / "
+                  f"unsupported file type {suffix or '(none)'}: only PDF and text files are read", soft_wrap=True)
     failures = 0
     summary = RichTable("file", "status", "document", "tables", "cells", "facts", "chunks")
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=err, transient=True) as progress:
-        for path in expand_paths(paths):
-            task = progress.add_task(f"ingesting {path.name}", total=None)
+    with Progress(SpinnerColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  TextColumn("[dim]{task.fields[rate]}[/dim]"), TimeElapsedColumn(), TextColumn("ETA"),
+                  TimeRemainingColumn(), console=err, transient=True) as progress:
+        task = progress.add_task("", total=len(files), rate="")
+        for path in files:
+            progress.update(task, description=path.name)
             try:
                 result = ingest_file(store, path, settings, read=read_bounded)
+                if settings.keep_files:
+                    keep(path, settings.data_dir)
             except IngestError as exc:
                 failures += 1
-                err.print(f"[red]error[/red] {exc.file_name}: {exc.message} [dim]({exc.reason})[/dim]", soft_wrap=True)
+                _ingest_error(exc)
                 continue
             finally:
-                progress.remove_task(task)
+                progress.advance(task)
+                done = progress.tasks[0]
+                if done.completed and done.elapsed:
+                    progress.update(task, rate=f"{done.elapsed / done.completed:.1f} s/file")
             for warning in result.warnings:
                 err.print(f"[yellow]warning[/yellow] {path.name}: {warning}", soft_wrap=True)
             summary.add_row(
@@ -75,6 +109,13 @@ def ingest(
         console.print(summary)
     if failures:
         raise typer.Exit(1)
+
+
+def skipped_files(paths: list[Path], taken: list[Path]) -> list[tuple[Path, str]]:
+    """Files inside the given folders that ingest does not read, with their suffix."""
+    kept = set(taken)
+    return [(p, p.suffix.lower()) for folder in paths if folder.is_dir()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p not in kept]
 
 
 @app.command()
@@ -124,20 +165,19 @@ def _resolve_kept(store, doc: str) -> str:
 
 
 def _resolve(store, doc: str) -> str:
-    doc_id = store.resolve(doc)
-    if doc_id is None:
-        candidates = store.candidates(doc)
-        listed = "".join(f"\n  {c['doc_id']} {c['department']} {c['year'] or ''} {c['kind'] or ''} {c['scope']}"
-                         for c in candidates[:10])
-        what = f"{len(candidates)} documents match" if candidates else "no document matches"
-        err.print(f"[red]error[/red] {what} {doc!r} (see `budgetqa docs`){listed}", soft_wrap=True)
+    """The one document DOC names; else the candidates listed in both languages, exit 2."""
+    from budgetqa import docref
+
+    found = docref.candidates(store, doc)
+    if len(found) != 1:
+        _error(*docref.describe(found, doc))
         raise typer.Exit(2)
-    return doc_id
+    return found[0]["doc_id"]
 
 
 @app.command()
 def tables(
-    doc: Annotated[str, typer.Argument(help="Document id (or a unique part of its department name).")],
+    doc: Annotated[str, typer.Argument(metavar="DOC", help="Document id (or a unique part of its department name).")],
     data_dir: DataDir = None,
     as_json: AsJson = False,
 ) -> None:
@@ -148,6 +188,8 @@ def tables(
         print(json.dumps([table_json(t, with_cells=False) for t in found], ensure_ascii=False, indent=2))
         return
     view = RichTable("id", "label", "title", "kind", "unit", "pages", "sides", "values", "empty")
+    for column in view.columns:
+        column.overflow = "fold"
     for t in found:
         values = sum(1 for c in t.cells if c.state == "value")
         view.add_row(t.table_id, t.label or "", t.title, t.kind, t.unit, ",".join(map(str, t.pages)),
@@ -157,7 +199,7 @@ def tables(
 
 @app.command()
 def table(
-    doc: Annotated[str, typer.Argument(help="Document id or department.")],
+    doc: Annotated[str, typer.Argument(metavar="DOC", help="Document id or department.")],
     table_ref: Annotated[str, typer.Argument(metavar="TABLE", help="Table id (t03), label (表3) or kind.")],
     data_dir: DataDir = None,
     as_json: AsJson = False,
@@ -169,7 +211,8 @@ def table(
     store = _store(data_dir)
     found = find_table(store.tables(_resolve(store, doc)), table_ref)
     if found is None:
-        err.print(f"[red]error[/red] no table {table_ref!r} in {doc}")
+        _error(f"“{doc}”中没有“{table_ref}”这张表（用 budgetqa tables {doc} 查看）。",
+               f"No table {table_ref!r} in {doc} (see `budgetqa tables {doc}`).")
         raise typer.Exit(2)
     if as_json:
         print(json.dumps(table_json(found), ensure_ascii=False, indent=2))
@@ -183,10 +226,8 @@ def table(
         csv.writer(buffer).writerows(grid)
         sys.stdout.write(buffer.getvalue())
         return
-    view = RichTable(*grid[0], title=f"{found.title}（单位：{found.unit}，第{','.join(map(str, found.pages))}页）")
-    for row in grid[1:]:
-        view.add_row(*row)
-    console.print(view)
+    view, width = wrapped_table(found, grid)
+    console.print(view, width=max(console.width, width), crop=False)
     if found.empty_statement:
         console.print(found.empty_statement)
 
@@ -205,6 +246,31 @@ def _print_performance(table) -> None:
     for i in form.indicators:
         view.add_row(i.level1, i.level2, i.name, i.target, i.weight, str(i.page))
     console.print(view)
+
+
+HEADER_CELLS = 12
+"""Terminal cells a header may take per line before it wraps (six Chinese characters)."""
+
+
+def wrapped_table(found, grid: list[list[str]]) -> tuple[RichTable, int]:
+    """The grid as a rich table with every header in full, wrapped to HEADER_CELLS a line, and
+    the width it needs (cells never wrap; code columns that hold no code are left out)."""
+    from rich.cells import cell_len
+
+    body = grid[1:]
+    shown = [i for i, h in enumerate(grid[0]) if not (h.endswith("编码") and not any(r[i] for r in body))]
+    view = RichTable(title=f"{found.title}（单位：{found.unit}，第{','.join(map(str, found.pages))}页）",
+                     header_style="bold")
+    width = 1
+    for i in shown:
+        cells = max((cell_len(r[i]) for r in body), default=0)
+        size = max(cells, min(cell_len(grid[0][i]), HEADER_CELLS), 4)
+        numeric = any(r[i] for r in body) and all(not r[i] or r[i][-1].isdigit() for r in body)
+        view.add_column(grid[0][i], overflow="fold", min_width=size, justify="right" if numeric else "left")
+        width += size + 3
+    for row in body:
+        view.add_row(*(row[i] for i in shown))
+    return view, width
 
 
 def _print_answer(answer) -> None:
@@ -267,7 +333,7 @@ def backup(
     console.print("backed up: " + ", ".join(str(p) for p in written), soft_wrap=True)
 
 
-index_app = typer.Typer(help="The vector index of narrative passages.", no_args_is_help=True)
+index_app = typer.Typer(help="The vector index of narrative passages.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(index_app, name="index")
 
 
@@ -309,7 +375,7 @@ def ask(
             print(json.dumps({"id": item.get("id"), **answer.model_dump()}, ensure_ascii=False))
         return
     if not question:
-        err.print("[red]error[/red] give a QUESTION or --batch FILE")
+        _error("请给出问题，或用 --batch 指定问题文件。", "give a QUESTION or --batch FILE")
         raise typer.Exit(2)
     if show_binding:
         from budgetqa.answer.explain import explain
@@ -361,7 +427,7 @@ def chat(
 
 @app.command()
 def audit(
-    doc: Annotated[str, typer.Argument(help="Document id or department, or a disclosure file to read without storing.")],
+    doc: Annotated[str, typer.Argument(metavar="DOC", help="Document id or department, or a disclosure file to read without storing.")],
     data_dir: DataDir = None,
     as_json: AsJson = False,
     html: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report (Chinese).")] = None,
@@ -377,7 +443,7 @@ def audit(
         try:
             document = read_document(path, _settings(data_dir))
         except IngestError as exc:
-            err.print(f"[red]error[/red] {exc.file_name}: {exc.message}", soft_wrap=True)
+            _ingest_error(exc)
             raise typer.Exit(1) from exc
     else:
         store = _store(data_dir)

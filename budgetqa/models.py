@@ -16,6 +16,12 @@ from budgetqa.numbers import CellState, to_wan
 DocKind = Literal["预算", "决算"]
 
 
+def label_of(department: str, year: int | None, kind: str | None, scope: str) -> str:
+    """How a document is named to a person: "<department> <year>年<部门|单位><预算|决算>"."""
+    edition = "单位" if scope == "单位" else "部门"
+    return f"{department} {year or ''}年{edition}{kind or ''}"
+
+
 @dataclass(slots=True)
 class Cell:
     """One table cell: where it stands (row, column, page) and what it holds."""
@@ -198,8 +204,7 @@ class Document:
     @property
     def label(self) -> str:
         """How the document is named to a person: department, year, kind and scope."""
-        edition = "单位" if self.scope == "单位" else "部门"
-        return f"{self.department} {self.year or ''}年{edition}{self.kind or ''}"
+        return label_of(self.department, self.year, self.kind, self.scope)
 
     @property
     def page_count(self) -> int:

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     """A file that takes longer than this to parse is abandoned (``budgetqa ingest`` and uploads)."""
     ingest_memory_mb: int = 2048
     """Address-space limit of the child process that parses each file (``budgetqa ingest`` and uploads)."""
+    keep_files: bool = True
+    """Keep a copy of each PDF ingested by ``budgetqa ingest`` or an upload (``data_dir/files``),
+    so the table view links a page number to that page of the PDF."""
     embedding_model: str = "use-multilingual-v3"
     """Embeddings for narrative retrieval: a bundled model's name (``use-multilingual-v3``,
     ``m3e-small``, ``all-minilm-l6-v2``) or a sentence-transformers checkpoint (a folder, or a

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from budgetqa.ingest.codes import display
-from budgetqa.models import Cell, Performance, Table
+from budgetqa.models import Cell, Performance, Table, label_of
+
+
+def document_label(item: dict) -> str:
+    """A document listing entry's name for a person (as ``Document.label``)."""
+    return label_of(item["department"], item["year"], item["kind"], item["scope"])
 
 
 def document_json(item: dict) -> dict:
-    """A document listing entry (from Store.documents()) as JSON."""
+    """A document listing entry (from Store.documents()) as JSON, with its ``label``."""
     keys = ("doc_id", "department", "region", "level", "year", "kind", "scope", "unit", "title", "pages",
             "tables", "cells", "facts", "chunks", "files", "profile", "aliases", "metadata_warnings")
-    return {k: item.get(k) for k in keys}
+    return {**{k: item.get(k) for k in keys}, "label": document_label(item)}
 
 
 def cell_json(cell: Cell) -> dict:

@@ -12,6 +12,7 @@ from budgetqa.answer import ask
 from budgetqa.answer.schema import Answer
 from budgetqa.chat import converse
 from budgetqa.service.lookup import document_id
+from budgetqa.service.presenting import Choice, Figure, choices, figures
 from budgetqa.service.state import AppState, get_state
 from budgetqa.service.suggestions import suggest
 
@@ -32,9 +33,12 @@ class AskRequest(BaseModel):
 
 
 class AskResponse(Answer):
-    """The answer object (as `budgetqa ask --json`), with the request's session_id."""
+    """The answer object (as `budgetqa ask --json`), with the request's session_id, each value's
+    direction (`figures`) and a clarifying question's options as documents (`choices`)."""
 
     session_id: str | None = None
+    figures: list[Figure] = Field(default_factory=list)
+    choices: list[Choice] = Field(default_factory=list)
 
 
 class Suggestions(BaseModel):
@@ -57,7 +61,9 @@ def post_ask(request: AskRequest, state: State) -> AskResponse:
             answer = converse(state.store, request.question, sessions=state.sessions,
                               session_id=request.session_id, doc=doc, llm=state.llm,
                               max_steps=state.settings.llm_max_steps)
-    return AskResponse(**answer.model_dump(), session_id=request.session_id)
+        offered = choices(state.store, answer)
+    return AskResponse(**answer.model_dump(), session_id=request.session_id, figures=figures(answer),
+                       choices=offered)
 
 
 @router.get("/suggestions", response_model=Suggestions, summary="Questions the loaded documents can answer")

@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 from budgetqa.ingest.bounded import read_bounded
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.pipeline import IngestResult, ingest_file, restore_version
+from budgetqa.originals import keep
 from budgetqa.service.auth import Admin
 from budgetqa.service.errors import ADMIN_RESPONSES, ApiError, ErrorBody, from_ingest
 from budgetqa.service.lookup import document_id, table_of
@@ -166,9 +167,12 @@ def delete_document(doc_id: str, state: State) -> Deleted:
 def _ingest(state: AppState, path: Path) -> IngestResult:
     with state.admin_lock:
         try:
-            return ingest_file(state.store, path, state.settings, read=read_bounded)
+            result = ingest_file(state.store, path, state.settings, read=read_bounded)
         except IngestError as exc:
             raise from_ingest(exc) from exc
+        if state.settings.keep_files:
+            keep(path, state.settings.data_dir)
+        return result
 
 
 def upload_dir(settings: Settings) -> Path:

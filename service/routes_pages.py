@@ -5,10 +5,12 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
+from budgetqa.originals import kept_file
 from budgetqa.service.errors import ApiError
 from budgetqa.service.lookup import document_id, table_of
 from budgetqa.service.state import AppState, get_state
@@ -41,10 +43,27 @@ def table_view(doc: str, table: str, request: Request, state: State,
         with state.store.lock.reading():
             doc_id = document_id(state.store, doc)
             found = table_of(state.store, doc_id, table)
-            title = next(d["title"] for d in state.store.documents() if d["doc_id"] == doc_id)
+            item = next(d for d in state.store.documents() if d["doc_id"] == doc_id)
     except ApiError as exc:
         return HTMLResponse(_error_page(exc, root), status_code=exc.status_code)
-    return HTMLResponse(render(doc_id, title, found, Target(row, code, col, side), root))
+    source = found.source_file or (item["files"][0]["file_name"] if len(item["files"]) == 1 else "")
+    pdf = None
+    if kept_file(state.settings.data_dir, item["files"], source):
+        pdf = f"{root}/documents/{quote(doc_id)}/files/{quote(source)}"
+    return HTMLResponse(render(doc_id, item["title"], found, Target(row, code, col, side), root, pdf))
+
+
+@router.get("/documents/{doc}/files/{file_name}")
+def source_pdf(doc: str, file_name: str, state: State) -> FileResponse:
+    """The kept copy of one of a document's PDFs (open it at a page with #page=N)."""
+    with state.store.lock.reading():
+        doc_id = document_id(state.store, doc)
+        files = next(d["files"] for d in state.store.documents() if d["doc_id"] == doc_id)
+    path = kept_file(state.settings.data_dir, files, file_name)
+    if path is None:
+        raise ApiError(404, "not_found", f"No kept copy of {file_name!r} for document {doc_id}.")
+    return FileResponse(path, media_type="application/pdf",
+                        headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(file_name)}"})
 
 
 def _error_page(exc: ApiError, root: str) -> str:

@@ -3,7 +3,8 @@
 A concept is suggested for a document when its tables print it (a row name, a
 column header, a table title) or its narrative states it; a change question when
 the narrative gives the change against last year. Every suggestion is asked of
-the engine first and kept only if it is answered, so a suggestion never refuses.
+the engine first and kept only if it is answered, so a suggestion never refuses; with
+several documents loaded it names its department, so it never asks which document.
 """
 
 from __future__ import annotations
@@ -55,19 +56,37 @@ def candidates(doc: Document) -> list[str]:
     return questions
 
 
+def named(item: dict, question: str) -> list[str]:
+    """The question phrased about one document: its department and year, then also its kind."""
+    year = f"{item['year']}年" if item["year"] else ""
+    return [f"{item['department']}{year}{question}", f"{item['department']}{year}{item['kind'] or ''}{question}"]
+
+
+def answered_from(store: Store, question: str, doc_id: str) -> bool:
+    """Asked with no document chosen, the question is answered from ``doc_id`` alone."""
+    answer = ask(store, question)
+    return answer.status == "answered" and {c.doc_id for c in answer.citations} == {doc_id}
+
+
 def suggest(store: Store, doc_id: str | None = None, limit: int = 8) -> list[str]:
     """Up to ``limit`` answerable questions, taken in turn from each document (or only ``doc_id``).
 
-    A document is read only when its turn comes, so a large store costs about ``limit`` reads.
+    With several documents loaded (and none chosen) each question names its document's
+    department and year, and is kept only if, asked as it stands, it is answered from that
+    document: a suggestion never ends in "which document?". A document is read only when
+    its turn comes, so a large store costs about ``limit`` reads.
     """
-    ids = [d["doc_id"] for d in store.documents() if doc_id is None or d["doc_id"] == doc_id]
+    listed = store.documents()
+    items = [d for d in listed if doc_id is None or d["doc_id"] == doc_id]
+    several = doc_id is None and len(listed) > 1
     queues: dict[str, list[str]] = {}
     found: list[str] = []
     for depth in count():
         offered = False
-        for item_id in ids:
+        for item in items:
             if len(found) >= limit:
                 return found
+            item_id = item["doc_id"]
             if item_id not in queues:
                 doc = store.load(item_id)
                 queues[item_id] = candidates(doc) if doc else []
@@ -75,7 +94,12 @@ def suggest(store: Store, doc_id: str | None = None, limit: int = 8) -> list[str
                 continue
             offered = True
             question = queues[item_id][depth]
-            if question not in found and ask(store, question, doc=item_id).status == "answered":
+            if several:
+                question = next((q for q in named(item, question)
+                                 if q not in found and answered_from(store, q, item_id)), None)
+                if question is not None:
+                    found.append(question)
+            elif question not in found and ask(store, question, doc=item_id).status == "answered":
                 found.append(question)
         if not offered:
             return found

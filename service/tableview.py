@@ -3,7 +3,8 @@
 The body is ``budgetqa.views.table_grid`` (the same rows as ``budgetqa table``);
 the header is rebuilt from the column paths as the document prints it (merged
 header cells, one block per side). A citation's row, code, column and side pick
-the cell, whose grid position follows table_grid's own layout.
+the cell, whose grid position follows table_grid's own layout. The title, unit and header
+rows stay on screen while the table scrolls; the cited row and column are tinted.
 """
 
 from __future__ import annotations
@@ -86,12 +87,18 @@ def header_rows(table: Table) -> list[list[tuple[str, int, int, int]]]:
     return rows
 
 
-def _pages(pages: list[int]) -> str:
+def _page_link(page: int, pdf: str | None) -> str:
+    """A page number, linked to that page of the kept PDF when there is one."""
+    return f'<a href="{escape(pdf)}#page={page}">{page}</a>' if pdf else str(page)
+
+
+def _pages(pages: list[int], pdf: str | None = None) -> str:
+    """The table's pages as HTML ("第 5–6 页"), each linked to the PDF when it is kept."""
     if not pages:
         return "页码不详"
-    if len(pages) > 1 and pages == list(range(pages[0], pages[-1] + 1)):
+    if len(pages) > 1 and pages == list(range(pages[0], pages[-1] + 1)) and not pdf:
         return f"第 {pages[0]}–{pages[-1]} 页"
-    return "第 " + "、".join(map(str, pages)) + " 页"
+    return "第 " + "、".join(_page_link(p, pdf) for p in pages) + " 页"
 
 
 def grid_table(table: Table, at: tuple[int, int] | None) -> str:
@@ -119,7 +126,9 @@ def grid_table(table: Table, at: tuple[int, int] | None) -> str:
                 pin = ' class="pin"' if c == 1 else ""
                 cells.append(f'<th scope="row"{pin}>{escape(text)}</th>')
             else:
-                cells.append(f'<td class="{"code" if c in code_cols else "num"}"{title}>{escape(text)}</td>')
+                kind = "code" if c in code_cols else "num"
+                col = " cited-col" if at and at[1] == c else ""
+                cells.append(f'<td class="{kind}{col}"{title}>{escape(text)}</td>')
         row_class = ' class="cited-row"' if at and at[0] == r else ""
         body.append(f"<tr{row_class}>{''.join(cells)}</tr>")
     return (
@@ -128,11 +137,11 @@ def grid_table(table: Table, at: tuple[int, int] | None) -> str:
     )
 
 
-def render(doc_id: str, doc_title: str, table: Table, target: Target, root: str = "") -> str:
-    """The whole HTML page (every text escaped)."""
+def render(doc_id: str, doc_title: str, table: Table, target: Target, root: str = "", pdf: str | None = None) -> str:
+    """The whole HTML page (every text escaped); ``pdf`` is the kept PDF's URL, if any."""
     cited = find_cell(table, target)
     grid_html = grid_table(table, cell_position(table, cited) if cited else None)
-    note = _note(table, target, cited)
+    note = _note(table, target, cited, pdf)
     api = f"{root}/api/v1/documents/{quote(doc_id)}/tables/{quote(table.table_id)}"
     empty = f'<p class="empty">{escape(table.empty_statement)}</p>' if table.empty_statement else ""
     label = f"{table.label} " if table.label else ""
@@ -147,13 +156,15 @@ def render(doc_id: str, doc_title: str, table: Table, target: Target, root: str 
 </head>
 <body>
 <main>
+<header class="head">
 <p class="crumbs"><a href="{root}/">预算公开问答</a> › {escape(doc_title)}</p>
 <h1>{escape(label + table.title)}</h1>
 <dl class="meta">
 <div><dt>单位</dt><dd>{escape(table.unit)}</dd></div>
-<div><dt>页码</dt><dd>{escape(_pages(table.pages))}</dd></div>
+<div><dt>页码</dt><dd>{_pages(table.pages, pdf)}</dd></div>
 <div><dt>来源文件</dt><dd>{escape(table.source_file or "—")}</dd></div>
 </dl>
+</header>
 {note}
 {grid_html}
 {empty}
@@ -182,7 +193,7 @@ def _header_row(row: list[tuple[str, int, int, int]], hidden: set[int], at: tupl
     return "".join(cells)
 
 
-def _note(table: Table, target: Target, cited: Cell | None) -> str:
+def _note(table: Table, target: Target, cited: Cell | None, pdf: str | None = None) -> str:
     if not (target.row or target.code):
         return ""
     if cited is None:
@@ -191,6 +202,6 @@ def _note(table: Table, target: Target, cited: Cell | None) -> str:
     where = " · ".join(x for x in (cited.side, cited.row_name, " / ".join(cited.col_path)) if x)
     return (
         f'<p class="cite" id="cite-note" role="status">引用的单元格：<strong>{escape(where)}</strong>，'
-        f"原文 <strong>{escape(cited.raw or '（空白）')}</strong>，见 PDF 第 {cited.page} 页。"
+        f"原文 <strong>{escape(cited.raw or '（空白）')}</strong>，见 PDF 第 {_page_link(cited.page, pdf)} 页。"
         f' <a href="#cited">跳到该单元格</a></p>'
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from parse_cache import ParseCache
 
 from budgetqa.index.store import Store
 from budgetqa.ingest.pipeline import doc_id_for, ingest_file
@@ -33,7 +34,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(scope="module")
-def sample_dir(read_cache: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_dir(read_cache: ParseCache, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with samples/sample_budget.pdf ingested (parsed once per session)."""
     data_dir = tmp_path_factory.mktemp("api-sample")
     store = Store(data_dir)
@@ -50,7 +51,7 @@ def client(sample_dir: Path) -> Iterator[TestClient]:
         yield test_client
 
 
-def make_client(tmp_path: Path, read_cache: dict, with_sample: bool = True, **settings) -> TestClient:
+def make_client(tmp_path: Path, read_cache: ParseCache, with_sample: bool = True, **settings) -> TestClient:
     """An app over a store of its own (for tests that write)."""
     data_dir = tmp_path / "store"
     if with_sample:
@@ -135,6 +136,7 @@ def test_ask_same_object_as_cli(client: TestClient, sample_dir: Path) -> None:
     store.close()
     body = client.post("/api/v1/ask", json={"question": QUESTION}).json()
     assert body.pop("session_id") is None
+    assert body.pop("choices") == [] and len(body.pop("figures")) == len(expected["values"])
     assert body == json.loads(json.dumps(expected))
 
 
@@ -178,20 +180,53 @@ def test_ask_body_over_limit(client: TestClient) -> None:
     assert error_of(response)["code"] == "too_large"
 
 
-def test_clarify_then_choose(tmp_path: Path, read_cache: dict) -> None:
-    """Two documents of one department: the question asks which; the chosen option answers."""
-    api = make_client(tmp_path, read_cache)
+def with_older_copy(tmp_path: Path) -> tuple[TestClient, str]:
+    """An app over the sample and a copy of it saved as the same department's 2023 budget."""
+    api = make_client(tmp_path, None)
     store = api.app.state.budgetqa.store
     older = store.load(DOC)
     older.year, older.doc_id = 2023, doc_id_for(older.department, 2023, older.kind)
     older.files = [dataclasses.replace(f, sha256="0" * 64) for f in older.files]
     store.save(older)
+    return api, older.doc_id
+
+
+def test_clarify_then_choose(tmp_path: Path, read_cache: ParseCache) -> None:
+    """Two documents of one department: the question asks which; the chosen option answers."""
+    api, older = with_older_copy(tmp_path)
     body = api.post("/api/v1/ask", json={"question": "项目支出是多少"}).json()
     assert body["status"] == "clarify" and len(body["options"]) == 2
     chosen = next(o for o in body["options"] if "2023" in o)
     again = api.post("/api/v1/ask", json={"question": "项目支出是多少", "doc": chosen}).json()
     assert again["status"] == "answered"
-    assert {c["doc_id"] for c in again["citations"]} == {older.doc_id}
+    assert {c["doc_id"] for c in again["citations"]} == {older}
+
+
+def test_clarify_choices_follow_the_document_list(tmp_path: Path, read_cache: ParseCache) -> None:
+    """The options come back as documents, labelled and ordered as GET /documents lists them."""
+    api, _ = with_older_copy(tmp_path)
+    listed = api.get("/api/v1/documents").json()
+    body = api.post("/api/v1/ask", json={"question": "项目支出是多少"}).json()
+    assert [(c["doc_id"], c["label"]) for c in body["choices"]] == [(d["doc_id"], d["label"]) for d in listed]
+    assert [d["label"][-9:] for d in listed] == ["2024年部门预算", "2023年部门预算"]
+    for choice in body["choices"]:
+        again = api.post("/api/v1/ask", json={"question": "项目支出是多少", "doc": choice["doc_id"]}).json()
+        assert {c["doc_id"] for c in again["citations"]} == {choice["doc_id"]}
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("一般公共预算比上年增长多少", [("down", "减少"), ("down", "下降"), (None, None)]),
+    (QUESTION, [("up", "增加"), ("up", "增长"), (None, None)]),
+    ("基本支出比项目支出多多少", [("down", "少"), (None, None), (None, None)]),
+    ("三公经费比上年增长多少", [("same", "增加"), ("same", "增长"), (None, None)]),
+    ("项目支出是多少", [(None, None)]),
+])
+def test_figures_carry_the_direction(client: TestClient, question: str, expected: list) -> None:
+    """A decrease is never shown as a bare magnitude: every value says which way it moves."""
+    body = client.post("/api/v1/ask", json={"question": question}).json()
+    assert body["status"] == "answered"
+    assert [(f["direction"], f["word"]) for f in body["figures"]] == expected
+    assert [f["value"] for f in body["figures"]] == [v["value"] for v in body["values"]]
 
 
 def test_unhandled_error_is_json_500(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -215,6 +250,24 @@ def test_suggestions_are_answerable(client: TestClient) -> None:
     assert 1 <= len(suggestions) <= 12 and len(set(suggestions)) == len(suggestions)
     for question in suggestions:
         assert client.post("/api/v1/ask", json={"question": question}).json()["status"] == "answered", question
+
+
+def test_suggestions_name_their_document_when_several_are_loaded(tmp_path: Path, read_cache: ParseCache) -> None:
+    """With two years of one department, each suggestion names department and year and is
+    answered (never a clarifying question) from the document it names."""
+    api, older = with_older_copy(tmp_path)
+    suggestions = api.get("/api/v1/suggestions", params={"limit": 6}).json()["suggestions"]
+    assert len(suggestions) == 6
+    department = api.get("/api/v1/documents").json()[0]["department"]
+    assert all(q.startswith(department) for q in suggestions), suggestions
+    cited = set()
+    for question in suggestions:
+        body = api.post("/api/v1/ask", json={"question": question}).json()
+        assert body["status"] == "answered", question
+        year = "2023" if older in {c["doc_id"] for c in body["citations"]} else "2024"
+        assert f"{year}年" in question
+        cited.add(year)
+    assert cited == {"2023", "2024"}
 
 
 def test_suggestions_limits_and_doc(client: TestClient) -> None:
@@ -306,7 +359,7 @@ def test_cell_positions_match_grid(sample_dir: Path) -> None:
 
 # --- admin: auth ---------------------------------------------------------------------------------
 
-def test_admin_disabled_without_token(tmp_path: Path, read_cache: dict) -> None:
+def test_admin_disabled_without_token(tmp_path: Path, read_cache: ParseCache) -> None:
     api = make_client(tmp_path, read_cache, with_sample=False)
     body, headers = multipart("sample_budget.pdf", SAMPLE.read_bytes())
     for response in (api.post("/api/v1/documents", content=body, headers={**headers, **AUTH}),
@@ -335,7 +388,7 @@ def test_admin_auth_failures(client: TestClient, headers: dict, code: str) -> No
 
 # --- admin: upload ----------------------------------------------------------------------------
 
-def test_upload_pdf_then_unchanged(tmp_path: Path, read_cache: dict) -> None:
+def test_upload_pdf_then_unchanged(tmp_path: Path, read_cache: ParseCache) -> None:
     api = make_client(tmp_path, read_cache, with_sample=False, admin_token=TOKEN)
     files = {"file": ("sample_budget.pdf", SAMPLE.read_bytes(), "application/pdf")}
     first = api.post("/api/v1/documents", files=files, headers=AUTH)
@@ -378,7 +431,25 @@ def test_upload_without_file_field(client: TestClient) -> None:
         assert error_of(response)["code"] == "missing_file"
 
 
-def test_upload_oversized_by_content_length(tmp_path: Path, read_cache: dict) -> None:
+@pytest.mark.parametrize("keep", [True, False])
+def test_table_view_links_pages_to_the_kept_pdf(tmp_path: Path, read_cache: ParseCache, keep: bool) -> None:
+    """An uploaded PDF is kept (unless BUDGETQA_KEEP_FILES=false): the table view's page numbers
+    open that page of it, and the file is served as it was uploaded."""
+    api = make_client(tmp_path, read_cache, with_sample=False, admin_token=TOKEN, keep_files=keep)
+    files = {"file": ("sample_budget.pdf", SAMPLE.read_bytes(), "application/pdf")}
+    assert api.post("/api/v1/documents", files=files, headers=AUTH).status_code == 201
+    page = api.get(f"/documents/{DOC}/tables/t03/view", params={"row": "总计", "col": "支出预算 / 项目支出"}).text
+    link = f'href="/documents/{DOC}/files/sample_budget.pdf#page=9"'
+    assert (page.count(link) == 2) == keep, page
+    pdf = api.get(f"/documents/{DOC}/files/sample_budget.pdf")
+    if keep:
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        assert pdf.content == SAMPLE.read_bytes()
+    else:
+        assert pdf.status_code == 404
+
+
+def test_upload_oversized_by_content_length(tmp_path: Path, read_cache: ParseCache) -> None:
     api = make_client(tmp_path, read_cache, with_sample=False, admin_token=TOKEN, max_file_mb=0.05)
     body, headers = multipart("big.pdf", b"%PDF-1.4\n" + b"0" * 400_000)
     response = api.post("/api/v1/documents", content=body, headers={**headers, **AUTH})
@@ -386,7 +457,7 @@ def test_upload_oversized_by_content_length(tmp_path: Path, read_cache: dict) ->
     assert error_of(response)["code"] == "too_large"
 
 
-def test_upload_oversized_chunked(tmp_path: Path, read_cache: dict) -> None:
+def test_upload_oversized_chunked(tmp_path: Path, read_cache: ParseCache) -> None:
     """No Content-Length: the body is counted as it streams and cut off past the limit."""
     api = make_client(tmp_path, read_cache, with_sample=False, admin_token=TOKEN, max_file_mb=0.05)
     body, headers = multipart("big.pdf", b"%PDF-1.4\n" + b"0" * 400_000)
@@ -396,7 +467,7 @@ def test_upload_oversized_chunked(tmp_path: Path, read_cache: dict) -> None:
     assert error_of(response)["code"] == "too_large"
 
 
-def test_upload_file_over_limit_within_body_slack(tmp_path: Path, read_cache: dict) -> None:
+def test_upload_file_over_limit_within_body_slack(tmp_path: Path, read_cache: ParseCache) -> None:
     """A file just over max_file_mb passes the body limit (multipart slack) and is refused by ingest's check."""
     api = make_client(tmp_path, read_cache, with_sample=False, admin_token=TOKEN, max_file_mb=0.05)
     response = api.post("/api/v1/documents", headers=AUTH,
@@ -447,7 +518,7 @@ async def _body_limit_stops_reading() -> None:
 
 # --- admin: delete -------------------------------------------------------------------------------
 
-def test_delete_document(tmp_path: Path, read_cache: dict) -> None:
+def test_delete_document(tmp_path: Path, read_cache: ParseCache) -> None:
     api = make_client(tmp_path, read_cache, admin_token=TOKEN)
     response = api.delete(f"/api/v1/documents/{DOC}", headers=AUTH)
     assert response.status_code == 200 and response.json() == {"deleted": DOC}
@@ -472,7 +543,7 @@ def test_cors(client: TestClient) -> None:
     assert simple.headers["access-control-allow-origin"] == ORIGIN
 
 
-def test_no_cors_by_default(tmp_path: Path, read_cache: dict) -> None:
+def test_no_cors_by_default(tmp_path: Path, read_cache: ParseCache) -> None:
     api = make_client(tmp_path, read_cache, with_sample=False)
     response = api.get("/api/v1/documents", headers={"Origin": ORIGIN})
     assert "access-control-allow-origin" not in response.headers
@@ -485,7 +556,7 @@ def test_routing_errors(client: TestClient) -> None:
     assert wrong.status_code == 405 and error_of(wrong)["code"] == "method_not_allowed"
 
 
-def test_reads_never_see_a_half_written_document(tmp_path: Path, read_cache: dict) -> None:
+def test_reads_never_see_a_half_written_document(tmp_path: Path, read_cache: ParseCache) -> None:
     """Asks in threads while the same document is rewritten again and again: every ask answers."""
     api = make_client(tmp_path, read_cache)
     store = api.app.state.budgetqa.store

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, FINAL_2024, WANLI_2024, corpus_file, store_counts
+from parse_cache import ParseCache
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfbase import pdfmetrics
@@ -146,7 +147,7 @@ BAD_INPUTS: list[tuple[str, Callable[[Path], Path], str]] = [
 
 
 @pytest.fixture(scope="module")
-def populated(read_cache: dict, tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Settings]:
+def populated(read_cache: ParseCache, tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Settings]:
     """A store that already holds a document (when the corpus is there), so "unchanged" means something."""
     data_dir = tmp_path_factory.mktemp("bad-input-store")
     settings = Settings(data_dir=data_dir)
@@ -206,7 +207,7 @@ def test_letter_with_budget_words_but_no_tables_is_still_not_a_disclosure(
 
 
 @pytest.mark.parametrize("bad_name", ["bad.pdf", "江苏省某某厅2019年度部门预算公开表（修订版）副本.pdf"], ids=["short", "long-name"])
-def test_cli_reports_the_bad_file_and_keeps_the_good_one(read_cache: dict, tmp_path: Path, bad_name: str) -> None:
+def test_cli_reports_the_bad_file_and_keeps_the_good_one(read_cache: ParseCache, tmp_path: Path, bad_name: str) -> None:
     """`budgetqa ingest good.pdf bad.pdf`: exit 1, one error line naming bad.pdf, good.pdf stored."""
     good = corpus_file(WANLI_2024)
     bad = make_random(tmp_path / bad_name)
@@ -217,6 +218,7 @@ def test_cli_reports_the_bad_file_and_keeps_the_good_one(read_cache: dict, tmp_p
     errors = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(errors) == 1, result.stderr
     assert errors[0].startswith(f"error {bad_name}:") and "unsupported" in errors[0], result.stderr
+    assert "错误 只接受 PDF 或 UTF-8 文本文件" in errors[0], result.stderr
     assert "Traceback" not in result.output
     assert "added" in result.stdout
     documents = Store(data_dir).documents()

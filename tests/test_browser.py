@@ -22,6 +22,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from parse_cache import ParseCache
 
 from budgetqa.index.store import Store
 from budgetqa.ingest.pipeline import doc_id_for, ingest_file
@@ -34,6 +35,9 @@ CHROMIUM = Path(os.environ.get("BUDGETQA_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "sample_budget.pdf"
+AXE = Path(os.environ.get("BUDGETQA_AXE") or
+           Path(__file__).resolve().parents[1] / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js")
+"""axe-core from npm (`make axe`); the accessibility check skips without it."""
 DOC = "dfce47c16"
 QUESTION = "项目支出比上年增长多少"
 
@@ -99,7 +103,7 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def server(read_cache: dict, embed_site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def server(read_cache: ParseCache, embed_site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The service (uvicorn in a thread) over the sample; the embedding site's origin may call it."""
     import uvicorn
 
@@ -175,12 +179,13 @@ def test_widget_answers_and_citation_opens_highlighted_cell(server: Served, brow
     expect(output).to_have_attribute("aria-live", "polite")
     expect(output).to_contain_text("1,433.31")
     expect(output).to_contain_text("512.83%")
-    expect(page.locator(".bqa-main .bqa-number")).to_have_text("1,433.31")
+    expect(page.locator(".bqa-main .bqa-number")).to_have_text("+1,433.31")
+    expect(page.locator(".bqa-main .bqa-trend")).to_have_text("▲ 增加")
     expect(output).to_contain_text("1,712.80 − 1,433.31 = 279.49")
     shot(page, tmp_path / "answer-desktop.png")
 
     with browser.expect_page() as opened:
-        page.get_by_role("link", name=re.compile("部门支出总体情况表")).click()
+        page.get_by_role("link", name=re.compile("部门支出总体情况表")).first.click()
     view = opened.value
     view.wait_for_load_state()
     cell = view.locator("#cited")
@@ -217,8 +222,8 @@ def test_keyboard_only(server: Served, page) -> None:
     page.keyboard.press("Tab")
     assert page.evaluate(DEEP_FOCUS) == QUESTION
     page.keyboard.press("Enter")
-    expect(page.locator(".bqa-main .bqa-number")).to_have_text("1,433.31")
-    cite = page.get_by_role("link", name=re.compile("部门支出总体情况表"))
+    expect(page.locator(".bqa-main .bqa-number")).to_have_text("+1,433.31")
+    cite = page.get_by_role("link", name=re.compile("部门支出总体情况表")).first
     for _ in range(20):
         page.keyboard.press("Tab")
         if "部门支出总体情况表" in page.evaluate(DEEP_FOCUS):
@@ -238,7 +243,7 @@ def test_phone_width(server: Served, browser, page, tmp_path: Path) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
     shot(page, tmp_path / "answer-phone.png")
     with browser.expect_page() as opened:
-        page.get_by_role("link", name=re.compile("部门支出总体情况表")).click()
+        page.get_by_role("link", name=re.compile("部门支出总体情况表")).first.click()
     view = opened.value
     view.set_viewport_size({"width": 360, "height": 740})
     view.reload()
@@ -258,29 +263,121 @@ def test_refusal_says_why(server: Served, page, tmp_path: Path) -> None:
     shot(page, tmp_path / "refused.png")
 
 
-def test_clarify_offers_documents(server: Served, page, tmp_path: Path) -> None:
-    """With a second document of the same department, the widget asks which; a choice re-asks."""
+def test_decrease_headline(server: Served, page, tmp_path: Path) -> None:
+    """A decrease is headlined with a minus sign, ▼ 减少 and its own colour, and the cited cell one click away."""
+    page.goto(server.url + "/")
+    ask(page, "一般公共预算比上年增长多少")
+    main = page.locator(".bqa-main")
+    expect(main.locator(".bqa-number")).to_have_text("−148.26")
+    expect(main.locator(".bqa-trend")).to_have_text("▼ 减少")
+    expect(main.locator(".bqa-figure-value")).to_have_attribute("aria-label", "一般公共预算比上年减少 148.26 万元")
+    assert main.locator(".bqa-number").evaluate("e => getComputedStyle(e).color") == "rgb(23, 107, 54)"
+    rate = page.locator(".bqa-figure").nth(1)
+    expect(rate.locator(".bqa-number")).to_have_text("−23.87%")
+    expect(rate.locator(".bqa-trend")).to_have_text("▼ 下降")
+    expect(main.get_by_role("link")).to_contain_text("第")
+    shot(page, tmp_path / "decrease.png")
+    ask(page, "那项目支出呢")
+    expect(page.locator(".bqa-rewritten")).to_have_text("按“项目支出比上年增长多少”回答")
+    expect(page.locator(".bqa-main .bqa-number")).to_have_text("+1,433.31")
+    assert not page.problems, page.problems
+
+
+def test_table_view_keeps_title_and_header_in_view(server: Served, browser, page, tmp_path: Path) -> None:
+    """Scrolled to its end, the table view still shows its title, unit and header rows; the cited
+    row and column are tinted."""
+    page.set_viewport_size({"width": 800, "height": 420})
+    page.goto(f"{server.url}/documents/{DOC}/tables/t06/view?row=奖励金")
+    frame = page.locator(".scroll")
+    assert frame.evaluate("e => e.scrollHeight > e.clientHeight"), "the table must be taller than its frame"
+    frame.evaluate("e => { e.scrollTop = e.scrollHeight; }")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    head = page.locator("thead th").first
+    expect(head).to_be_in_viewport()
+    assert abs(head.evaluate("e => e.getBoundingClientRect().top") - frame.evaluate(
+        "e => e.getBoundingClientRect().top")) <= 2, "the header row sticks to the top of the table frame"
+    expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
+    expect(page.locator(".meta")).to_be_in_viewport()
+    expect(page.locator("td.cited-col").first).to_be_attached()
+    expect(page.locator("tr.cited-row")).to_have_count(1)
+    shot(page, tmp_path / "table-sticky.png", full_page=False)
+
+
+@pytest.fixture
+def two_years(server: Served) -> Iterator[str]:
+    """A copy of the sample saved as the same department's 2023 budget (removed afterwards)."""
     app_store = server.store
     older = app_store.load(DOC)
     older.year, older.doc_id = 2023, doc_id_for(older.department, 2023, older.kind)
     older.title = older.title.replace("2024", "2023")
     older.files = [dataclasses.replace(f, sha256="0" * 64) for f in older.files]
     app_store.save(older)
-    try:
-        page.goto(server.url + "/")
-        expect(page.get_by_label("在哪份公开中查找")).to_be_visible()
-        ask(page, "项目支出是多少")
-        choice = page.get_by_role("button", name=re.compile("2023年部门预算"))
-        expect(choice).to_be_visible()
-        expect(page.get_by_role("button", name=re.compile("2024年部门预算"))).to_be_visible()
-        assert "2023年部门预算" in page.evaluate(DEEP_FOCUS) or "2024年部门预算" in page.evaluate(DEEP_FOCUS)
-        shot(page, tmp_path / "clarify.png")
-        choice.click()
-        output = page.locator(".bqa-output")
-        expect(output).to_contain_text("1,712.80")
-        expect(output).to_contain_text("2023年部门预算")
-    finally:
-        app_store.delete(older.doc_id)
+    yield older.doc_id
+    app_store.delete(older.doc_id)
+
+
+def test_suggestion_chip_answers_with_several_documents(server: Served, two_years: str, page) -> None:
+    """With two documents loaded every chip names its document, so clicking one answers."""
+    page.goto(server.url + "/")
+    chips = page.locator(".bqa-chip")
+    expect(chips.first).to_be_visible()
+    assert all("年" in text for text in chips.all_inner_texts())
+    for i in (0, 1):
+        chips.nth(i).click()
+        expect(page.locator(".bqa-result")).to_have_class(re.compile(r"\bbqa-answered\b"))
+        expect(page.locator(".bqa-main .bqa-number")).not_to_be_empty()
+
+
+def test_clarify_offers_documents(server: Served, two_years: str, page, tmp_path: Path) -> None:
+    """With a second document of the same department, the widget asks which, its options labelled
+    and ordered like the document list; a choice re-asks."""
+    page.goto(server.url + "/")
+    expect(page.get_by_label("在哪份公开中查找")).to_be_visible()
+    ask(page, "项目支出是多少")
+    choice = page.get_by_role("button", name=re.compile("2023年部门预算"))
+    expect(choice).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("2024年部门预算"))).to_be_visible()
+    assert "2023年部门预算" in page.evaluate(DEEP_FOCUS) or "2024年部门预算" in page.evaluate(DEEP_FOCUS)
+    shot(page, tmp_path / "clarify.png")
+    listed = page.locator("select option").all_inner_texts()[1:]
+    assert page.locator(".bqa-option").all_inner_texts() == listed
+    choice.click()
+    output = page.locator(".bqa-output")
+    expect(output).to_contain_text("1,712.80")
+    expect(output).to_contain_text("2023年部门预算")
+
+
+def axe_violations(page) -> list[str]:
+    """WCAG 2 A/AA violations axe-core finds on the page (open shadow roots included)."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => {
+      const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
+      return result.violations.map(v => v.id + ": " + v.help + " @ " + v.nodes.map(n => n.target.join(" ")).join(", "));
+    }""")
+    return found
+
+
+def test_accessibility_check(server: Served, two_years: str, page) -> None:
+    """axe-core finds no WCAG 2 AA violation: the page, an answer with a decrease, a clarifying
+    question, and the table view with a cited cell."""
+    if not AXE.is_file():
+        pytest.skip(f"axe-core not at {AXE} (make axe)")
+    page.goto(server.url + "/")
+    expect(page.locator(".bqa-chip").first).to_be_visible()
+    assert axe_violations(page) == []
+    ask(page, "一般公共预算比上年增长多少")
+    expect(page.locator(".bqa-option").first).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name=re.compile("2024年部门预算")).click()
+    expect(page.locator(".bqa-main .bqa-number")).to_have_text("−148.26")
+    assert axe_violations(page) == []
+    # the check reaches inside the widget's shadow root: pale text there is caught
+    page.locator(".budgetqa-widget").evaluate(
+        "h => { const p = document.createElement('p'); p.textContent = '浅色文字'; p.style.color = '#ddd';"
+        " h.shadowRoot.querySelector('.bqa').appendChild(p); }")
+    assert any(v.startswith("color-contrast") for v in axe_violations(page))
+    page.goto(f"{server.url}/documents/{DOC}/tables/t06/view?row=奖励金")
+    assert axe_violations(page) == []
 
 
 def test_embedded_on_another_site(server: Served, page, tmp_path: Path) -> None:

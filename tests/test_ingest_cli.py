@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CPPCC_NARRATIVE, CPPCC_TABLES, FINAL_2024, WANLI_2024, corpus_file
+from parse_cache import ParseCache
 from typer.testing import CliRunner, Result
 
 from budgetqa.cli import app
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.corpus
 
 FOLDER_FILES = [FINAL_2024, WANLI_2024, CPPCC_NARRATIVE, CPPCC_TABLES]
 DOC_KEYS = {"doc_id", "department", "region", "level", "year", "kind", "scope", "unit", "title", "pages", "tables",
-            "cells", "facts", "chunks", "files", "profile", "aliases", "metadata_warnings"}
+            "cells", "facts", "chunks", "files", "profile", "aliases", "metadata_warnings", "label"}
 FILE_KEYS = {"file_name", "sha256", "pages", "size", "role"}
 TABLE_KEYS = {"table_id", "label", "title", "kind", "unit", "pages", "sides", "columns", "empty_statement",
               "source_file"}
@@ -30,7 +31,7 @@ def run(*args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def cli_store(read_cache: dict, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+def cli_store(read_cache: ParseCache, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     """A folder (with a sub-folder and a stray non-disclosure file type) ingested by `budgetqa ingest`."""
     root = tmp_path_factory.mktemp("cli")
     folder = root / "disclosures"
@@ -39,6 +40,7 @@ def cli_store(read_cache: dict, tmp_path_factory: pytest.TempPathFactory) -> tup
         target = folder / ("jiangsu" if name.startswith("江苏") else ".") / name
         target.symlink_to(corpus_file(name))
     (folder / "README.md").write_text("not ingested: .md is not a supported suffix", encoding="utf-8")
+    (folder / "jiangsu" / "预算说明.docx").write_bytes(b"PK\x03\x04")
     data_dir = root / "store"
     result = run("ingest", str(folder), "--data-dir", str(data_dir))
     return data_dir, result
@@ -48,8 +50,12 @@ def test_ingest_folder(cli_store: tuple[Path, Result]) -> None:
     data_dir, result = cli_store
     assert result.exit_code == 0, result.output
     assert result.stdout.count("added") == 3 and result.stdout.count("merged") == 1
-    assert "README" not in result.output
+    skipped = [line for line in result.stderr.splitlines() if "skipped" in line]
+    assert len(skipped) == 2, result.stderr
+    assert "README.md" in skipped[0] and ".md" in skipped[0] and "unsupported file type" in skipped[0]
+    assert "预算说明.docx" in skipped[1] and "不支持的文件类型 .docx" in skipped[1]
     assert (data_dir / "budgetqa.sqlite3").is_file()
+    assert len(list((data_dir / "files").glob("*.pdf"))) == len(FOLDER_FILES), "each PDF is kept for page links"
 
 
 def test_ingest_folder_again_is_unchanged(cli_store: tuple[Path, Result]) -> None:
@@ -112,7 +118,42 @@ def test_tables_unknown_document(cli_store: tuple[Path, Result]) -> None:
     data_dir, _ = cli_store
     result = run("tables", "no-such-department", "--data-dir", str(data_dir), "--json")
     assert result.exit_code == 2
-    assert "no-such-department" in result.stderr
+    assert "没有与“no-such-department”对应的公开文件" in result.stderr
+    assert "No document matches 'no-such-department'" in result.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["tables", "2024"], ["table", "2024", "t01"], ["ask", "项目支出是多少", "--doc", "2024"], ["audit", "2024"],
+    ["chat", "--doc", "2024"],
+])
+def test_ambiguous_document_lists_the_candidates(cli_store: tuple[Path, Result], command: list[str]) -> None:
+    """Every command that takes a DOC lists what it may mean, in both languages, and exits 2."""
+    data_dir, _ = cli_store
+    docs = json.loads(run("docs", "--data-dir", str(data_dir), "--json").stdout)
+    result = run(*command, "--data-dir", str(data_dir))
+    assert result.exit_code == 2, result.output
+    assert "对应 2 份公开文件" in result.stderr and "2 documents match '2024'" in result.stderr
+    for doc in docs:
+        assert (f"{doc['doc_id']}  {doc['label']}" in result.stderr) == (doc["year"] == 2024)
+
+
+@pytest.mark.parametrize("command", ["docs", "tables", "table", "ask", "audit", "chat", "eval"])
+def test_flags_read_as_flags_in_help(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "<bool>" not in result.stdout
+
+
+def test_table_headers_in_full(cli_store: tuple[Path, Result]) -> None:
+    """The table view wraps long headers instead of cutting them: every header is printed whole."""
+    data_dir, _ = cli_store
+    narrow = run("table", "政协", "公开04表", "--data-dir", str(data_dir))
+    assert narrow.exit_code == 0, narrow.output
+    assert "…" not in narrow.stdout
+    headers = [h for h in _csv(run("table", "政协", "公开04表", "--data-dir", str(data_dir), "--csv"))[0]
+               if not h.endswith("编码")]
+    wide = CliRunner().invoke(app, ["table", "政协", "公开04表", "--data-dir", str(data_dir)], env={"COLUMNS": "400"})
+    assert all(h in wide.stdout for h in headers), headers
 
 
 def _csv(result: Result) -> list[list[str]]:

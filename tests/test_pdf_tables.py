@@ -32,6 +32,7 @@ from conftest import (
     corpus_file,
     one_table,
 )
+from parse_cache import ParseCache
 
 from budgetqa.index.store import Store
 from budgetqa.ingest.pipeline import ingest_file
@@ -512,7 +513,7 @@ def test_two_files_of_one_disclosure_become_one_document(ingested: IngestedCorpu
     assert len(listed) == 1 and listed[0]["pages"] == 18 + 12
 
 
-def test_two_files_merge_in_either_order(read_cache: dict, new_store: tuple[Store, Settings]) -> None:
+def test_two_files_merge_in_either_order(read_cache: ParseCache, new_store: tuple[Store, Settings]) -> None:
     """Tables file first, narrative second: the same one document, with tables and narrative."""
     store, settings = new_store
     first = ingest_file(store, corpus_file(CPPCC_TABLES), settings)

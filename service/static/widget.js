@@ -155,17 +155,34 @@
     }
   }
 
+  var DIRECTIONS = {
+    up: { sign: "+", arrow: "▲" }, down: { sign: "−", arrow: "▼" }, same: { sign: "", arrow: "＝" },
+  };
+
+  /** One figure: its name, the number with its sign and unit, and the direction in words. */
+  function figureNode(figure, main, cite) {
+    var way = DIRECTIONS[figure.direction] || null;
+    var number = (way ? way.sign : "") + formatNumber(figure.value) + (figure.unit === "%" ? "%" : "");
+    var spoken = figure.name + (way && figure.name.indexOf(figure.word) < 0 ? figure.word : "") + " " +
+      formatNumber(figure.value) + (figure.unit === "%" ? "%" : " " + figure.unit);
+    return el("p", { "class": "bqa-figure" + (main ? " bqa-main" : "") + (way ? " bqa-" + figure.direction : "") }, [
+      el("span", { "class": "bqa-figure-name", text: figure.name }),
+      el("span", { "class": "bqa-figure-value", "aria-label": spoken, role: "text" }, [
+        way ? el("span", { "class": "bqa-trend", "aria-hidden": "true", text: way.arrow + " " + figure.word }) : null,
+        el("strong", { "class": "bqa-number", "aria-hidden": "true", text: number }),
+        figure.unit === "%" ? "" : el("span", { "class": "bqa-unit", "aria-hidden": "true", text: " " + figure.unit }),
+      ]),
+      main && cite ? citeLink(cite, "bqa-main-cite", "出处：" + cite.table + "，第 " + cite.page + " 页") : null,
+    ]);
+  }
+
   function answered(view, answer) {
-    var values = answer.values || [];
-    if (values.length) {
-      view.appendChild(el("div", { "class": "bqa-figures" }, values.map(function (value, i) {
-        return el("p", { "class": "bqa-figure" + (i === 0 ? " bqa-main" : "") }, [
-          el("span", { "class": "bqa-figure-name", text: value.name }),
-          el("span", { "class": "bqa-figure-value" }, [
-            el("strong", { "class": "bqa-number", text: value.unit === "%" ? formatNumber(value.value) + "%" : formatNumber(value.value) }),
-            value.unit === "%" ? "" : el("span", { "class": "bqa-unit", text: " " + value.unit }),
-          ]),
-        ]);
+    var figures = answer.figures && answer.figures.length ? answer.figures : answer.values || [];
+    var cited = (answer.citations || []).filter(function (c) { return c.table && c.table_id; })[0];
+    rewritten(view, answer);
+    if (figures.length) {
+      view.appendChild(el("div", { "class": "bqa-figures" }, figures.map(function (figure, i) {
+        return figureNode(figure, i === 0, cited);
       })));
     }
     view.appendChild(el("p", { "class": "bqa-sentence", text: answer.answer }));
@@ -176,6 +193,20 @@
     }
     citations(view, answer.citations || []);
     notes(view, answer.notes || []);
+  }
+
+  /** In a conversation, the full question a follow-up was understood as. */
+  function rewritten(view, answer) {
+    var full = answer.plan && answer.plan.question;
+    if (full && full !== lastQuestion) {
+      view.appendChild(el("p", { "class": "bqa-rewritten" }, ["按“", el("strong", { text: full }), "”回答"]));
+    }
+  }
+
+  function citeLink(cite, cls, text) {
+    return el("a", { href: tableLink(cite), target: "_blank", rel: "noopener", "class": cls }, [
+      text, el("span", { "class": "bqa-sr", text: "（在新窗口打开表格，引用的单元格已标出）" }),
+    ]);
   }
 
   function citations(view, cites) {
@@ -227,17 +258,21 @@
 
   function clarify(view, answer) {
     var question = lastQuestion;
-    view.appendChild(el("p", { "class": "bqa-sentence", text: answer.answer }));
-    view.appendChild(el("div", { "class": "bqa-options", role: "group", "aria-label": "选择公开文件" },
-      (answer.options || []).map(function (option) {
+    var offered = answer.choices && answer.choices.length ? answer.choices : (answer.options || []).map(function (o) {
+      return { doc_id: o, label: o };
+    });
+    view.appendChild(el("p", { "class": "bqa-sentence", id: uid + "-which", text: answer.answer }));
+    view.appendChild(el("div", { "class": "bqa-options", role: "group", "aria-labelledby": uid + "-which" },
+      offered.map(function (choice) {
         return el("button", {
-          type: "button", "class": "bqa-option", text: option,
-          onclick: function () { ask(question, option); },
+          type: "button", "class": "bqa-option", text: choice.label,
+          onclick: function () { ask(question, choice.doc_id); },
         });
       })));
   }
 
   function refused(view, answer) {
+    rewritten(view, answer);
     view.appendChild(el("p", { "class": "bqa-status", text: "暂时无法回答" }));
     view.appendChild(el("p", { "class": "bqa-sentence", text: answer.answer }));
     view.appendChild(el("p", { "class": "bqa-hint", text: "可以换个问法，或者点上面的示例问题。" }));
@@ -255,7 +290,7 @@
     request("GET", "/api/v1/documents").then(function (docs) {
       if (!docs || docs.length < 2) { return; }
       docSelect.replaceChildren(el("option", { value: "", text: "全部已载入的公开" }));
-      docs.forEach(function (doc) { docSelect.appendChild(el("option", { value: doc.doc_id, text: doc.title })); });
+      docs.forEach(function (doc) { docSelect.appendChild(el("option", { value: doc.doc_id, text: doc.label || doc.title })); });
       docField.hidden = false;
     }, function () {});
   }
