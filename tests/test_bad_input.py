@@ -218,7 +218,7 @@ def test_cli_reports_the_bad_file_and_keeps_the_good_one(read_cache: ParseCache,
     errors = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(errors) == 1, result.stderr
     assert errors[0].startswith(f"error {bad_name}:") and "unsupported" in errors[0], result.stderr
-    assert "错误 只接受 PDF 或 UTF-8 文本文件" in errors[0], result.stderr
+    assert "错误 只接受 PDF 或文本文件" in errors[0], result.stderr
     assert "Traceback" not in result.output
     assert "added" in result.stdout
     documents = Store(data_dir).documents()

@@ -41,7 +41,7 @@ def test_change_arithmetic_shows_its_formula() -> None:
 def test_a_figure_is_looked_for_in_every_form_it_is_printed_in() -> None:
     assert printed_forms(Decimal("-1134.33")) == ["1,134.33", "1134.33"]
     assert printed_forms(Decimal("426.00")) == ["426.00"]  # "426" alone is too short to anchor on
-    assert printed_forms(Decimal("15621.10")) == ["15,621.10", "15621.10", "15,621.1", "15621.1"]
+    assert printed_forms(Decimal("15621.10")) == ["15,621.10", "15,621.1", "15621.10", "15621.1"]
 
 
 def test_which_year_is_larger_and_by_how_much(ingested: IngestedCorpus) -> None:
@@ -161,3 +161,30 @@ def test_any_ordinal_picks_a_clarify_option(ingested: IngestedCorpus) -> None:
     assert clarify.status == "clarify" and len(clarify.options) >= 6
     assert picked.status == "answered"
     assert picked.citations[0].doc_id == clarify.plan.documents[5]
+
+
+def test_performance_forms_answer_amounts_indicators_and_people(ingested: IngestedCorpus) -> None:
+    # 西南大学2023 项目绩效目标表 (p16-18): 年度资金总额 2,112.76 and 1,111.98 万元
+    answer = asked(ingested, "西南大学2023年“中央高校教育教学改革专项”和“中央高校管理改革等绩效拨款”"
+                             "两个项目的年度资金总额分别是多少？")
+    assert values(answer) == ["2112.76", "1111.98"] and all(c.page and c.table_id for c in answer.citations)
+    # 万里街道2023 财政项目支出绩效目标填报表 (p32): two 产出指标, no 负责人 printed
+    indicators = asked(ingested, "万里街道2023年就业援助基地补贴项目有哪些产出指标？")
+    assert "补贴对象申请审核完成率" in indicators.answer and "=100.00(%)" in indicators.answer
+    person = ask(ingested.store, "万里街道2023年就业援助基地补贴项目的负责人是谁？")
+    assert person.status == "refused" and "没有印出" in person.answer
+
+
+@pytest.mark.parametrize(("question", "printed"), [
+    ("万里街道办事处2024年部门预算包括哪些下属单位？", "社区事务受理服务中心"),  # p4, 机构设置
+    ("江苏省政协2019年部门预算里写的主要职能是什么？", "政治协商、民主监督、参政议政"),  # p3, 主要职能
+    ("上海市普陀区社会福利院2024年有哪些内设机构", "院长室、办公室、财务室、后勤部、护理部"),
+])
+def test_list_questions_quote_their_section(ingested: IngestedCorpus, question: str, printed: str) -> None:
+    answer = asked(ingested, question)
+    assert printed in answer.answer and answer.plan.operation == "list" and not answer.values
+
+
+def test_a_text_question_naming_no_document_asks_which(ingested: IngestedCorpus) -> None:
+    answer = ask(ingested.store, "主要职能是什么")
+    assert answer.status == "clarify" and len(answer.options) >= 2

@@ -49,6 +49,9 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
     and its reason ("增加了多少，为什么") gets both: the computed figure and the quoted reason.
     ``answer.plan.route`` records which way a question went.
     """
+    from budgetqa.answer.lists import answer_list
+    from budgetqa.answer.performance import answer_form
+    from budgetqa.answer.planner import compact
     from budgetqa.answer.reasons import reason_for
     from budgetqa.answer.text import answer_text, asks_reason, is_text_question
 
@@ -59,6 +62,9 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
     if audit is not None:
         return audit
     in_store = catalogs(store, doc_id, None if doc_id else documents_named(store, question))
+    form = answer_form(compact(question), in_store)
+    if form is not None:
+        return form
     questions = _sub_questions(question)
     if len(questions) > 1:
         combined = _each(store, questions, doc_id, in_store)
@@ -66,8 +72,14 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
             return combined
     if is_text_question(question) and not asks_for_number(question):
         doc_ids, refusal = _text_scope(question, in_store, doc_id)
+        if refusal is not None and refusal.status == "clarify":
+            anywhere = answer_text(store, question, None)
+            return refusal if anywhere.status == "answered" else anywhere  # off-topic: refused, not asked back
         if refusal is not None:
             return refusal
+        listed = answer_list(store, question, doc_ids[0]) if doc_ids and len(doc_ids) == 1 else None
+        if listed is not None:
+            return listed
         text = answer_text(store, question, doc_ids)
         if text.status == "answered":
             return text
@@ -140,6 +152,11 @@ def _text_scope(question: str, in_store: list[Catalog], doc_id: str | None) -> t
         return [doc_id], None
     parsed = parse(question, in_store)
     if not parsed.departments.mentions and not parsed.years:
+        if len({c.doc.key for c in in_store}) > 1:
+            # several departments loaded and none named: ask which, as a numeric question does
+            return None, Answer(status="clarify", answer="请问您问的是哪一份公开？",
+                                options=[c.doc.label for c in in_store],
+                                plan=Plan(route="text", operation="quote", documents=[c.doc.doc_id for c in in_store]))
         return None, None
     if parsed.refusal or not parsed.catalogs:
         return None, Answer(status="refused", answer=parsed.refusal or "没有载入问题所说的公开。",

@@ -32,7 +32,7 @@ def printed_forms(value: Decimal) -> list[str]:
     trimmed = plain.rstrip("0").rstrip(".")
     if trimmed != plain:
         forms |= {trimmed, f"{Decimal(trimmed):,}"}
-    return sorted((f for f in forms if sum(ch.isdigit() for ch in f) >= MIN_DIGITS), key=len, reverse=True)
+    return sorted((f for f in forms if sum(ch.isdigit() for ch in f) >= MIN_DIGITS), key=lambda f: (-len(f), f))
 
 
 def _is_reason(sentence: str) -> bool:
