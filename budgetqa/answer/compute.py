@@ -39,24 +39,24 @@ def rate(amount: Decimal, base: Decimal) -> Decimal | None:
     return None if base == 0 else amount / base * HUNDRED
 
 
-def change_from_previous(current: Decimal, previous: Decimal) -> Change:
-    """Both years' figures known: change = current − previous."""
-    amount = current - previous
+def _change(current: Decimal, previous: Decimal, amount: Decimal, first_step: str) -> Change:
     pct = rate(amount, previous)
-    formula = f"{fmt_money(current)} − {_signed(previous)} = {fmt_money(amount)}"
+    formula = first_step
     if pct is not None:
         formula += f"；{fmt_money(amount)} ÷ {fmt_money(previous)} = {fmt_pct(pct)}"
     return Change(current, previous, amount, pct, formula)
+
+
+def change_from_previous(current: Decimal, previous: Decimal) -> Change:
+    """Both years' figures known: change = current − previous."""
+    amount = current - previous
+    return _change(current, previous, amount, f"{fmt_money(current)} − {_signed(previous)} = {fmt_money(amount)}")
 
 
 def change_from_amount(current: Decimal, amount: Decimal) -> Change:
     """The printed change known: last year's figure = current − change."""
     previous = current - amount
-    pct = rate(amount, previous)
-    formula = f"{fmt_money(current)} − {_signed(amount)} = {fmt_money(previous)}"
-    if pct is not None:
-        formula += f"；{fmt_money(amount)} ÷ {fmt_money(previous)} = {fmt_pct(pct)}"
-    return Change(current, previous, amount, pct, formula)
+    return _change(current, previous, amount, f"{fmt_money(current)} − {_signed(amount)} = {fmt_money(previous)}")
 
 
 def pct_tolerance(amount: Decimal, previous: Decimal) -> Decimal:
