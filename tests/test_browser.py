@@ -182,6 +182,8 @@ def test_widget_answers_and_citation_opens_highlighted_cell(server: Served, brow
     expect(page.locator(".bqa-main .bqa-number")).to_have_text("+1,433.31")
     expect(page.locator(".bqa-main .bqa-trend")).to_have_text("▲ 增加")
     expect(output).to_contain_text("1,712.80 − 1,433.31 = 279.49")
+    # the cited page names its file (a disclosure may come in two)
+    expect(page.locator(".bqa-cite-raw").first).to_contain_text(re.compile(r"\S+\.(pdf|txt) 第 \d+ 页"))
     shot(page, tmp_path / "answer-desktop.png")
 
     with browser.expect_page() as opened:

@@ -209,6 +209,11 @@
     ]);
   }
 
+  // "文件名 第 9 页": a disclosure may come in two files, so the page names its file
+  function pageOf(cite) {
+    return (cite.source_file ? cite.source_file + " " : "") + "第 " + cite.page + " 页";
+  }
+
   function citations(view, cites) {
     if (!cites.length) { return; }
     var documents = cites.map(function (c) { return c.document; }).filter(function (d, i, all) {
@@ -222,13 +227,13 @@
           el("a", { href: tableLink(cite), target: "_blank", rel: "noopener", "class": "bqa-cite" }, [
             el("span", { "class": "bqa-cite-table", text: from + cite.table }),
             el("span", { "class": "bqa-cite-cell", text: where }),
-            el("span", { "class": "bqa-cite-raw", text: "原文 " + (cite.raw || "（空白）") + "，第 " + cite.page + " 页" }),
+            el("span", { "class": "bqa-cite-raw", text: "原文 " + (cite.raw || "（空白）") + "，" + pageOf(cite) }),
             el("span", { "class": "bqa-sr", text: "（在新窗口打开表格，引用的单元格已标出）" }),
           ]),
         ]);
       }
       return el("li", {}, [
-        el("span", { "class": "bqa-cite-table", text: from + "说明原文，第 " + cite.page + " 页" }),
+        el("span", { "class": "bqa-cite-table", text: from + "说明原文，" + pageOf(cite) }),
         cite.section ? el("span", { "class": "bqa-cite-section", text: cite.section }) : null,
         el("q", { "class": "bqa-quote", text: cite.sentence || "" }),
       ]);
