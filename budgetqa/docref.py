@@ -3,7 +3,7 @@
 The CLI and the HTTP service take a document the same ways: an id or id prefix, a part of
 the department's name or an alias (``Store.candidates``), or a label as a clarifying
 question offers it ("<department> <year>年<kind>"). When that leaves nothing, every word
-of the reference found in a document's id or label ("2019", "西南大学 2023") picks the
+of the reference found in a document's id or label ("2019", "某大学 2023") picks the
 candidates, so an error can list them.
 """
 

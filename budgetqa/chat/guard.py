@@ -1,8 +1,8 @@
 """The number guard: every number in an LLM's answer must be one a tool returned in that turn.
 
 Numbers are read as a person reads them (``numerals``): a number passes only if a tool returned
-the same value in the same unit (“1,712.80万元” = “17,128,000元”, but not “1,712.80亿元”, “1712.80%”
-or “1712.8049万元”); a bare number passes if a tool printed it. A value a tool read from a table
+the same value in the same unit (“1,234.50万元” = “12,345,000元”, but not “1,234.50亿元”, “1234.50%”
+or “1234.5049万元”); a bare number passes if a tool printed it. A value a tool read from a table
 (``show_table``) passes only in a clause that names its own row. Numbers the user wrote in the
 question pass only if a tool returned them too.
 """
@@ -26,7 +26,7 @@ def name_key(name: str) -> str:
 
 
 def tool_figures(specs: Iterable[str | dict]) -> list[Figure]:
-    """The figures tools vouch for: texts (“1712.80万元”, “512.83%”, “2024年”), or
+    """The figures tools vouch for: texts (“1234.50万元”, “45.67%”, “2024年”), or
     ``{"text": ..., "names": [...]}`` for a value that passes only next to one of its names."""
     found: list[Figure] = []
     for spec in specs:

@@ -2,7 +2,7 @@
 
 Thin wrappers over ``budgetqa.answer`` and the store: every tool returns JSON with a ``numbers``
 list — the numbers it produced (read from cells or computed with Decimals), each with its unit
-(“1712.80万元”) — and adds what it vouches for to ``vouched`` (the guard's evidence, which the model
+(“1234.50万元”) — and adds what it vouches for to ``vouched`` (the guard's evidence, which the model
 never writes): those numbers, and a table's values tied to their rows' names (``{"text", "names"}``).
 Passages quoted from documents are data: their numbers are vouched for by no tool and so cannot
 pass the number guard.
