@@ -61,10 +61,13 @@ def _child(path: Path) -> tuple[str, object]:
 
 
 def _out_of_memory(exc: BaseException | None) -> bool:
-    """True if a MemoryError is anywhere in the chain (parsers wrap it in their own errors)."""
+    """True if running out of address space is anywhere in the chain: a MemoryError, or what a C
+    extension raises when an allocation or a library mapping fails under the limit (SystemError,
+    "cannot allocate memory", "failed to map segment"); parsers wrap these in their own errors."""
     seen = set()
     while exc is not None and id(exc) not in seen:
-        if isinstance(exc, MemoryError):
+        if isinstance(exc, MemoryError | SystemError) or any(
+                word in str(exc).lower() for word in ("allocate memory", "map segment", "out of memory")):
             return True
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
