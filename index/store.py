@@ -183,6 +183,13 @@ class Store:
         row = self.db.execute("SELECT dept_key FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return row["dept_key"] if row else ""
 
+    def same_department(self, doc_id: str) -> list[str]:
+        """The other documents (other years, kinds, editions) of a document's department (an index lookup)."""
+        rows = self.db.execute(
+            "SELECT doc_id FROM documents WHERE dept_key = (SELECT dept_key FROM documents WHERE doc_id = ?) "
+            "AND doc_id != ?", (doc_id, doc_id))
+        return [r["doc_id"] for r in rows]
+
     def identities(self) -> list[dict]:
         """Every document's identity (no contents): id, department, key, region, level, year, kind, scope."""
         rows = self.db.execute(

@@ -138,8 +138,7 @@ def _same_department(store, doc_id: str | None) -> list[Catalog]:
     """The other documents (other years) of a pinned document's department."""
     if not doc_id:
         return []
-    key = store.dept_key(doc_id)
-    siblings = {d["doc_id"] for d in store.identities() if d["dept_key"] == key and d["doc_id"] != doc_id}
+    siblings = set(store.same_department(doc_id))
     return catalogs(store, among=siblings) if siblings else []
 
 

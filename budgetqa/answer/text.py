@@ -134,14 +134,15 @@ def quote(hit: Hit, question: str, following: str = "") -> str:
     return "".join(taken)
 
 
-def _continuation(rows: list, row) -> str:
-    """The next chunk of the same section when ``row`` ends inside a sentence, else ""."""
+def _continuation(index: KeywordIndex, hit: Hit) -> str:
+    """The next chunk of the same section when the hit's chunk ends inside a sentence, else ""."""
+    row = hit.row
     if row.text.rstrip().endswith(_TERMINAL):
         return ""
-    try:
-        after = rows[rows.index(row) + 1]
-    except (ValueError, IndexError):
+    position = index.owner[index.by_key[(row.doc_id, row.chunk_id, hit.passage.n)]] + 1
+    if position >= len(index.rows):
         return ""
+    after = index.rows[position]
     return after.text if (after.doc_id, after.section_path) == (row.doc_id, row.section_path) else ""
 
 
@@ -197,7 +198,7 @@ def answer_text(store, question: str, doc_ids: list[str] | None = None, *,
     if not ok:
         return _refusal(doc_ids, "没有在已载入的公开中找到回答这个问题的段落。")
     row = best.row
-    text = quote(best, question, _continuation(search.keywords.rows, row))
+    text = quote(best, question, _continuation(search.keywords, best))
     others = sorted({h.row.title for h in hits[1:] if h.row.doc_id != row.doc_id and relevant(
         h, search.keywords, terms)[0]})
     notes = [f"摘自《{row.title}》{row.section}，第{row.page}页。"]
