@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from budgetqa.answer.catalog import Catalog, build_catalog
 from budgetqa.answer.engine import ask as ask_catalogs
+from budgetqa.answer.plan_form import PlanForm
 from budgetqa.answer.schema import Answer, Plan
 
 _CACHE: dict[tuple[str, str], Catalog] = {}
@@ -98,6 +99,34 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
 
 
 _QUESTION_END = re.compile(r"[？?]+")
+
+
+def ask_plan(store, form: PlanForm, question: str | None = None, doc: str | None = None,
+             planner: str = "llm") -> Answer:
+    """Answer a typed plan (an LLM's, a tool call's) through the same stages as a question.
+
+    The plan is checked against ``question`` (it may name only departments and years the question
+    names), written in the parser's grammar, answered by :func:`ask`, and kept only when the parse
+    agrees with it (the same operation); otherwise the answer is a refusal that says why.
+    """
+    from budgetqa.answer.plan_form import agrees, invalid, phrase
+    from budgetqa.answer.planner import compact, detect_operation
+
+    record = Plan(route="none", operation=form.operation, planner=planner, form=form.model_dump())
+    reason = None
+    if question is not None:
+        numeric = asks_for_number(question) or detect_operation(compact(question)) != "lookup"
+        reason = invalid(form, question) if numeric else "问题不是问数字的"
+    if reason:
+        return Answer(status="refused", answer=f"没有读懂这个问题（{reason}）。", plan=record)
+    phrased = phrase(form)
+    answer = ask(store, phrased, doc=doc)
+    if answer.status == "answered" and not agrees(form, answer.plan.operation):
+        record.phrased = phrased
+        return Answer(status="refused", plan=record,
+                      answer=f"没有读懂这个问题（计划是“{form.operation}”，按“{phrased}”解析却是“{answer.plan.operation}”）。")
+    answer.plan = answer.plan.model_copy(update={"planner": planner, "form": form.model_dump(), "phrased": phrased})
+    return answer
 
 
 def _sub_questions(question: str) -> list[str]:

@@ -427,6 +427,10 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     if not catalogs:
         parsed.refusal = "还没有载入任何公开文件。"
         return parsed
+    future = next((w for w in load("questions")["future"]["words"] if w in text), None)
+    if future and not years:
+        parsed.refusal = f"问题问的是{future}，已载入的公开只有各自年度的数，没有{future}的。"
+        return parsed
     stranger = _unbound_department(binding, catalogs)
     if stranger is not None:
         near = f"相近的有：{'、'.join(stranger.near)}。" if stranger.near else ""
