@@ -11,6 +11,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from budgetqa.ingest.assemble import build_table
 from budgetqa.ingest.errors import IngestError
+from budgetqa.ingest.filenames import visible_name
 from budgetqa.ingest.grid import (
     Fragment,
     Grid,
@@ -139,7 +140,7 @@ def read_pdf(path: Path, settings: PdfSettings = DEFAULT_PDF) -> PdfReadResult:
     with pdf:
         if pdf.doc.encryption is not None and not pdf.pages:
             raise IngestError(path.name, "encrypted", "the PDF is encrypted")
-        return _read_pages(pdf, path.name, settings)
+        return _read_pages(pdf, visible_name(path.name), settings)
 
 
 def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
