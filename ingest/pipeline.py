@@ -12,6 +12,7 @@ from budgetqa.ingest.checks import check_page_count, file_kind, read_text, sha25
 from budgetqa.ingest.completeness import shortfalls
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.filenames import visible_name
+from budgetqa.ingest.front import front_pages
 from budgetqa.ingest.identity import aliases, identity_key
 from budgetqa.ingest.metadata import Metadata, detect_metadata
 from budgetqa.ingest.narrative import PageText, read_narrative
@@ -118,6 +119,7 @@ def read_document(path: Path, settings: Settings) -> Document:
         facts=narrative.facts,
         chunks=narrative.chunks + _performance_chunks(tables, name),
         profile=narrative.profile,
+        front=front_pages(pages, {p for t in tables for p in t.pages}, name),
     )
 
 
@@ -174,6 +176,7 @@ def merge(existing: Document, new: Document) -> tuple[Document, str]:
     merged.files = [*(f for f in existing.files if f.role != new_role), *new.files]
     merged.aliases = list(dict.fromkeys([*existing.aliases, *new.aliases]))
     merged.warnings = list(dict.fromkeys([*existing.warnings, *new.warnings]))
+    merged.front = [p for p in existing.front if p.source_file not in {f.file_name for f in new.files}] + new.front
     if len(new.department) > len(existing.department):
         merged.department = new.department  # the fuller printed form names the document
     if new_role == "tables":
