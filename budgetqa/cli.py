@@ -23,6 +23,7 @@ from rich.table import Table as RichTable
 
 from budgetqa.ingest.bounded import read_bounded
 from budgetqa.ingest.errors import IngestError
+from budgetqa.ingest.filenames import visible_name
 from budgetqa.ingest.pipeline import expand_paths, ingest_file
 from budgetqa.originals import keep
 from budgetqa.settings import Settings
@@ -75,7 +76,7 @@ def ingest(
     store = _store(data_dir)
     files = expand_paths(paths)
     for path, suffix in skipped_files(paths, files):
-        err.print(f"[yellow]跳过 skipped[/yellow] {path}：不支持的文件类型 {suffix or '（无扩展名）'}，只读 PDF 和文本文件 / "
+        err.print(f"[yellow]跳过 skipped[/yellow] {visible_name(str(path))}：不支持的文件类型 {suffix or '（无扩展名）'}，只读 PDF 和文本文件 / "
                   f"unsupported file type {suffix or '(none)'}: only PDF and text files are read", soft_wrap=True)
     failures = 0
     summary = RichTable("file", "status", "document", "tables", "cells", "facts", "chunks")
@@ -84,7 +85,7 @@ def ingest(
                   TimeRemainingColumn(), console=err, transient=True) as progress:
         task = progress.add_task("", total=len(files), rate="")
         for path in files:
-            progress.update(task, description=path.name)
+            progress.update(task, description=visible_name(path.name))
             try:
                 result = ingest_file(store, path, settings, read=read_bounded)
                 if settings.keep_files:
@@ -99,9 +100,9 @@ def ingest(
                 if done.completed and done.elapsed:
                     progress.update(task, rate=f"{done.elapsed / done.completed:.1f} s/file")
             for warning in result.warnings:
-                err.print(f"[yellow]warning[/yellow] {path.name}: {warning}", soft_wrap=True)
+                err.print(f"[yellow]warning[/yellow] {result.file_name}: {warning}", soft_wrap=True)
             summary.add_row(
-                path.name, result.status,
+                result.file_name, result.status,
                 f"{result.doc_id} {result.department} {result.year or '?'} {result.kind or '?'} {result.scope}",
                 str(result.tables), str(result.cells), str(result.facts), str(result.chunks),
             )

@@ -15,7 +15,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from budgetqa.index import versions as kept
-from budgetqa.models import Cell, Chunk, Document, Fact, Indicator, Performance, SourceFile, Table
+from budgetqa.models import (
+    Cell,
+    Chunk,
+    Document,
+    Fact,
+    FrontPage,
+    Indicator,
+    Performance,
+    SourceFile,
+    Table,
+)
 
 SCHEMA_VERSION = 5
 SCHEMA = """
@@ -73,7 +83,14 @@ CREATE TABLE IF NOT EXISTS indicators (
     FOREIGN KEY (doc_id, table_id) REFERENCES performance(doc_id, table_id) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS indicators_by_table ON indicators(doc_id, table_id);
+CREATE TABLE IF NOT EXISTS front_pages (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, role TEXT NOT NULL,
+    page INTEGER NOT NULL, lines TEXT NOT NULL, source_file TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS front_pages_by_doc ON front_pages(doc_id);
 """
+# front_pages (cover and contents, for the audit) is additive: documents ingested before it hold
+# no rows there until they are ingested again, and the audit's cover/contents checks then do not run.
 # v3 → v4 added the performance and indicators tables (created by SCHEMA on open; documents
 # ingested before hold no rows there until they are ingested again).
 # Indexes on columns added by a migration (created after it).
@@ -354,6 +371,10 @@ class Store:
             [(doc.doc_id, c.chunk_id, json.dumps(c.section_path, ensure_ascii=False), c.page, c.text,
               c.source_file) for c in doc.chunks],
         )
+        db.executemany(
+            "INSERT INTO front_pages VALUES (?,?,?,?,?)",
+            [(doc.doc_id, p.role, p.page, json.dumps(p.lines, ensure_ascii=False), p.source_file) for p in doc.front],
+        )
 
     @staticmethod
     def _insert_performance(db: sqlite3.Connection, doc_id: str, table_id: str, form: Performance) -> None:
@@ -411,6 +432,10 @@ class Store:
         doc.chunks = [
             Chunk(r["chunk_id"], json.loads(r["section_path"]), r["page"], r["text"], r["source_file"])
             for r in self.db.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY rowid", (doc_id,))
+        ]
+        doc.front = [
+            FrontPage(r["role"], r["page"], json.loads(r["lines"]), r["source_file"])
+            for r in self.db.execute("SELECT * FROM front_pages WHERE doc_id = ? ORDER BY rowid", (doc_id,))
         ]
         return doc
 
