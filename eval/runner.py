@@ -66,8 +66,9 @@ def _numbers(answer: Answer) -> set[str]:
 
 
 def bare_number(item: dict, answer: Answer) -> bool:
-    """A question that asks for a quote (``"quote": true``) answered without a quoted sentence."""
-    return (item.get("quote", False) and answer.status == "answered"
+    """A question that asks for a quote (``"quote": true``) answered with a figure and no quoted
+    sentence (a field read from a form, with no figure, is no bare number)."""
+    return (item.get("quote", False) and answer.status == "answered" and bool(answer.values)
             and not any(c.sentence for c in answer.citations))
 
 
