@@ -91,6 +91,10 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
     return answer
 
 
+_ONE_FIGURE = ("lookup", "change")
+"""Operations whose figure a why asks about (a ranking's figures are not the subject)."""
+
+
 def _text_route(store, question: str, in_store: list[Catalog], doc_id: str | None) -> Answer:
     """A prose question: its list section, the figure it names with the reason printed for it
     (a why), or the best passage; a figure alone only when the question names no reason."""
@@ -108,8 +112,9 @@ def _text_route(store, question: str, in_store: list[Catalog], doc_id: str | Non
     if listed is not None:
         return listed
     numeric = ask_catalogs(question, in_store) if not asks_field(question) else None
-    if numeric is not None and numeric.status == "answered" and numeric.plan.quantities and asks_reason(question):
-        # a why about a figure: the sentence that prints that figure, with its reason
+    if (numeric is not None and numeric.status == "answered" and numeric.plan.quantities
+            and numeric.plan.operation in _ONE_FIGURE and asks_reason(question)):
+        # a why about a figure (not a ranking "哪些…"): the sentence that prints that figure, with its reason
         reason = _reason(store, numeric, question)
         if reason is not None:
             return with_reason(numeric, reason, "用途" if asks_use(question) else "原因")
