@@ -31,7 +31,7 @@ EVAL_FLOOR ?= 98
 IDENTITY_FLOOR ?= 85
 CAPABILITIES_FLOOR ?= 80
 # text questions (why, what for, lists, terms, forms, refusals) over all shared documents: the quoted sentence
-TEXT_FLOOR ?= 88
+TEXT_FLOOR ?= 89
 
 # pytest over every core (pytest-xdist); tests marked slow (browser, end-to-end) run in `make test-slow`
 PYTEST_WORKERS ?= auto
