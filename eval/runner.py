@@ -70,14 +70,27 @@ def _numbers(answer: Answer) -> set[str]:
     return found
 
 
+def bare_number(item: dict, answer: Answer) -> bool:
+    """A question that asks for a quote (``"quote": true``) answered with a figure and no quoted
+    sentence (a field read from a form, with no figure, is no bare number)."""
+    return (item.get("quote", False) and answer.status == "answered" and bool(answer.values)
+            and not any(c.sentence for c in answer.citations))
+
+
 def judge(item: dict, answer: Answer) -> tuple[bool, bool, list[str]]:
-    """(correct, wrong_number, missing gold values) for one answer."""
+    """(correct, wrong_number, missing gold values) for one answer.
+
+    Text items give ``gold_text``: fragments the answer must contain (the sentence it should
+    quote); a text item answered with a figure and no quoted sentence counts as a wrong number.
+    """
     expected = item["expected_status"]
     if answer.status != expected:
         wrong = answer.status == "answered" and expected != "answered"
         return False, wrong, []
     if expected != "answered":
         return True, False, []
+    if bare_number(item, answer):
+        return False, True, ["(no quoted sentence)"]
     numbers = _numbers(answer)
     golds = [g if g.endswith("%") else str(Decimal(g).quantize(Decimal("0.01"))) for g in item.get("gold", [])]
     missing = [g for g in golds if g not in numbers]
