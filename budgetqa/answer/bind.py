@@ -252,14 +252,17 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
         index = quantity.cell.col_index if quantity.cell else 0
         same_side = [r for r in catalog.rows if r.table is row.table and r.side == row.side and r.code]
         if row.code:
-            children = [r for r in same_side if r.code.startswith(row.code) and len(r.code) == len(row.code) + 2]
+            # the named row's rows at the level asked ("社会保障和就业支出下哪一项"), else its children
+            below = [r for r in same_side if r.code.startswith(row.code) and r.code != row.code]
+            children = [r for r in below if level is not None and len(r.code) == level > len(row.code)] or [
+                r for r in below if len(r.code) == len(row.code) + 2]
         elif level is not None:
             children = [r for r in same_side if len(r.code) == level]
         else:
             children = _leaves(same_side)
         members = [(r, r.cells[index]) for r in children if index in r.cells]
-        if len(members) >= 2:
-            return members
+        if len(members) >= 2 or (row.code and members):
+            return members  # a named row with a single child is no group to rank: never the whole table
     if "项目" in text and level is None:
         # "哪个项目…": the named projects of a project-expenditure table
         for table in catalog.doc.tables:

@@ -270,13 +270,14 @@ def _mask_departments(text: str, catalogs: list[Catalog], binding: DepartmentBin
     """Blank out where the question names a department, so its words are not read as items.
 
     A printed name that runs on past the department's words ("某某街道办" + "公费" =
-    "…办公费") keeps its characters: the department is taken to end where it starts.
+    "…办公费") keeps its characters: the department is taken to end where it starts (a name that
+    starts with the department's words, "政协会议" after "省政协", is not masked at all).
     """
     chars = list(text)
     names = {n for c in catalogs for n in c.names if len(n) >= 2}
     binding = binding if binding is not None else department_binding(text, catalogs)
     for start, end in binding.spans():
-        for cut in range(end - 1, start, -1):
+        for cut in range(end - 1, start - 1, -1):
             if any(text.startswith(n, cut) and cut + len(n) > end for n in names):
                 end = cut
                 break
@@ -413,12 +414,13 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     operation = detect_operation(text)
     binding = department_binding(text, catalogs)
     in_scope, years, across = scope(text, catalogs, operation, binding)
+    derived_last_year = False
     if not in_scope and years and operation == "lookup":
         previous = [c for c in scope(text, catalogs, "last_year", binding)[0]
                     if c.doc.year and c.doc.year - 1 in years]
         if previous:
             # "2023年的X" asked of a 2024 document: last year's value, derived from the stated change
-            operation, in_scope = "last_year", previous
+            operation, in_scope, derived_last_year = "last_year", previous, True
     parsed = ParsedQuestion(question, text, operation, in_scope, years, across=across, unit=detect_unit(text),
                             departments=binding)
     if operation in ("change", "last_year") and len(years) == 1:
@@ -446,7 +448,8 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     parsed.notes += _edition_notes(in_scope, catalogs)
     parsed.mentions = find_mentions(_mask_departments(text, catalogs, binding), in_scope)
     masked = mask_mentions(text, parsed.mentions)
-    if parsed.operation not in ("last_year",) or _YEAR.search(text) is None:
+    if not derived_last_year:
+        # read again without the names: "上年结转" names a row, it does not ask for last year
         parsed.operation = detect_operation(masked)
     if parsed.operation == "lookup" and _asks_for_final(masked) and all(c.doc.kind == "预算" for c in in_scope):
         parsed.refusal = "已载入的是预算公开，其中没有决算（实际执行）数。"
