@@ -76,6 +76,9 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
         verdict.reasons.append("问题问的是单位预算（决算），引用的是部门的")
     if "决算" in department_free and cited_docs and all(d.kind != "决算" for d in cited_docs):
         verdict.reasons.append("问题问的是决算数，引用的是预算公开")
+    budget_words = load("questions")["grounding"]["budget_document"]["words"]
+    if any(w in department_free for w in budget_words) and cited_docs and all(d.kind == "决算" for d in cited_docs):
+        verdict.reasons.append("问题问的是预算公开的数，引用的是决算公开")
     blob = _cited_text(answer)
     containers = planner_containers(parsed)
     if parsed.operation in _QUANTITY_OPERATIONS:

@@ -23,6 +23,7 @@ from budgetqa.answer.bind import (
     top_count,
 )
 from budgetqa.answer.catalog import Catalog, value_of
+from budgetqa.answer.companion import asks_count_and_amount, companion
 from budgetqa.answer.compute import (
     agrees,
     average_growth,
@@ -53,6 +54,10 @@ from budgetqa.vocab import load
 
 def lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     q = one(parsed, catalog)
+    if q.fact is not None and not parsed.is_part and asks_count_and_amount(parsed.compact):
+        other = companion(catalog.doc.facts, q.fact)
+        if other is not None:
+            return _count_and_amount(parsed, catalog, q.fact, other)
     if q.unit not in ("万元", "元"):
         return Answer(status="answered", answer=f"{q.name}为 {q.value.normalize():f} {q.unit}。",
                       values=[Value(name=q.name, value=str(q.value), unit=q.unit)], citations=[q.citation])
@@ -81,6 +86,21 @@ def lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         formula=formula,
         citations=[q.citation],
         notes=notes,
+    )
+
+
+def _count_and_amount(parsed: ParsedQuestion, catalog: Catalog, fact, other) -> Answer:
+    """A count (or area) and the amount its clause prints beside it, each with its citation."""
+    count, amount = (fact, other) if fact.kind in ("count", "area") else (other, fact)
+    unit = parsed.unit
+    name = f"{count.subject}面积" if count.kind == "area" and not count.subject.endswith("面积") else count.subject
+    return Answer(
+        status="answered",
+        answer=f"{name} {count.amount.normalize():f} {count.unit}，{amount.subject} {show(amount.amount, unit)} {unit}。",
+        values=[Value(name=name, value=str(count.amount), unit=count.unit),
+                money(amount.subject, amount.amount, unit)],
+        citations=[fact_citation(catalog, count), fact_citation(catalog, amount)],
+        notes=[n for n in [conversion_note(unit)] if n],
     )
 
 

@@ -248,7 +248,12 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
     for start, end, form in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
         if not any(taken[start:end]):
             concept = names[form]
-            mentions.append(Mention(concept, start, end, "name", _printed_forms().get(concept, ())))
+            alternatives = _printed_forms().get(concept, ())
+            if form in synonyms and synonyms[form] != concept:
+                # a printed name that is also a colloquial form ("收支总预算" in a sentence without
+                # its figure): the concept's printed rows are tried when the name gives no figure
+                alternatives = (*alternatives, synonyms[form], *_printed_forms().get(synonyms[form], ()))
+            mentions.append(Mention(concept, start, end, "name", alternatives))
             for i in range(start, end):
                 taken[i] = True
     for match in _CODE.finditer(text):

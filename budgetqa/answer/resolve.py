@@ -41,7 +41,7 @@ def cell_citation(catalog: Catalog, table: Table, cell: Cell) -> Citation:
 
 def fact_citation(catalog: Catalog, fact: Fact) -> Citation:
     return Citation(doc_id=catalog.doc.doc_id, document=catalog.doc.title, page=fact.page,
-                    sentence=fact.sentence, source_file=fact.source_file or None)
+                    sentence=fact.sentence, section=fact.section or None, source_file=fact.source_file or None)
 
 
 def hints_in(text: str) -> list[str]:
