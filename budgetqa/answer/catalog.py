@@ -125,7 +125,12 @@ def _fact_keys(subject: str) -> set[str]:
     parts = [p for p in re.split(r"[（(](?:类|款|项)[)）]", subject) if p.strip()]
     if parts:
         keys.add(normalise_name(parts[-1]))
+    # "项目支出预算数" is the 项目支出 of a budget: the printed suffix names the column, not the item
+    keys |= {_COLUMN_SUFFIX.sub("", k) for k in keys if len(_COLUMN_SUFFIX.sub("", k)) >= 2}
     return {k for k in keys if k}
+
+
+_COLUMN_SUFFIX = re.compile(r"(?:预算数|决算数|执行数|预算|决算)$")
 
 
 def value_of(cell: Cell) -> Decimal:

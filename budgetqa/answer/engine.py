@@ -13,6 +13,7 @@ from budgetqa.answer.bind import Refusal, previous_year
 from budgetqa.answer.catalog import Catalog
 from budgetqa.answer.check import grounded
 from budgetqa.answer.operations import OPERATIONS, across, budget_lookup, lookup
+from budgetqa.answer.parts import listed_items
 from budgetqa.answer.planner import Mention, ParsedQuestion, containers, parse
 from budgetqa.answer.schema import Answer, Plan
 from budgetqa.vocab import load
@@ -77,6 +78,9 @@ def _parts(parsed: ParsedQuestion) -> list[Mention]:
     qualifiers = set(load("questions")["qualifiers"]["words"])
     outer = containers(parsed)
     items = [m for m in parsed.mentions if m.text not in qualifiers and m not in outer]
+    if len(items) < 2 and (listed := listed_items(parsed)):
+        parsed.mentions = [*parsed.mentions, *listed]  # "X中，货物、服务各是多少": X's parts
+        return listed
     return items if len(items) > 1 else []
 
 
