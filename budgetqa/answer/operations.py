@@ -24,6 +24,7 @@ from budgetqa.answer.bind import (
 )
 from budgetqa.answer.catalog import Catalog, value_of
 from budgetqa.answer.companion import asks_count_and_amount, companion
+from budgetqa.answer.completion import completion_of_two, counterparts
 from budgetqa.answer.compute import (
     agrees,
     average_growth,
@@ -274,6 +275,8 @@ def _completion(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     if pair is not None:
         return _completion_from_cells(*pair)
     name, fact = budget_fact(parsed, catalog)
+    if fact is None and (pair := counterparts([catalog], parsed.catalogs)) is not None:
+        return completion_of_two(parsed, *pair)  # the 决算 prints no budget: its 预算 disclosure's
     if fact is None:
         raise Refusal("文件没有给出该项目的预算数和决算数，无法计算完成率。")
     if fact.budget == 0:
@@ -306,7 +309,7 @@ def _completion_from_cells(budget: Quantity, final: Quantity) -> Answer:
         raise Refusal(f"{budget.name}为 0，无法计算完成率。")
     pct, formula = share(final.value, budget.value)
     diff, diff_formula = difference(final.value, budget.value)
-    notes = ["按决算表自身的预算数列计算。"]
+    notes = [f"按决算表自身的“{budget.citation.column or '预算数'}”列计算（决算表所列的预算，可能含年中调整）。"]
     if final.cell is not None and final.cell.state != "value":
         notes.append("决算数一格为空（没有数），按 0 计。")
     return Answer(

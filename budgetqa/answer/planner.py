@@ -291,6 +291,14 @@ def _mask_departments(text: str, catalogs: list[Catalog], binding: DepartmentBin
     return "".join(chars)
 
 
+def is_budget_and_final(in_scope: list[Catalog]) -> bool:
+    """Whether the documents are exactly the 预算 and the 决算 of one department, year and edition
+    (a completion question is about both)."""
+    docs = [c.doc for c in in_scope]
+    return len(docs) == 2 and len({(d.key, d.year, d.scope) for d in docs}) == 1 and {
+        d.kind for d in docs} == {"预算", "决算"}
+
+
 def _unbound_department(binding: DepartmentBinding, catalogs: list[Catalog]):
     """A department the question names that no loaded document belongs to (a printed item name
     that happens to end like an organisation, "…办公室", is not one)."""
@@ -447,7 +455,7 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     if edition:
         parsed.refusal = edition
         return parsed
-    if len(in_scope) > 1 and not across:
+    if len(in_scope) > 1 and not across and not (operation == "completion" and is_budget_and_final(in_scope)):
         parsed.clarify = [c.doc.label for c in in_scope]
         return parsed
     parsed.notes += _edition_notes(in_scope, catalogs)
