@@ -31,9 +31,13 @@ def normalise_name(text: str) -> str:
 _TITLE_NOISE = re.compile(r"^(?:[一二三四五六七八九十]+、|公开\d+表|表\d+)?(?:20\d{2}年度?)?")
 
 
-def short_title(title: str) -> str:
-    """A table title as people quote it: without its number, year or department prefix."""
+def short_title(title: str, department: str = "") -> str:
+    """A table title as people quote it: without its number, year or department prefix (the
+    document's own department name too: "某大学支出预算表" is quoted "支出预算表")."""
     text = normalise_name(_TITLE_NOISE.sub("", title.replace(" ", "")))
+    name = normalise_name(department)
+    if name and text.startswith(name) and len(text) - len(name) >= 4:
+        text = _TITLE_NOISE.sub("", text[len(name):])
     return re.sub(r"^.*?(?:部门|单位)(?=.{4,}表)", "", text)
 
 

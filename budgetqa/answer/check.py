@@ -114,7 +114,8 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
     if asked_parts and not parsed.is_part and len(answer.values) < 2 and len(answer.citations) < 2:
         verdict.reasons.append("问题问了几项，只找到一项")
     named_tables = _named_tables(parsed)
-    cited_tables = {short_title(c.table) for c in answer.citations if c.table}
+    cited_tables = {short_title(c.table, docs[c.doc_id].doc.department if c.doc_id in docs else "")
+                    for c in answer.citations if c.table}
     if named_tables and not named_tables & cited_tables:
         verdict.reasons.append(f"问题说的是《{'》《'.join(sorted(named_tables))}》，答案引用的不是这张表")
     return verdict
@@ -122,7 +123,7 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
 
 def _named_tables(parsed: ParsedQuestion) -> set[str]:
     """The tables the question names by title ("项目绩效目标表里…"), as people quote titles."""
-    titles = {short_title(t.title) for c in parsed.catalogs for t in c.doc.tables}
+    titles = {short_title(t.title, c.doc.department) for c in parsed.catalogs for t in c.doc.tables}
     question = parsed.compact.replace("(", "（").replace(")", "）")
     boundary = boundary_chars()
     named = set()

@@ -233,7 +233,7 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
     mentions: list[Mention] = []
     normalised_text = text.replace("(", "（").replace(")", "）")
     # a table named in the question ("收入支出决算总表里…") is a hint, not a quantity
-    titles = {short_title(t.title) for c in catalogs for t in c.doc.tables}
+    titles = {short_title(t.title, c.doc.department) for c in catalogs for t in c.doc.tables}
     for title in sorted((t for t in titles if len(t) >= 4), key=len, reverse=True):
         start = normalised_text.find(title)
         if start >= 0 and not any(taken[start:start + len(title)]):

@@ -56,7 +56,8 @@ def _rank(catalog: Catalog, text: str, asked: str = ""):
     """A sort key for tables: one the question names by title first, then those whose title holds
     the qualifiers ``asked`` names (一般公共预算, 财政拨款, 基本支出 …), then by the hinted kinds."""
     order = catalog.table_order(hints_in(text))
-    named = {t.table_id for t in catalog.doc.tables if len(short_title(t.title)) >= 4 and short_title(t.title) in text}
+    titles = {t.table_id: short_title(t.title, catalog.doc.department) for t in catalog.doc.tables}
+    named = {table_id for table_id, title in titles.items() if len(title) >= 4 and title in text}
     qualifiers = [q for q in load("questions")["qualifiers"]["words"] if q in asked]
 
     def key(table: Table) -> tuple[int, int]:
