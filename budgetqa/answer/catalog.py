@@ -41,6 +41,21 @@ def short_title(title: str, department: str = "") -> str:
     return re.sub(r"^.*?(?:部门|单位)(?=.{4,}表)", "", text)
 
 
+def quoted_span(text: str, title: str) -> tuple[int, int] | None:
+    """Where ``text`` quotes a table's title: in full, or without its final 表 when 里/中/内 follows
+    and at least 6 characters are left ("财政拨款支出预算里…" quotes 财政拨款支出预算表)."""
+    at = text.find(title)
+    if at >= 0:
+        return at, at + len(title)
+    stem = title[:-1] if title.endswith("表") else ""
+    at = text.find(stem) if len(stem) >= 6 else -1
+    while at >= 0:
+        if text[at + len(stem):at + len(stem) + 1] in ("里", "中", "内"):
+            return at, at + len(stem)
+        at = text.find(stem, at + 1)
+    return None
+
+
 _EMPTY_TITLE_SUFFIX = re.compile(r"(?:情况|明细|功能分类|经济分类)?(?:预算|决算)?表$")
 
 

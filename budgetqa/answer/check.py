@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from budgetqa.answer.catalog import normalise_name, short_title
+from budgetqa.answer.catalog import normalise_name, quoted_span, short_title
 from budgetqa.answer.departments import boundary_chars
 from budgetqa.answer.planner import ParsedQuestion, mask_mentions
 from budgetqa.answer.planner import containers as planner_containers
@@ -127,8 +127,11 @@ def _named_tables(parsed: ParsedQuestion) -> set[str]:
     question = parsed.compact.replace("(", "（").replace(")", "）")
     boundary = boundary_chars()
     named = set()
-    for title in (t for t in titles if len(t) >= 4 and t in question):
-        before = question[question.index(title) - 1] if question.index(title) else ""
+    for title in (t for t in titles if len(t) >= 4):
+        span = quoted_span(question, title)
+        if span is None:
+            continue
+        before = question[span[0] - 1] if span[0] else ""
         # "基本支出决算表" does not name the 支出决算表: the title must stand as a whole word
         if not before or before in boundary or not ("\u4e00" <= before <= "\u9fa5"):
             named.add(title)

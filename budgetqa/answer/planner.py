@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from budgetqa.answer.catalog import Catalog, normalise_name, short_title
+from budgetqa.answer.catalog import Catalog, normalise_name, quoted_span, short_title
 from budgetqa.answer.departments import DepartmentBinding, bind_departments
 from budgetqa.ingest.identity import aliases, asks_for_unit_edition, names_unit_edition
 from budgetqa.vocab import load
@@ -235,9 +235,9 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
     # a table named in the question ("收入支出决算总表里…") is a hint, not a quantity
     titles = {short_title(t.title, c.doc.department) for c in catalogs for t in c.doc.tables}
     for title in sorted((t for t in titles if len(t) >= 4), key=len, reverse=True):
-        start = normalised_text.find(title)
-        if start >= 0 and not any(taken[start:start + len(title)]):
-            for i in range(start, start + len(title)):
+        span = quoted_span(normalised_text, title)
+        if span is not None and not any(taken[span[0]:span[1]]):
+            for i in range(*span):
                 taken[i] = True
     found: list[tuple[int, int, str]] = []
     for form in names:
