@@ -41,13 +41,14 @@ def short_title(title: str, department: str = "") -> str:
     return re.sub(r"^.*?(?:部门|单位)(?=.{4,}表)", "", text)
 
 
-def quoted_span(text: str, title: str) -> tuple[int, int] | None:
-    """Where ``text`` quotes a table's title: in full, or without its final 表 when 里/中/内 follows
-    and at least 6 characters are left ("财政拨款支出预算里…" quotes 财政拨款支出预算表)."""
+def quoted_span(text: str, title: str, names: set[str] | dict | None = None) -> tuple[int, int] | None:
+    """Where ``text`` quotes a table's title: in full, or (given the printed ``names``) without its
+    final 表 when 里/中/内 follows, at least 6 characters are left and they are no printed name
+    ("财政拨款支出预算里…" quotes 财政拨款支出预算表; "政府采购预算中" names the quantity)."""
     at = text.find(title)
     if at >= 0:
         return at, at + len(title)
-    stem = title[:-1] if title.endswith("表") else ""
+    stem = title[:-1] if names is not None and title.endswith("表") and title[:-1] not in names else ""
     at = text.find(stem) if len(stem) >= 6 else -1
     while at >= 0:
         if text[at + len(stem):at + len(stem) + 1] in ("里", "中", "内"):

@@ -235,7 +235,7 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
     # a table named in the question ("收入支出决算总表里…") is a hint, not a quantity
     titles = {short_title(t.title, c.doc.department) for c in catalogs for t in c.doc.tables}
     for title in sorted((t for t in titles if len(t) >= 4), key=len, reverse=True):
-        span = quoted_span(normalised_text, title)
+        span = quoted_span(normalised_text, title, names)
         if span is not None and not any(taken[span[0]:span[1]]):
             for i in range(*span):
                 taken[i] = True

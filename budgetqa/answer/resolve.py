@@ -57,7 +57,8 @@ def _rank(catalog: Catalog, text: str, asked: str = ""):
     the qualifiers ``asked`` names (一般公共预算, 财政拨款, 基本支出 …), then by the hinted kinds."""
     order = catalog.table_order(hints_in(text))
     titles = {t.table_id: short_title(t.title, catalog.doc.department) for t in catalog.doc.tables}
-    named = {table_id for table_id, title in titles.items() if len(title) >= 4 and quoted_span(text, title)}
+    named = {table_id for table_id, title in titles.items()
+             if len(title) >= 4 and quoted_span(text, title, catalog.names)}
     qualifiers = [q for q in load("questions")["qualifiers"]["words"] if q in asked]
 
     def key(table: Table) -> tuple[int, int]:
