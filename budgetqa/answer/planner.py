@@ -383,7 +383,7 @@ def _is_fragment(text: str, mention: Mention) -> bool:
     return word_char(before) and word_char(after)
 
 
-_CJK_RUN = re.compile(r"[\u4e00-\u9fa5（）]{4,}")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fa5（）][\u4e00-\u9fa5（）\d.]{3,}")  # digits inside: "单价100万元以上"
 PARTIAL_MIN = 4
 
 
