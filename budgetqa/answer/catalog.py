@@ -124,17 +124,21 @@ def build_catalog(doc: Document) -> Catalog:
         if row.code:
             by_code.setdefault(row.code, []).append(row)
     facts: dict[str, list[Fact]] = {}
+    named: set[str] = set()
     for fact in doc.facts:
         keys = _fact_keys(fact.subject)
         if fact.kind == "area":
             keys |= {f"{k}面积" for k in keys}
         elif fact.kind == "count":
             keys |= {f"{k}数量" for k in keys} | {f"{k}数" for k in keys}
-        for key in keys:
+        named |= keys
+        # "项目支出预算数" also answers for 项目支出 (its change, its amount), without becoming a
+        # name of its own that a question could match beside the printed one
+        for key in keys | {_COLUMN_SUFFIX.sub("", k) for k in keys if len(_COLUMN_SUFFIX.sub("", k)) >= 2}:
             facts.setdefault(key, []).append(fact)
     empty = {_EMPTY_TITLE_SUFFIX.sub("", short_title(t.title)): t for t in doc.tables if t.empty_statement}
     empty = {k: t for k, t in empty.items() if len(k) >= 4}
-    names = set(by_name) | set(columns) | {s for s in facts if len(s) >= 3} | set(empty)
+    names = set(by_name) | set(columns) | {s for s in named if len(s) >= 3} | set(empty)
     names.discard("")
     return Catalog(doc, rows, by_name, by_code, columns, facts, names, empty)
 
@@ -145,12 +149,11 @@ def _fact_keys(subject: str) -> set[str]:
     parts = [p for p in re.split(r"[（(](?:类|款|项)[)）]", subject) if p.strip()]
     if parts:
         keys.add(normalise_name(parts[-1]))
-    # "项目支出预算数" is the 项目支出 of a budget: the printed suffix names the column, not the item
-    keys |= {_COLUMN_SUFFIX.sub("", k) for k in keys if len(_COLUMN_SUFFIX.sub("", k)) >= 2}
     return {k for k in keys if k}
 
 
 _COLUMN_SUFFIX = re.compile(r"(?:预算数|决算数|执行数|预算|决算)$")
+"""A printed subject's suffix that names the column, not the item ("项目支出预算数")."""
 
 
 def value_of(cell: Cell) -> Decimal:
