@@ -325,6 +325,7 @@ def _completion_from_cells(budget: Quantity, final: Quantity) -> Answer:
 
 
 _BUDGET_WORDS = re.compile(r"年初预算|全年预算|调整预算|预算数")
+_FINAL_WORDS = re.compile(r"决算|实际|执行数")
 
 
 def budget_lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer | None:
@@ -346,10 +347,13 @@ def budget_lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer | None:
             formula=formula,
             citations=[citation],
         )
+    values = [money(f"{name}预算数", fact.budget, "万元")]
+    if _FINAL_WORDS.search(parsed.compact):
+        values.append(money(f"{name}决算数", fact.amount, "万元"))  # "年初预算和实际决算各是多少"
     return Answer(
         status="answered",
         answer=f"{name}的预算数为 {fmt_money(fact.budget)} 万元（决算 {fmt_money(fact.amount)} 万元）。",
-        values=[money(f"{name}预算数", fact.budget, "万元")],
+        values=values,
         citations=[citation],
     )
 
