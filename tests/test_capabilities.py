@@ -219,6 +219,12 @@ def test_sub_items_listed_after_their_whole_are_each_cited(ingested: IngestedCor
     # 万里街道2024 其他相关情况说明 三 (p32): 货物 93.98、工程 815.87、服务 752.59 万元
     answer = asked(ingested, "万里街道2024年政府采购预算中，货物、工程、服务各是多少万元？")
     assert values(answer) == ["93.98", "815.87", "752.59"] and len(answer.citations) == 3
+    # 万里街道2023 (p29): 货物 10.00、工程 550.00、服务 270.00 万元 (a test used to expect a refusal here)
+    assert values(asked(ingested, "万里街道2023年政府采购预算里，货物、工程、服务各是多少？")) == [
+        "10.00", "550.00", "270.00"]
+    # 江苏高院2019 说明 (p24): "拟采购货物支出1637.72万元；拟采购工程支出530万元；拟采购服务支出3059.87万元"
+    court = asked(ingested, "江苏高院2019年政府采购预算里，货物、工程、服务各是多少？")
+    assert values(court) == ["1637.72", "530.00", "3059.87"]
 
 
 def test_a_ranking_under_a_named_row_stays_under_it_at_the_level_asked(ingested: IngestedCorpus) -> None:

@@ -2,8 +2,8 @@
 
 People name the whole once and then its parts by a short word the document never prints alone
 ("货物" for "政府采购货物预算"). Each short word is bound to the one printed name that holds both
-it and the whole's stem; a word that binds to no such name, or to several, is left out (and the
-multi-part check then refuses rather than guess).
+it and the whole's stem; when a word binds to no such name, or to several, no part is bound (and
+the multi-part check then refuses rather than guess).
 """
 
 from __future__ import annotations
@@ -42,8 +42,20 @@ def listed_items(parsed: ParsedQuestion) -> list[Mention]:
         position = start + len(word)
         if not _ITEM.match(word):
             return []
-        names = sorted((n for n in parsed.catalogs[0].names if word in n and stem in n), key=len)
-        if not names or not all(names[0] in n for n in names):
-            return []  # none, or several different names: not a guess
-        items.append(Mention(names[0], start, start + len(word), "name"))
+        name = _holding(parsed.catalogs[0].names, word, stem)
+        if name is None:
+            return []
+        items.append(Mention(name, start, start + len(word), "name"))
     return items if len(items) > 1 else []
+
+
+def _holding(names: set[str], word: str, stem: str) -> str | None:
+    """The one printed name holding the word and the whole's stem (or, failing that, the stem's
+    last two characters: "拟采购货物支出" under 政府采购); None when none or several differ."""
+    for part in (stem, stem[-2:]) if len(stem) > 2 else (stem,):
+        found = sorted((n for n in names if word in n and part in n), key=len)
+        if found:
+            # nested forms of one name ("X预算", "X预算总额") are one; different names are a guess
+            return found[0] if all(found[0] in n for n in found) else None
+    return None
+
