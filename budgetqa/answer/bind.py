@@ -242,6 +242,7 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
     text = parsed.compact
     level = rank_level(text)
     excluded = excluded_names(parsed)
+    named_row: list[tuple[Row, object]] = []
     for mention in parsed.mentions:
         if mention.text in excluded:
             continue
@@ -261,8 +262,12 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
         else:
             children = _leaves(same_side)
         members = [(r, r.cells[index]) for r in children if index in r.cells]
-        if len(members) >= 2 or (row.code and members):
-            return members  # a named row with a single child is no group to rank: never the whole table
+        if len(members) >= 2:
+            return members
+        if row.code and members:
+            named_row = members  # a named row with one child: tried after the other names
+    if named_row:
+        return named_row  # no group to rank (a refusal), never the whole table's rows
     if "项目" in text and level is None:
         # "哪个项目…": the named projects of a project-expenditure table
         for table in catalog.doc.tables:
