@@ -233,6 +233,8 @@ def test_a_ranking_under_a_named_row_stays_under_it_at_the_level_asked(ingested:
     assert values(answer) == ["160.75"] and answer.citations[0].row_code.startswith("208")
     # 西南大学2023 支出预算表 (p8): 项 under 205 教育支出 (高等教育), not its 款 (普通教育)
     assert values(asked(ingested, "西南大学2023年教育支出中，哪一项支出预算最多？")) == ["396393.59"]
+    # 221 住房保障支出 has one 款: the 项 under the 款 named next are ranked (购房补贴 258.50 > 住房公积金 187.19)
+    assert values(asked(ingested, "普陀区财政局2024年住房保障支出里住房改革支出下哪个最多？")) == ["258.50"]
 
 
 def test_two_rows_named_by_level_are_compared(ingested: IngestedCorpus) -> None:
@@ -251,6 +253,12 @@ def test_a_narrative_change_on_a_suffixed_subject(ingested: IngestedCorpus) -> N
     # 省政协2019 说明一 (p10): "项目支出预算数为4,968.34万元。与上年相比增加1,653.66万元，增长49.89%"
     answer = asked(ingested, "省政协2019年项目支出预算比上年增加了多少？增长多少？")
     assert values(answer)[:2] == ["1653.66", "49.89"]
+
+
+def test_a_final_accounts_budget_and_actual_asked_together(ingested: IngestedCorpus) -> None:
+    # 普陀区财政局2024 说明七 (p23): "“三公”经费财政拨款支出年初预算为0.95万元，支出决算为0.00万元"
+    answer = asked(ingested, "普陀区财政局2024年“三公”经费的年初预算和实际决算各是多少？")
+    assert values(answer) == ["0.95", "0.00"]
 
 
 def test_a_budget_figure_is_not_answered_from_final_accounts(ingested: IngestedCorpus) -> None:
