@@ -69,35 +69,43 @@ def _store(data_dir: Path | None):
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="PDF or text files, or folders of them.")],
     data_dir: DataDir = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Files parsed at once, each in its own "
+                                      "worker process (this process alone writes the store).")] = 1,
 ) -> None:
     """Read disclosures into the store; bad files are reported and skipped."""
+    from budgetqa.ingest.parallel import read_many
+    from budgetqa.ingest.pipeline import is_stored_file
+
     settings = _settings(data_dir)
     store = _store(data_dir)
     files = expand_paths(paths)
     for path, suffix in skipped_files(paths, files):
         err.print(f"[yellow]跳过 skipped[/yellow] {path}：不支持的文件类型 {suffix or '（无扩展名）'}，只读 PDF 和文本文件 / "
                   f"unsupported file type {suffix or '(none)'}: only PDF and text files are read", soft_wrap=True)
-    failures = 0
+    new = [not is_stored_file(store, path) for path in files]
+    parsed = read_many([path for path, is_new in zip(files, new, strict=True) if is_new], settings, jobs)
+    failed: list[IngestError] = []
     summary = RichTable("file", "status", "document", "tables", "cells", "facts", "chunks")
     with Progress(SpinnerColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                   TextColumn("[dim]{task.fields[rate]}[/dim]"), TimeElapsedColumn(), TextColumn("ETA"),
                   TimeRemainingColumn(), console=err, transient=True) as progress:
         task = progress.add_task("", total=len(files), rate="")
-        for path in files:
+        for path, is_new in zip(files, new, strict=True):
             progress.update(task, description=path.name)
             try:
-                result = ingest_file(store, path, settings, read=read_bounded)
+                read = _parsed_reader(next(parsed)[1]) if is_new else read_bounded
+                result = ingest_file(store, path, settings, read=read)
                 if settings.keep_files:
                     keep(path, settings.data_dir)
             except IngestError as exc:
-                failures += 1
+                failed.append(exc)
                 _ingest_error(exc)
                 continue
             finally:
                 progress.advance(task)
                 done = progress.tasks[0]
                 if done.completed and done.elapsed:
-                    progress.update(task, rate=f"{done.elapsed / done.completed:.1f} s/file")
+                    progress.update(task, rate=f"{done.completed / done.elapsed:.1f} docs/s")
             for warning in result.warnings:
                 err.print(f"[yellow]warning[/yellow] {path.name}: {warning}", soft_wrap=True)
             summary.add_row(
@@ -105,10 +113,32 @@ def ingest(
                 f"{result.doc_id} {result.department} {result.year or '?'} {result.kind or '?'} {result.scope}",
                 str(result.tables), str(result.cells), str(result.facts), str(result.chunks),
             )
+        elapsed = progress.tasks[0].elapsed or 0.0
     if summary.row_count:
         console.print(summary)
-    if failures:
+    if files:
+        err.print(f"{len(files) - len(failed)} of {len(files)} files ingested in {elapsed:.1f} s "
+                  f"({len(files) / elapsed if elapsed else 0:.1f} docs/s, --jobs {jobs})")
+    if failed:
+        _print_failures(failed)
         raise typer.Exit(1)
+
+
+def _parsed_reader(outcome):
+    """A ``read`` for ``ingest_file`` that hands over what a worker parsed (or raises its error)."""
+    def read(path: Path, settings: Settings):
+        if isinstance(outcome, IngestError):
+            raise outcome
+        return outcome
+    return read
+
+
+def _print_failures(failed: list[IngestError]) -> None:
+    """The files that did not land, each with its reason, after everything else."""
+    view = RichTable("failed file 失败的文件", "reason", "why", title=f"{len(failed)} failed", title_justify="left")
+    for exc in failed:
+        view.add_row(exc.file_name, exc.reason, exc.message)
+    err.print(view)
 
 
 def skipped_files(paths: list[Path], taken: list[Path]) -> list[tuple[Path, str]]:
