@@ -368,16 +368,31 @@ app.add_typer(index_app, name="index")
 
 
 @index_app.command("rebuild")
-def index_rebuild(data_dir: DataDir = None) -> None:
-    """Embed every stored document's passages again (after switching the embedding model)."""
-    from budgetqa.index.vectors import rebuild_index
+def index_rebuild(
+    data_dir: DataDir = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes that embed at once.")] = 1,
+    force: Annotated[bool, typer.Option("--force", help="Drop the model's vectors and embed everything again.")] = False,
+) -> None:
+    """Embed the passages the vector index lacks (after switching the model, or ingesting with
+    BUDGETQA_EMBEDDING_MODEL=none); each distinct passage text is embedded once."""
+    from budgetqa.index.rebuild import rebuild_index
+    from budgetqa.index.vectors import dense_enabled
 
+    settings = _settings(data_dir)
+    if not dense_enabled(settings):
+        err.print("BUDGETQA_EMBEDDING_MODEL=none: only the keyword index is kept, nothing to embed / "
+                  "未启用向量索引，无需重建", soft_wrap=True)
+        return
     store = _store(data_dir)
-    counts = rebuild_index(store, _settings(data_dir))
-    view = RichTable("document", "vectors")
-    for doc_id, vectors in counts.items():
-        view.add_row(doc_id, str(vectors))
-    console.print(view)
+    with Progress(SpinnerColumn(), MofNCompleteColumn(), TextColumn("documents"), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("", total=None)
+        report = rebuild_index(store, settings, jobs=jobs, force=force,
+                               progress=lambda done, total: progress.update(task, completed=done, total=total))
+    console.print(f"{len(report.documents)} documents: {report.skipped} already embedded, "
+                  f"{len(report.documents) - report.skipped} indexed ({report.written} passages: "
+                  f"{report.embedded} embedded, {report.reused} reused by text hash); "
+                  f"{report.removed} removed; {report.seconds:.1f} s, {report.rate:.1f} passages/s", soft_wrap=True)
 
 
 @app.command()
