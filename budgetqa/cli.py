@@ -21,9 +21,7 @@ from rich.progress import (
 )
 from rich.table import Table as RichTable
 
-from budgetqa.ingest.bounded import read_bounded
 from budgetqa.ingest.errors import IngestError
-from budgetqa.ingest.pipeline import expand_paths, ingest_file
 from budgetqa.originals import keep
 from budgetqa.settings import Settings
 from budgetqa.views import document_json, table_grid, table_json
@@ -73,8 +71,9 @@ def ingest(
                                       "worker process (this process alone writes the store).")] = 1,
 ) -> None:
     """Read disclosures into the store; bad files are reported and skipped."""
+    from budgetqa.ingest.bounded import read_bounded
     from budgetqa.ingest.parallel import read_many
-    from budgetqa.ingest.pipeline import is_stored_file
+    from budgetqa.ingest.pipeline import expand_paths, ingest_file, is_stored_file
 
     settings = _settings(data_dir)
     store = _store(data_dir)

@@ -6,7 +6,9 @@ page, section and the document's metadata so searches can filter on them. One
 collection per embedding model (``budgetqa-<model>-<hash>``), so switching models
 never mixes vector spaces; ``rebuild_index`` fills a new model's collection. Chroma
 never embeds anything itself: each collection gets ``ChromaEmbedding`` (our model,
-loaded lazily), and we always pass the vectors.
+loaded lazily, ``chroma_function.py``), and we always pass the vectors. chromadb is imported
+only when the index is first used, so a process that never searches by vector (a numeric
+question, ``BUDGETQA_EMBEDDING_MODEL=none``) does not pay for it.
 """
 
 from __future__ import annotations
@@ -17,54 +19,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.utils.embedding_functions import register_embedding_function
 
-from budgetqa.index.embeddings import Embedder, embedder_for, load_embedder
 from budgetqa.index.passages import sentence_passages
 from budgetqa.index.vector_cache import VectorCache, text_hash
 from budgetqa.models import Document
 from budgetqa.settings import Settings
 
+if TYPE_CHECKING:
+    from budgetqa.index.embeddings import Embedder
+
 PREFIX = "budgetqa-"
 HELD_PAGE = 5000
 """Passages read per page when listing what the index holds."""
-
-
-@register_embedding_function
-class ChromaEmbedding(EmbeddingFunction[Documents]):
-    """Chroma's view of a budgetqa embedding model; the model loads on first use."""
-
-    def __init__(self, model: str, query_prefix: str = "") -> None:
-        self.model = model
-        self.query_prefix = query_prefix
-
-    @property
-    def embedder(self) -> Embedder:
-        return load_embedder(self.model, self.query_prefix)
-
-    def __call__(self, input: Documents) -> Embeddings:
-        return list(self.embedder.encode(list(input)))
-
-    def embed_query(self, input: Documents) -> Embeddings:
-        return [self.embedder.query_vector(text) for text in input]
-
-    @staticmethod
-    def name() -> str:
-        return "budgetqa"
-
-    def get_config(self) -> dict[str, Any]:
-        return {"model": self.model, "query_prefix": self.query_prefix}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> ChromaEmbedding:
-        return ChromaEmbedding(config["model"], config.get("query_prefix", ""))
-
-    def default_space(self) -> str:  # type: ignore[override]
-        return "cosine"
 
 
 def collection_name(model: str) -> str:
@@ -81,6 +50,8 @@ def chroma_path(settings: Settings) -> Path:
 def _client(url: str | None, path: str | None):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
+
+    import budgetqa.index.chroma_function  # noqa: F401  (registers our embedding function with Chroma)
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if url:
@@ -160,20 +131,24 @@ class VectorIndex:
         self._embedder = embedder
         self.client = client_for(settings)
         self.name = collection_name(settings.embedding_model)
-        self.function = ChromaEmbedding(settings.embedding_model, settings.embedding_query_prefix)
         self._collection = None
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
+            from budgetqa.index.embeddings import embedder_for
+
             self._embedder = embedder_for(self.settings)
         return self._embedder
 
     @property
     def collection(self):
         if self._collection is None:
+            from budgetqa.index.chroma_function import ChromaEmbedding
+
             self._collection = self.client.get_or_create_collection(
-                self.name, embedding_function=self.function,
+                self.name,
+                embedding_function=ChromaEmbedding(self.settings.embedding_model, self.settings.embedding_query_prefix),
                 configuration={"hnsw": {"space": "cosine"}},
                 metadata={"model": self.settings.embedding_model},
             )
@@ -287,6 +262,8 @@ def index_document(doc: Document, settings: Settings, replaces: str | None = Non
 
 def remove_document(doc_id: str, settings: Settings) -> None:
     """Remove a document's chunks from every budgetqa collection (every model's)."""
+    from budgetqa.index.chroma_function import ChromaEmbedding
+
     client = client_for(settings)
     for item in client.list_collections():
         if not item.name.startswith(PREFIX):

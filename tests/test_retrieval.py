@@ -20,8 +20,9 @@ from budgetqa.index.embeddings import (
     load_embedder,
     model_path,
 )
+from budgetqa.index.langchain_retriever import HybridRetriever
 from budgetqa.index.rebuild import rebuild_index
-from budgetqa.index.retriever import ChunkFilter, ChunkSearch, HybridRetriever
+from budgetqa.index.retriever import ChunkFilter, ChunkSearch
 from budgetqa.index.store import Store
 from budgetqa.index.vectors import VectorIndex, collection_name, passage_rows
 from budgetqa.ingest.errors import IngestError
