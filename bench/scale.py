@@ -206,8 +206,8 @@ def measure(size: int, work: Path, args: argparse.Namespace, seed_text: str, see
             statuses[body["status"]] = statuses.get(body["status"], 0) + 1
             judge(name, body, numeric=True)
         clarify = [timed(ask, store, f"{name}{QUESTION}") for name in short]
-        text = [timed(ask, store, f"{name}{TEXT_QUESTION}") for name in sample]
-        row["first_text_in_process_ms"] = round(text[0][0], 1)
+        text = [timed(ask, store, f"{name}{TEXT_QUESTION}") for name in sample] if args.text else []
+        row["first_text_in_process_ms"] = round(text[0][0], 1) if text else None
         text = text[1:] or text
         for name, (_, answer) in zip(sample[-len(text):], text, strict=True):
             judge(name, json.loads(answer.model_dump_json()), numeric=False)
@@ -290,6 +290,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="budgetqa ingest --jobs.")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--duration", type=float, default=20.0, help="Seconds of HTTP load per size.")
+    parser.add_argument("--no-text", dest="text", action="store_false",
+                        help="Skip the text questions (the first builds the keyword index of every document).")
     parser.add_argument("--work", type=Path, help="Folder for the generated files and stores (default: temporary).")
     parser.add_argument("--report", type=Path, help="Write the rows as JSON here.")
     args = parser.parse_args()
