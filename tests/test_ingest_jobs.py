@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,19 @@ def test_bounded_limits_hold_in_the_workers(tmp_path: Path, limits: dict, code: 
     outcomes = list(read_many(files, settings, jobs=2))
     assert [path for path, _ in outcomes] == files, "in the order given"
     assert all(isinstance(o, IngestError) and o.reason == code for _, o in outcomes), outcomes
+
+
+def test_keyword_only_store_answers_text_questions(runs: dict[int, tuple[Path, Result]]) -> None:
+    """BUDGETQA_EMBEDDING_MODEL=none: nothing embedded, no vector index, text questions still answered."""
+    data_dir, _ = runs[2]
+    assert not (data_dir / "chroma").exists() and not (data_dir / "vectors.sqlite3").exists()
+    seed_id = next(doc_id for doc_id, doc in contents(data_dir).items() if doc.files[0].file_name == SEED.name)
+    answer = CliRunner().invoke(app, ["ask", "公物仓维护管理项目资金用在哪些方面", "--doc", seed_id, "--json",
+                                      "--data-dir", str(data_dir)], env={"BUDGETQA_EMBEDDING_MODEL": "none"})
+    body = json.loads(answer.stdout)
+    assert body["status"] == "answered" and body["plan"]["route"] == "text", body
+    assert {c["doc_id"] for c in body["citations"]} == {seed_id}
+    rebuilt = CliRunner().invoke(app, ["index", "rebuild", "--data-dir", str(data_dir)],
+                                 env={"BUDGETQA_EMBEDDING_MODEL": "none"})
+    assert rebuilt.exit_code == 0 and "nothing to embed" in rebuilt.stderr
+    assert not (data_dir / "chroma").exists()
