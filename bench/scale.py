@@ -68,23 +68,20 @@ def scale_amounts(text: str, times: int) -> str:
     return AMOUNT.sub(scaled, text)
 
 
-def generate(folder: Path, count: int, seed_text: str, department: str, region: str) -> dict[str, int]:
-    """``count`` seed variants as text files; returns each department's factor."""
+def generate(folder: Path, count: int, seed_text: str, department: str, region: str) -> None:
+    """``count`` seed variants as text files (document n: ``names(count)[n]``, figures times ``factor(n)``)."""
     folder.mkdir(parents=True, exist_ok=True)
-    factors = {}
     for n, name in enumerate(names(count)):
         city = name.split("市", 1)[0] + "市"
         text = seed_text.replace(department, name)
         if region:
             text = text.replace(region, city)
         (folder / f"{n:05d}.txt").write_text(scale_amounts(text, factor(n)), encoding="utf-8")
-        factors[name] = factor(n)
-    return factors
 
 
-def percentile(values: list[float], p: int) -> float:
+def percentile(values: list[float], p: int) -> float | None:
     if not values:
-        return float("nan")
+        return None
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
@@ -144,9 +141,14 @@ class Judge:
         return True
 
 
+CPU: list[float] = []
+"""CPU milliseconds of each ``timed`` call (this process), beside its wall time."""
+
+
 def timed(function, *args) -> tuple[float, object]:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = function(*args)
+    CPU.append((time.process_time() - cpu) * 1000)
     return (time.perf_counter() - start) * 1000, result
 
 
@@ -167,28 +169,34 @@ def batch_timings(data_dir: Path, env: dict[str, str], questions: list[str], fol
 
 def seed_figure(seed, work: Path) -> Decimal:
     """The seed's own answer to the named question (each document's is this times its factor)."""
-    alone = Store(work / "seed-alone")
-    alone.save(seed)
-    try:
-        return Decimal(ask(alone, QUESTION).values[0].value)
-    finally:
-        alone.close()
+    with tempfile.TemporaryDirectory(prefix="budgetqa-seed-", dir=work) as folder:
+        alone = Store(Path(folder))
+        alone.save(seed)
+        try:
+            return Decimal(ask(alone, QUESTION).values[0].value)
+        finally:
+            alone.close()
 
 
 def measure(size: int, work: Path, args: argparse.Namespace, seed_text: str, seed, base: Decimal) -> dict:
     from budgetqa.cli import _store
 
     folder, data_dir = work / f"in-{size}", work / f"store-{size}"
-    factors = generate(folder, size, seed_text, seed.department, seed.region)
+    factors = {name: factor(n) for n, name in enumerate(names(size))}
     row: dict = {"documents": size}
+    reuse = args.reuse and data_dir.is_dir()
+    if not reuse:
+        generate(folder, size, seed_text, seed.department, seed.region)
     with database(size) as env:
-        start, cpu = time.perf_counter(), _children_cpu()
-        ingest = subprocess.run([*CLI, "ingest", str(folder), "--jobs", str(args.jobs), "--data-dir", str(data_dir)],
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        seconds = time.perf_counter() - start
-        row["ingest_docs_per_s"] = round(size / seconds, 1)
-        row["ingest_cpu_s_per_doc"] = round((_children_cpu() - cpu) / size, 3)
-        row["ingest_failed"] = ingest.returncode
+        if not reuse:
+            start, cpu = time.perf_counter(), _children_cpu()
+            ingest = subprocess.run([*CLI, "ingest", str(folder), "--jobs", str(args.jobs), "--data-dir",
+                                     str(data_dir)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    text=True)
+            seconds = time.perf_counter() - start
+            row["ingest_docs_per_s"] = round(size / seconds, 1)
+            row["ingest_cpu_s_per_doc"] = round((_children_cpu() - cpu) / size, 3)
+            row["ingest_failed"] = ingest.returncode
         row["store_mb"] = round(store_bytes(data_dir, env) / 1e6, 1)
         sample = names(size)[:: max(1, size // args.questions)]
         short = [name.split("市", 1)[1] for name in sample if "区" in name] or [n[-3:] for n in sample]
@@ -199,42 +207,48 @@ def measure(size: int, work: Path, args: argparse.Namespace, seed_text: str, see
         first_ms, _ = timed(ask, store, f"{sample[0]}{QUESTION}")
         judge = Judge(departments, factors, base)
         named, statuses = [], {}
+        CPU.clear()
         for name in sample:
             ms, answer = timed(ask, store, f"{name}{QUESTION}")
             named.append(ms)
             body = json.loads(answer.model_dump_json())
             statuses[body["status"]] = statuses.get(body["status"], 0) + 1
             judge(name, body, numeric=True)
+        named_cpu = list(CPU)
         clarify = [timed(ask, store, f"{name}{QUESTION}") for name in short]
         text = [timed(ask, store, f"{name}{TEXT_QUESTION}") for name in sample] if args.text else []
         row["first_text_in_process_ms"] = round(text[0][0], 1) if text else None
         text = text[1:] or text
-        for name, (_, answer) in zip(sample[-len(text):], text, strict=True):
+        for name, (_, answer) in zip(sample[len(sample) - len(text):], text, strict=True):
             judge(name, json.loads(answer.model_dump_json()), numeric=False)
         store.close()
         row.update({
             "first_in_process_ms": round(first_ms, 1),
-            "named_p50_ms": round(percentile(named, 50), 1), "named_p95_ms": round(percentile(named, 95), 1),
+            "named_p50_ms": _round(percentile(named, 50)), "named_p95_ms": _round(percentile(named, 95)),
+            "named_cpu_p50_ms": _round(percentile(named_cpu, 50)),
+            "named_cpu_p95_ms": _round(percentile(named_cpu, 95)),
             "named_statuses": statuses,
-            "short_name_p95_ms": round(percentile([ms for ms, _ in clarify], 95), 1),
+            "short_name_p95_ms": _round(percentile([ms for ms, _ in clarify], 95)),
             "short_name_statuses": _statuses(answer for _, answer in clarify),
-            "text_p95_ms": round(percentile([ms for ms, _ in text], 95), 1),
+            "text_p95_ms": _round(percentile([ms for ms, _ in text], 95)),
             "text_statuses": _statuses(answer for _, answer in text),
         })
         gaps, answers = batch_timings(data_dir, env, [f"{n}{QUESTION}" for n in sample], work)
         for name, body in zip(sample, answers, strict=False):
             judge(name, body, numeric=True)
-        row["batch_p50_ms"] = round(percentile(gaps, 50), 1)
-        row["batch_p95_ms"] = round(percentile(gaps, 95), 1)
+        row["batch_p50_ms"] = _round(percentile(gaps, 50))
+        row["batch_p95_ms"] = _round(percentile(gaps, 95))
+        cpu = _children_cpu()
         fresh = [_fresh(data_dir, env, f"{name}{QUESTION}")[0] for name in sample[:3]]
         row["first_answer_fresh_s"] = round(statistics.median(fresh) / 1000, 2)
+        row["first_answer_fresh_cpu_s"] = round((_children_cpu() - cpu) / len(fresh), 2)
         by_question = {f"{n}{QUESTION}": n for n in sample}
         with server(data_dir, env) as (url, process):
             tally, elapsed = asyncio.run(run(url, list(by_question), args.clients, args.duration,
                                              lambda q, body: judge(by_question[q], body, numeric=True)))
             row["server_rss_mb"] = round(_peak_rss_kb(process.pid) / 1024, 1)
         row["server_req_per_s"] = round(len(tally.latencies) / elapsed, 1) if elapsed else 0.0
-        row["server_p95_ms"] = round(percentile([s * 1000 for s in tally.latencies], 95), 1)
+        row["server_p95_ms"] = _round(percentile([s * 1000 for s in tally.latencies], 95))
         row["server_failures"] = dict(tally.failures)
         row["wrong_department_or_figure"] = len(judge.problems)
         row["problems"] = judge.problems[:10]
@@ -246,6 +260,10 @@ def _fresh(data_dir: Path, env: dict[str, str], question: str) -> tuple[float, o
     start = time.perf_counter()
     done = subprocess.run([*CLI, "ask", question, "--data-dir", str(data_dir)], env=env, capture_output=True)
     return (time.perf_counter() - start) * 1000, done
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def _children_cpu() -> float:
@@ -270,9 +288,11 @@ def _peak_rss_kb(pid: int) -> int:
 
 COLUMNS = [("documents", "documents"), ("ingest_docs_per_s", "ingest docs/s"),
            ("ingest_cpu_s_per_doc", "ingest CPU s/doc"), ("store_mb", "store MB"),
-           ("named_p50_ms", "named p50 ms"), ("named_p95_ms", "named p95 ms"), ("batch_p50_ms", "batch p50 ms"),
+           ("named_p50_ms", "named p50 ms"), ("named_p95_ms", "named p95 ms"),
+           ("named_cpu_p95_ms", "named CPU p95 ms"), ("batch_p50_ms", "batch p50 ms"),
            ("batch_p95_ms", "batch p95 ms"), ("short_name_p95_ms", "short-name p95 ms"),
            ("first_text_in_process_ms", "first text ms"), ("text_p95_ms", "text p95 ms"), ("first_answer_fresh_s", "first answer s"),
+           ("first_answer_fresh_cpu_s", "first answer CPU s"),
            ("server_rss_mb", "server RSS MB"), ("server_req_per_s", "req/s (8 clients)"),
            ("wrong_department_or_figure", "wrong")]
 
@@ -292,6 +312,8 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=20.0, help="Seconds of HTTP load per size.")
     parser.add_argument("--no-text", dest="text", action="store_false",
                         help="Skip the text questions (the first builds the keyword index of every document).")
+    parser.add_argument("--reuse", action="store_true",
+                        help="Ask over the SQLite stores already in --work (no generation, no ingest).")
     parser.add_argument("--work", type=Path, help="Folder for the generated files and stores (default: temporary).")
     parser.add_argument("--report", type=Path, help="Write the rows as JSON here.")
     args = parser.parse_args()

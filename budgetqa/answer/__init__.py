@@ -16,7 +16,7 @@ def catalogs(store, doc: str | None = None, among: set[str] | None = None) -> li
     """A catalog per stored document (cached per document version), or just ``doc``'s, or just
     those ``among`` the given ids."""
     found = []
-    for doc_id, version in store.versions().items():
+    for doc_id, version in store.versions([doc] if doc is not None else among).items():
         if (doc is not None and doc_id != doc) or (among is not None and doc_id not in among):
             continue
         key = (str(store.path), doc_id)
