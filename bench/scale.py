@@ -14,7 +14,8 @@ For each size it reports:
 - p95 of a question naming only a short name several cities share (answered or a clarifying
   question) and of a text question answered from a retrieved passage (the first one in a process
   apart: it builds the keyword index);
-- server RSS (peak) and requests/s with 8 concurrent clients (httpx against ``budgetqa serve``);
+- server RSS (peak) and requests/s with 8 concurrent clients (httpx against ``budgetqa serve``)
+  asking about up to 1,000 departments;
 
 and checks that every answer cites the named department, and every figure is that department's.
 With ``BUDGETQA_DATABASE_URL`` set (PostgreSQL) each size gets its own database on that server,
@@ -242,7 +243,7 @@ def measure(size: int, work: Path, args: argparse.Namespace, seed_text: str, see
         fresh = [_fresh(data_dir, env, f"{name}{QUESTION}")[0] for name in sample[:3]]
         row["first_answer_fresh_s"] = round(statistics.median(fresh) / 1000, 2)
         row["first_answer_fresh_cpu_s"] = round((_children_cpu() - cpu) / len(fresh), 2)
-        by_question = {f"{n}{QUESTION}": n for n in sample}
+        by_question = {f"{n}{QUESTION}": n for n in names(size)[:: max(1, size // args.server_departments)]}
         with server(data_dir, env) as (url, process):
             tally, elapsed = asyncio.run(run(url, list(by_question), args.clients, args.duration,
                                              lambda q, body: judge(by_question[q], body, numeric=True)))
@@ -309,6 +310,8 @@ def main() -> int:
     parser.add_argument("--questions", type=int, default=100, help="Departments asked about per size.")
     parser.add_argument("--jobs", type=int, default=2, help="budgetqa ingest --jobs.")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--server-departments", type=int, default=1000,
+                        help="Departments the HTTP clients ask about (each document's first question loads it).")
     parser.add_argument("--duration", type=float, default=20.0, help="Seconds of HTTP load per size.")
     parser.add_argument("--no-text", dest="text", action="store_false",
                         help="Skip the text questions (the first builds the keyword index of every document).")
