@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +32,9 @@ app = typer.Typer(help="Exact answers, with citations, over Chinese budget and f
 """Plain click help: flags read as flags (`--json`), where rich help prints `--json <bool>`."""
 console = Console()
 err = Console(stderr=True)
+
+SUMMARY_ROWS = 200
+"""`ingest` prints a row per file up to this many files, and a count per status beyond."""
 
 DataDir = Annotated[
     Path | None,
@@ -113,8 +117,11 @@ def ingest(
                 str(result.tables), str(result.cells), str(result.facts), str(result.chunks),
             )
         elapsed = progress.tasks[0].elapsed or 0.0
-    if summary.row_count:
+    if 0 < summary.row_count <= SUMMARY_ROWS:
         console.print(summary)
+    elif summary.row_count:
+        statuses = Counter(summary.columns[1].cells)
+        console.print("files: " + ", ".join(f"{n} {status}" for status, n in statuses.most_common()))
     if files:
         err.print(f"{len(files) - len(failed)} of {len(files)} files ingested in {elapsed:.1f} s "
                   f"({len(files) / elapsed if elapsed else 0:.1f} docs/s, --jobs {jobs})")
