@@ -7,6 +7,7 @@ import io
 import json
 import sys
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 from typing import Annotated
 
@@ -89,9 +90,9 @@ def ingest(
     parsed = read_many([path for path, is_new in zip(files, new, strict=True) if is_new], settings, jobs)
     failed: list[IngestError] = []
     summary = RichTable("file", "status", "document", "tables", "cells", "facts", "chunks")
-    with Progress(SpinnerColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                  TextColumn("[dim]{task.fields[rate]}[/dim]"), TimeElapsedColumn(), TextColumn("ETA"),
-                  TimeRemainingColumn(), console=err, transient=True) as progress:
+    with closing(parsed), Progress(SpinnerColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                                   TextColumn("[dim]{task.fields[rate]}[/dim]"), TimeElapsedColumn(), TextColumn("ETA"),
+                                   TimeRemainingColumn(), console=err, transient=True) as progress:
         task = progress.add_task("", total=len(files), rate="")
         for path, is_new in zip(files, new, strict=True):
             progress.update(task, description=path.name)
