@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 SAMPLE_DATA := data/sample
 
-.PHONY: install run test test-slow axe test-llm model lint eval sample bench bench-serve clean
+.PHONY: install run test test-slow axe test-llm model lint eval sample bench bench-serve bench-scale clean
 
 install: $(VENV)/.installed
 
@@ -93,6 +93,11 @@ bench: install
 
 bench-serve: install
 	$(BIN)/python bench/serve.py --start
+
+# generated documents at each size: ingest rate, latency, first answer, server RSS (see the README's Scaling)
+SCALE_SIZES ?= 10,100,1000
+bench-scale: install
+	$(BIN)/python bench/scale.py --sizes $(SCALE_SIZES) --report reports/scale.json
 
 clean:
 	rm -rf $(VENV) data reports .pytest_cache .ruff_cache .cache

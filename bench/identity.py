@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,14 +36,25 @@ BUREAUS = ["财政局", "审计局", "统计局", "民政局", "教育局", "水
 QUESTION = "项目支出是多少"
 
 
+def cities() -> Iterator[str]:
+    """CITIES, then more two-character city names (100 in all: 11,000 departments)."""
+    yield from CITIES
+    for first in "东西南北中新上下前后":
+        for second in "川江山河湖原平阳宁安":
+            if first + second not in CITIES:
+                yield first + second
+
+
 def names(count: int) -> list[str]:
     """City bureaus and district bureaus of the same kind, in many cities: names that share characters."""
-    found = []
-    for city in CITIES:
+    found: list[str] = []
+    for city in cities():
         for bureau in BUREAUS:
             found.append(f"{city}市{bureau}")
             for district in DISTRICTS:
                 found.append(f"{city}市{city[0]}{district}区{bureau}")
+        if len(found) >= count:
+            break
     return found[:count]
 
 

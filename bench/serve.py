@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +64,12 @@ def load_questions(paths: list[Path]) -> list[str]:
     return questions
 
 
-async def client(http: httpx.AsyncClient, questions: list[str], start: int, deadline: float, tally: Tally) -> None:
+Check = Callable[[str, dict], bool]
+"""Judges an answer to a question (False: counted as a failure, "check")."""
+
+
+async def client(http: httpx.AsyncClient, questions: list[str], start: int, deadline: float, tally: Tally,
+                 check: Check | None = None) -> None:
     """One client: ask the questions in turn (each client starting at its own offset) until the deadline."""
     i = start
     while time.perf_counter() < deadline:
@@ -73,18 +78,22 @@ async def client(http: httpx.AsyncClient, questions: list[str], start: int, dead
         began = time.perf_counter()
         try:
             response = await http.post("/api/v1/ask", json={"question": question})
-            status = response.json().get("status") if response.status_code == 200 else None
+            body = response.json() if response.status_code == 200 else {}
+            status = body.get("status")
         except (httpx.HTTPError, ValueError) as exc:
             tally.failures[type(exc).__name__] += 1
             continue
         tally.latencies.append(time.perf_counter() - began)
         if status in STATUSES:
             tally.statuses[status] += 1
+            if check is not None and not check(question, body):
+                tally.failures["check"] += 1
         else:
             tally.failures[f"HTTP {response.status_code}"] += 1
 
 
-async def run(url: str, questions: list[str], clients: int, duration: float) -> tuple[Tally, float]:
+async def run(url: str, questions: list[str], clients: int, duration: float,
+              check: Check | None = None) -> tuple[Tally, float]:
     tally = Tally()
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30.0, trust_env=False) as http:
@@ -92,7 +101,7 @@ async def run(url: str, questions: list[str], clients: int, duration: float) -> 
         began = time.perf_counter()
         deadline = began + duration
         step = max(1, len(questions) // clients)
-        await asyncio.gather(*(client(http, questions, k * step, deadline, tally) for k in range(clients)))
+        await asyncio.gather(*(client(http, questions, k * step, deadline, tally, check) for k in range(clients)))
         elapsed = time.perf_counter() - began
     return tally, elapsed
 
@@ -123,28 +132,37 @@ def free_port() -> int:
 def sample_server() -> Iterator[str]:
     """`budgetqa serve` in a subprocess over a fresh store holding the bundled sample."""
     with tempfile.TemporaryDirectory(prefix="budgetqa-bench-") as data_dir:
-        cli = [sys.executable, "-c", "from budgetqa.cli import app; app()"]
-        subprocess.run([*cli, "ingest", str(SAMPLE), "--data-dir", data_dir], check=True, capture_output=True)
-        port = free_port()
+        subprocess.run([*CLI, "ingest", str(SAMPLE), "--data-dir", data_dir], check=True, capture_output=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("BUDGETQA_")}
-        server = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", data_dir],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(url + "/healthz", timeout=1, trust_env=False).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("the server did not start")
-                time.sleep(0.2)
+        with server(Path(data_dir), env) as (url, _):
             yield url
-        finally:
-            server.terminate()
-            server.wait(10)
+
+
+CLI = [sys.executable, "-c", "from budgetqa.cli import app; app()"]
+
+
+@contextmanager
+def server(data_dir: Path, env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`budgetqa serve` in a subprocess on a free loopback port: its URL and its process, once it answers."""
+    port = free_port()
+    process = subprocess.Popen([*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(url + "/healthz", timeout=1, trust_env=False).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the server did not start")
+            time.sleep(0.2)
+        yield url, process
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 def main() -> None:

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import sys
+from collections import Counter
+from contextlib import closing
 from pathlib import Path
 from typing import Annotated
 
@@ -21,10 +23,8 @@ from rich.progress import (
 )
 from rich.table import Table as RichTable
 
-from budgetqa.ingest.bounded import read_bounded
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.filenames import visible_name
-from budgetqa.ingest.pipeline import expand_paths, ingest_file
 from budgetqa.originals import keep
 from budgetqa.settings import Settings
 from budgetqa.views import document_json, table_grid, table_json
@@ -34,6 +34,9 @@ app = typer.Typer(help="Exact answers, with citations, over Chinese budget and f
 """Plain click help: flags read as flags (`--json`), where rich help prints `--json <bool>`."""
 console = Console()
 err = Console(stderr=True)
+
+SUMMARY_ROWS = 200
+"""`ingest` prints a row per file up to this many files, and a count per status beyond."""
 
 DataDir = Annotated[
     Path | None,
@@ -70,35 +73,44 @@ def _store(data_dir: Path | None):
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="PDF or text files, or folders of them.")],
     data_dir: DataDir = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Files parsed at once, each in its own "
+                                      "worker process (this process alone writes the store).")] = 1,
 ) -> None:
     """Read disclosures into the store; bad files are reported and skipped."""
+    from budgetqa.ingest.bounded import read_bounded
+    from budgetqa.ingest.parallel import read_many
+    from budgetqa.ingest.pipeline import expand_paths, ingest_file, is_stored_file
+
     settings = _settings(data_dir)
     store = _store(data_dir)
     files = expand_paths(paths)
     for path, suffix in skipped_files(paths, files):
         err.print(f"[yellow]跳过 skipped[/yellow] {visible_name(str(path))}：不支持的文件类型 {suffix or '（无扩展名）'}，只读 PDF 和文本文件 / "
                   f"unsupported file type {suffix or '(none)'}: only PDF and text files are read", soft_wrap=True)
-    failures = 0
+    new = [not is_stored_file(store, path) for path in files]
+    parsed = read_many([path for path, is_new in zip(files, new, strict=True) if is_new], settings, jobs)
+    failed: list[IngestError] = []
     summary = RichTable("file", "status", "document", "tables", "cells", "facts", "chunks")
-    with Progress(SpinnerColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                  TextColumn("[dim]{task.fields[rate]}[/dim]"), TimeElapsedColumn(), TextColumn("ETA"),
-                  TimeRemainingColumn(), console=err, transient=True) as progress:
+    with closing(parsed), Progress(SpinnerColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                                   TextColumn("[dim]{task.fields[rate]}[/dim]"), TimeElapsedColumn(), TextColumn("ETA"),
+                                   TimeRemainingColumn(), console=err, transient=True) as progress:
         task = progress.add_task("", total=len(files), rate="")
-        for path in files:
+        for path, is_new in zip(files, new, strict=True):
             progress.update(task, description=visible_name(path.name))
             try:
-                result = ingest_file(store, path, settings, read=read_bounded)
+                read = _parsed_reader(next(parsed)[1]) if is_new else read_bounded
+                result = ingest_file(store, path, settings, read=read)
                 if settings.keep_files:
                     keep(path, settings.data_dir)
             except IngestError as exc:
-                failures += 1
+                failed.append(exc)
                 _ingest_error(exc)
                 continue
             finally:
                 progress.advance(task)
                 done = progress.tasks[0]
                 if done.completed and done.elapsed:
-                    progress.update(task, rate=f"{done.elapsed / done.completed:.1f} s/file")
+                    progress.update(task, rate=f"{done.completed / done.elapsed:.1f} docs/s")
             for warning in result.warnings:
                 err.print(f"[yellow]warning[/yellow] {result.file_name}: {warning}", soft_wrap=True)
             summary.add_row(
@@ -106,10 +118,35 @@ def ingest(
                 f"{result.doc_id} {result.department} {result.year or '?'} {result.kind or '?'} {result.scope}",
                 str(result.tables), str(result.cells), str(result.facts), str(result.chunks),
             )
-    if summary.row_count:
+        elapsed = progress.tasks[0].elapsed or 0.0
+    if 0 < summary.row_count <= SUMMARY_ROWS:
         console.print(summary)
-    if failures:
+    elif summary.row_count:
+        statuses = Counter(summary.columns[1].cells)
+        console.print("files: " + ", ".join(f"{n} {status}" for status, n in statuses.most_common()))
+    if files:
+        err.print(f"{len(files) - len(failed)} of {len(files)} files ingested in {elapsed:.1f} s "
+                  f"({len(files) / elapsed if elapsed else 0:.1f} docs/s, --jobs {jobs})")
+    if failed:
+        _print_failures(failed)
         raise typer.Exit(1)
+
+
+def _parsed_reader(outcome):
+    """A ``read`` for ``ingest_file`` that hands over what a worker parsed (or raises its error)."""
+    def read(path: Path, settings: Settings):
+        if isinstance(outcome, IngestError):
+            raise outcome
+        return outcome
+    return read
+
+
+def _print_failures(failed: list[IngestError]) -> None:
+    """The files that did not land, each with its reason, after everything else."""
+    view = RichTable("failed file 失败的文件", "reason", "why", title=f"{len(failed)} failed", title_justify="left")
+    for exc in failed:
+        view.add_row(exc.file_name, exc.reason, exc.message)
+    err.print(view)
 
 
 def skipped_files(paths: list[Path], taken: list[Path]) -> list[tuple[Path, str]]:
@@ -339,16 +376,31 @@ app.add_typer(index_app, name="index")
 
 
 @index_app.command("rebuild")
-def index_rebuild(data_dir: DataDir = None) -> None:
-    """Embed every stored document's passages again (after switching the embedding model)."""
-    from budgetqa.index.vectors import rebuild_index
+def index_rebuild(
+    data_dir: DataDir = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes that embed at once.")] = 1,
+    force: Annotated[bool, typer.Option("--force", help="Drop the model's vectors and embed everything again.")] = False,
+) -> None:
+    """Embed the passages the vector index lacks (after switching the model, or ingesting with
+    BUDGETQA_EMBEDDING_MODEL=none); each distinct passage text is embedded once."""
+    from budgetqa.index.rebuild import rebuild_index
+    from budgetqa.index.vectors import dense_enabled
 
+    settings = _settings(data_dir)
+    if not dense_enabled(settings):
+        err.print("BUDGETQA_EMBEDDING_MODEL=none: only the keyword index is kept, nothing to embed / "
+                  "未启用向量索引，无需重建", soft_wrap=True)
+        return
     store = _store(data_dir)
-    counts = rebuild_index(store, _settings(data_dir))
-    view = RichTable("document", "vectors")
-    for doc_id, vectors in counts.items():
-        view.add_row(doc_id, str(vectors))
-    console.print(view)
+    with Progress(SpinnerColumn(), MofNCompleteColumn(), TextColumn("documents"), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("", total=None)
+        report = rebuild_index(store, settings, jobs=jobs, force=force,
+                               progress=lambda done, total: progress.update(task, completed=done, total=total))
+    console.print(f"{len(report.documents)} documents: {report.skipped} already embedded, "
+                  f"{len(report.documents) - report.skipped} indexed ({report.written} passages: "
+                  f"{report.embedded} embedded, {report.reused} reused by text hash); "
+                  f"{report.removed} removed; {report.seconds:.1f} s, {report.rate:.1f} passages/s", soft_wrap=True)
 
 
 @app.command()

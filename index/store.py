@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -245,10 +245,13 @@ class Store:
             result.append(item)
         return result
 
-    def versions(self) -> dict[str, str]:
-        """Each document's id → a version string that changes when its files change (cheap)."""
+    def versions(self, doc_ids: Collection[str] | None = None) -> dict[str, str]:
+        """Each document's id (or each of ``doc_ids``) → a version string that changes when its files change."""
         versions: dict[str, list[str]] = {}
-        for row in self.db.execute("SELECT doc_id, sha256 FROM files ORDER BY doc_id, sha256"):
+        where, args = "", list(doc_ids or ())
+        if doc_ids is not None:
+            where = f"WHERE doc_id IN ({','.join('?' * len(args))})"
+        for row in self.db.execute(f"SELECT doc_id, sha256 FROM files {where} ORDER BY doc_id, sha256", args):
             versions.setdefault(row["doc_id"], []).append(row["sha256"])
         return {doc_id: ",".join(shas) for doc_id, shas in versions.items()}
 

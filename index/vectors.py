@@ -6,61 +6,34 @@ page, section and the document's metadata so searches can filter on them. One
 collection per embedding model (``budgetqa-<model>-<hash>``), so switching models
 never mixes vector spaces; ``rebuild_index`` fills a new model's collection. Chroma
 never embeds anything itself: each collection gets ``ChromaEmbedding`` (our model,
-loaded lazily), and we always pass the vectors.
+loaded lazily, ``chroma_function.py``), and we always pass the vectors. chromadb is imported
+only when the index is first used, so a process that never searches by vector (a numeric
+question, ``BUDGETQA_EMBEDDING_MODEL=none``) does not pay for it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.utils.embedding_functions import register_embedding_function
 
-from budgetqa.index.embeddings import Embedder, embedder_for, load_embedder
 from budgetqa.index.passages import sentence_passages
+from budgetqa.index.vector_cache import VectorCache, text_hash
 from budgetqa.models import Document
 from budgetqa.settings import Settings
 
+if TYPE_CHECKING:
+    from budgetqa.index.embeddings import Embedder
+
 PREFIX = "budgetqa-"
-
-
-@register_embedding_function
-class ChromaEmbedding(EmbeddingFunction[Documents]):
-    """Chroma's view of a budgetqa embedding model; the model loads on first use."""
-
-    def __init__(self, model: str, query_prefix: str = "") -> None:
-        self.model = model
-        self.query_prefix = query_prefix
-
-    @property
-    def embedder(self) -> Embedder:
-        return load_embedder(self.model, self.query_prefix)
-
-    def __call__(self, input: Documents) -> Embeddings:
-        return list(self.embedder.encode(list(input)))
-
-    def embed_query(self, input: Documents) -> Embeddings:
-        return [self.embedder.query_vector(text) for text in input]
-
-    @staticmethod
-    def name() -> str:
-        return "budgetqa"
-
-    def get_config(self) -> dict[str, Any]:
-        return {"model": self.model, "query_prefix": self.query_prefix}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> ChromaEmbedding:
-        return ChromaEmbedding(config["model"], config.get("query_prefix", ""))
-
-    def default_space(self) -> str:  # type: ignore[override]
-        return "cosine"
+HELD_PAGE = 5000
+"""Passages read per page when listing what the index holds."""
 
 
 def collection_name(model: str) -> str:
@@ -77,6 +50,8 @@ def chroma_path(settings: Settings) -> Path:
 def _client(url: str | None, path: str | None):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
+
+    import budgetqa.index.chroma_function  # noqa: F401  (registers our embedding function with Chroma)
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if url:
@@ -101,6 +76,43 @@ def passage_id(doc_id: str, chunk: str, n: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class PassageRow:
+    """One passage as the index stores it."""
+
+    id: str
+    text: str
+    """What is embedded: the sentence with its chunk's headings."""
+    document: str
+    """The sentence as shown."""
+    metadata: dict[str, Any]
+
+    @property
+    def sha(self) -> str:
+        return str(self.metadata["sha"])
+
+
+def passage_rows(doc: Document) -> list[PassageRow]:
+    """Every passage of a document, with the metadata searches filter on and its text's hash."""
+    rows = []
+    for chunk in doc.chunks:
+        for passage in sentence_passages(chunk.chunk_id, chunk.section_path, chunk.text):
+            meta = {**_metadata(doc, chunk.chunk_id, chunk.page, chunk.section_path), "n": passage.n,
+                    "sha": text_hash(passage.searchable)}
+            rows.append(PassageRow(passage_id(doc.doc_id, chunk.chunk_id, passage.n), passage.searchable,
+                                   passage.text, meta))
+    return rows
+
+
+@lru_cache(maxsize=16)
+def vector_cache(data_dir: str) -> VectorCache:
+    """The store's passage-vector cache, opened once per process."""
+    return VectorCache(Path(data_dir))
+
+
+Encoder = Callable[[list[str]], np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
 class VectorHit:
     doc_id: str
     chunk_id: str
@@ -119,20 +131,24 @@ class VectorIndex:
         self._embedder = embedder
         self.client = client_for(settings)
         self.name = collection_name(settings.embedding_model)
-        self.function = ChromaEmbedding(settings.embedding_model, settings.embedding_query_prefix)
         self._collection = None
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
+            from budgetqa.index.embeddings import embedder_for
+
             self._embedder = embedder_for(self.settings)
         return self._embedder
 
     @property
     def collection(self):
         if self._collection is None:
+            from budgetqa.index.chroma_function import ChromaEmbedding
+
             self._collection = self.client.get_or_create_collection(
-                self.name, embedding_function=self.function,
+                self.name,
+                embedding_function=ChromaEmbedding(self.settings.embedding_model, self.settings.embedding_query_prefix),
                 configuration={"hnsw": {"space": "cosine"}},
                 metadata={"model": self.settings.embedding_model},
             )
@@ -142,25 +158,49 @@ class VectorIndex:
         """Replace a document's passages (and those of the document it replaces); returns the count.
 
         Vectors are computed before anything is removed, so a failing model leaves the
-        index as it was.
+        index as it was; a passage whose text any document had before reuses its vector.
         """
-        ids, texts, documents, metadatas = [], [], [], []
-        for chunk in doc.chunks:
-            for passage in sentence_passages(chunk.chunk_id, chunk.section_path, chunk.text):
-                ids.append(passage_id(doc.doc_id, chunk.chunk_id, passage.n))
-                texts.append(passage.searchable)
-                documents.append(passage.text)
-                metadatas.append({**_metadata(doc, chunk.chunk_id, chunk.page, chunk.section_path),
-                                  "n": passage.n})
-        vectors = self.embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-        for doc_id in {doc.doc_id, replaces} - {None}:
+        rows = passage_rows(doc)
+        vectors, _ = self.vectors_for(rows)
+        self.write(rows, vectors, remove={doc.doc_id, replaces} - {None})
+        return len(rows)
+
+    def vectors_for(self, rows: list[PassageRow], encode: Encoder | None = None) -> tuple[np.ndarray, int]:
+        """A vector per row, and how many texts had to be embedded: each distinct text once, and none
+        the vector cache holds already (``encode`` defaults to this index's model)."""
+        cache = vector_cache(str(self.settings.data_dir))
+        known = cache.get(self.name, (r.sha for r in rows))
+        missing = {r.sha: r.text for r in rows if r.sha not in known}
+        if missing:
+            computed = (encode or self.embedder.encode)(list(missing.values()))
+            fresh = dict(zip(missing, np.asarray(computed, dtype=np.float32), strict=True))
+            cache.put(self.name, fresh)
+            known.update(fresh)
+        if not rows:
+            return np.zeros((0, 1), dtype=np.float32), 0
+        return np.vstack([known[r.sha] for r in rows]), len(missing)
+
+    def write(self, rows: list[PassageRow], vectors: np.ndarray, remove: set[str] | frozenset[str] = frozenset()) -> None:
+        """Remove the passages of the documents in ``remove``, then store ``rows`` with their vectors."""
+        for doc_id in remove:
             self.collection.delete(where={"doc_id": doc_id})
         step = self.client.get_max_batch_size()
-        for start in range(0, len(ids), step):
-            end = start + step
-            self.collection.upsert(ids=ids[start:end], embeddings=vectors[start:end],
-                                   documents=documents[start:end], metadatas=metadatas[start:end])
-        return len(ids)
+        for start in range(0, len(rows), step):
+            part = rows[start:start + step]
+            self.collection.upsert(ids=[r.id for r in part], embeddings=vectors[start:start + step],
+                                   documents=[r.document for r in part], metadatas=[r.metadata for r in part])
+
+    def held(self) -> dict[str, dict[str, str]]:
+        """What the index holds, per document: doc_id → {passage id: text hash} ("" before hashes were kept)."""
+        found: dict[str, dict[str, str]] = {}
+        offset = 0
+        while True:
+            page = self.collection.get(include=["metadatas"], limit=HELD_PAGE, offset=offset)
+            for passage, meta in zip(page["ids"], page["metadatas"], strict=True):
+                found.setdefault(str(meta["doc_id"]), {})[passage] = str(meta.get("sha", ""))
+            if len(page["ids"]) < HELD_PAGE:
+                return found
+            offset += HELD_PAGE
 
     def count(self, doc_id: str | None = None) -> int:
         """Passage vectors held for a document (or in all)."""
@@ -222,6 +262,8 @@ def index_document(doc: Document, settings: Settings, replaces: str | None = Non
 
 def remove_document(doc_id: str, settings: Settings) -> None:
     """Remove a document's chunks from every budgetqa collection (every model's)."""
+    from budgetqa.index.chroma_function import ChromaEmbedding
+
     client = client_for(settings)
     for item in client.list_collections():
         if not item.name.startswith(PREFIX):
@@ -232,27 +274,6 @@ def remove_document(doc_id: str, settings: Settings) -> None:
         collection.delete(where={"doc_id": doc_id})
 
 
-def rebuild_index(store, settings: Settings) -> dict[str, int]:
-    """Re-embed every document of the store into the settings' model's collection.
-
-    Drops that collection first, so vectors of deleted documents go too. Returns the
-    number of passages indexed per document.
-    """
-    if not dense_enabled(settings):
-        return {}
-    client = client_for(settings)
-    name = collection_name(settings.embedding_model)
-    if any(c.name == name for c in client.list_collections()):
-        client.delete_collection(name)
-    index = VectorIndex(settings)
-    counts = {}
-    for item in store.documents():
-        doc = store.load(item["doc_id"])
-        if doc is not None:
-            counts[doc.doc_id] = index.index_document(doc)
-    return counts
-
-
 def ensure_indexed(store, doc_id: str, settings: Settings) -> bool:
     """Index a stored document whose chunks are missing from the vector index; True if it did."""
     if not dense_enabled(settings):
@@ -261,8 +282,7 @@ def ensure_indexed(store, doc_id: str, settings: Settings) -> bool:
     if doc is None:
         return False
     index = VectorIndex(settings)
-    expected = sum(len(sentence_passages(c.chunk_id, c.section_path, c.text)) for c in doc.chunks)
-    if index.count(doc_id) == expected:
+    if index.count(doc_id) == len(passage_rows(doc)):
         return False
     index.index_document(doc)
     return True

@@ -36,20 +36,29 @@ def read_bounded(path: Path, settings: Settings) -> Document:
         outcome, payload = pickle.loads(done.stdout)
     except Exception:
         outcome, payload = "memory", None  # the child died without a word: killed at its limit
+    return document_or_raise(path, settings, outcome, payload)
+
+
+def document_or_raise(path: Path, settings: Settings, outcome: str, payload: object) -> Document:
+    """The Document a bounded parse returned, or its IngestError raised (``outcome`` from ``parse``)."""
     if outcome == "ok":
-        return payload
+        return payload  # type: ignore[return-value]
     if outcome == "memory":
         raise IngestError(path.name, "too_much_memory", f"parsing needed more than {settings.ingest_memory_mb} MB "
                                                         "(BUDGETQA_INGEST_MEMORY_MB), or crashed")
-    raise IngestError(*payload)
+    raise IngestError(*payload)  # type: ignore[misc]
 
 
-def _child(path: Path) -> tuple[str, object]:
-    from budgetqa.ingest.pipeline import read_document
-
-    settings = Settings.model_validate_json(sys.stdin.buffer.read())
+def limit_memory(settings: Settings) -> None:
+    """Cap this process's address space at ``ingest_memory_mb`` (run in the parsing process only)."""
     limit = settings.ingest_memory_mb * MIB
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def parse(path: Path, settings: Settings) -> tuple[str, object]:
+    """Read one file in a memory-limited process: ("ok", Document), ("memory", None) or ("error", args)."""
+    from budgetqa.ingest.pipeline import read_document
+
     try:
         return "ok", read_document(path, settings)
     except Exception as exc:  # MemoryError too; a parser crash on a hostile file is that file's problem
@@ -75,5 +84,7 @@ def _out_of_memory(exc: BaseException | None) -> bool:
 
 
 if __name__ == "__main__":
-    result = _child(Path(sys.argv[1]))
+    _settings = Settings.model_validate_json(sys.stdin.buffer.read())
+    limit_memory(_settings)
+    result = parse(Path(sys.argv[1]), _settings)
     sys.stdout.buffer.write(pickle.dumps(result))

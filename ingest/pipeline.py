@@ -238,6 +238,15 @@ def ingest_file(store, path: Path, settings: Settings,
     return result
 
 
+def is_stored_file(store, path: Path) -> bool:
+    """True if this exact file (by content hash) is stored already, current or kept: ingesting it changes nothing."""
+    try:
+        sha = sha256_of(path) if path.is_file() else ""
+    except OSError:
+        return False
+    return bool(sha) and bool(store.doc_of_file(sha) or store.version_of_file(sha))
+
+
 def restore_version(store, doc_id: str, version: int, settings: Settings) -> IngestResult | None:
     """Make a kept version of a document current again (and its narrative searchable); None: no such version."""
     doc = store.restore(doc_id, version)

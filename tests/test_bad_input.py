@@ -208,15 +208,17 @@ def test_letter_with_budget_words_but_no_tables_is_still_not_a_disclosure(
 
 @pytest.mark.parametrize("bad_name", ["bad.pdf", "江苏省某某厅2019年度部门预算公开表（修订版）副本.pdf"], ids=["short", "long-name"])
 def test_cli_reports_the_bad_file_and_keeps_the_good_one(read_cache: ParseCache, tmp_path: Path, bad_name: str) -> None:
-    """`budgetqa ingest good.pdf bad.pdf`: exit 1, one error line naming bad.pdf, good.pdf stored."""
+    """`budgetqa ingest good.pdf bad.pdf`: exit 1, one error line naming bad.pdf (and the failed-files
+    table at the end), good.pdf stored."""
     good = corpus_file(WANLI_2024)
     bad = make_random(tmp_path / bad_name)
     data_dir = tmp_path / "cli-store"
     result = CliRunner().invoke(app, ["ingest", str(good), str(bad), "--data-dir", str(data_dir)])
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
     assert len(errors) == 1, result.stderr
+    assert "1 of 2 files ingested" in result.stderr and "unsupported" in result.stderr.split("1 failed")[1]
     assert errors[0].startswith(f"error {bad_name}:") and "unsupported" in errors[0], result.stderr
     assert "错误 只接受 PDF 或文本文件" in errors[0], result.stderr
     assert "Traceback" not in result.output

@@ -5,6 +5,7 @@ Real documents: the seed dump (预算) and the 普陀区财政局 决算 PDF fro
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -19,9 +20,11 @@ from budgetqa.index.embeddings import (
     load_embedder,
     model_path,
 )
-from budgetqa.index.retriever import ChunkFilter, ChunkSearch, HybridRetriever
+from budgetqa.index.langchain_retriever import HybridRetriever
+from budgetqa.index.rebuild import rebuild_index
+from budgetqa.index.retriever import ChunkFilter, ChunkSearch
 from budgetqa.index.store import Store
-from budgetqa.index.vectors import VectorIndex, collection_name, rebuild_index
+from budgetqa.index.vectors import VectorIndex, collection_name, passage_rows
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.pipeline import ingest_file
 from budgetqa.settings import Settings
@@ -170,8 +173,29 @@ def test_rebuild_index(seed_store) -> None:
     store, settings = seed_store
     doc_id = ingest_file(store, SEED, settings).doc_id
     before = VectorIndex(settings).count(doc_id)
-    assert rebuild_index(store, settings) == {doc_id: before}
+    again = rebuild_index(store, settings)
+    assert again.documents == {doc_id: before} and again.skipped == 1 and again.written == 0
+    forced = rebuild_index(store, settings, jobs=2, force=True)
+    assert forced.documents == {doc_id: before} and forced.written == before
+    rows = passage_rows(store.load(doc_id))
+    assert forced.embedded == len({row.sha for row in rows}), "each distinct text embedded once"
     assert VectorIndex(settings).count() == before
+
+
+def test_a_repeated_passage_reuses_its_vector(seed_store) -> None:
+    """Another document printing the same sentences (名词解释, boilerplate) embeds none of them again."""
+    store, settings = seed_store
+    doc = store.load(ingest_file(store, SEED, settings).doc_id)
+    twin = dataclasses.replace(doc, doc_id="twin", department="另一个部门")
+
+    def must_not_embed(texts: list[str]):
+        raise AssertionError(f"embedded {len(texts)} texts again")
+
+    index = VectorIndex(settings)
+    vectors, embedded = index.vectors_for(passage_rows(twin), must_not_embed)
+    assert embedded == 0 and vectors.shape == (len(passage_rows(twin)), 512)
+    held = index.collection.get(ids=[passage_rows(doc)[0].id], include=["embeddings"])["embeddings"][0]
+    assert abs(float(vectors[0] @ held) - 1) < 1e-5
 
 
 @pytest.mark.slow

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from decimal import Decimal
+from threading import Lock
 
 from budgetqa.answer.catalog import Catalog, build_catalog
 from budgetqa.answer.engine import ask as ask_catalogs
@@ -11,23 +13,33 @@ from budgetqa.answer.plan_form import PlanForm
 from budgetqa.answer.schema import Answer, Plan
 from budgetqa.vocab import load
 
-_CACHE: dict[tuple[str, str], Catalog] = {}
+CATALOGS_KEPT = 256
+"""Catalogs kept per process, least recently used dropped first: a server asked about every one of
+10,000 documents keeps the memory of a few hundred (about 1 MB each)."""
+_CACHE: OrderedDict[tuple[str, str], Catalog] = OrderedDict()
+_LOCK = Lock()
 
 
 def catalogs(store, doc: str | None = None, among: set[str] | None = None) -> list[Catalog]:
     """A catalog per stored document (cached per document version), or just ``doc``'s, or just
     those ``among`` the given ids."""
     found = []
-    for doc_id, version in store.versions().items():
+    for doc_id, version in store.versions([doc] if doc is not None else among).items():
         if (doc is not None and doc_id != doc) or (among is not None and doc_id not in among):
             continue
         key = (str(store.path), doc_id)
-        cached = _CACHE.get(key)
+        with _LOCK:
+            cached = _CACHE.get(key)
         if cached is None or cached.version != version:
             cached = build_catalog(store.load(doc_id))
             cached.version = version
+        with _LOCK:
             _CACHE[key] = cached
+            _CACHE.move_to_end(key)
         found.append(cached)
+    with _LOCK:
+        while len(_CACHE) > max(CATALOGS_KEPT, len(found)):
+            _CACHE.popitem(last=False)
     return found
 
 
