@@ -110,14 +110,18 @@ def test_llm_answers_are_grounded(llm, chat_store, question: str, mode: str) -> 
         assert answer.plan.phrased and answer.citations
 
 
-@pytest.mark.parametrize("question", sorted(GOLD))
-def test_a_planned_answer_is_right_or_refused(llm, chat_store, question: str) -> None:
-    """The rules refuse these; with the model's plan each is answered right or still refused."""
-    assert ask(chat_store, question).status == "refused"
-    answer = converse(chat_store, question, llm=llm)
-    print(f"{question} -> {answer.plan.planner} {answer.plan.form} {answer.status} {answer.answer[:60]}")
-    if answer.status == "answered":
-        assert GOLD[question] <= {v.value for v in answer.values}, answer.answer
+def test_planned_answers_are_right_or_refused(llm, chat_store) -> None:
+    """The rules refuse these; with the model's plan each is answered right or still refused, and
+    the model's plans answer at least one of them (measured: 3 of 4)."""
+    planned = 0
+    for question, gold in sorted(GOLD.items()):
+        assert ask(chat_store, question).status == "refused"
+        answer = converse(chat_store, question, llm=llm)
+        print(f"{question} -> {answer.plan.planner} {answer.plan.form} {answer.status} {answer.answer[:60]}")
+        if answer.status == "answered":
+            assert gold <= {v.value for v in answer.values}, answer.answer
+            planned += answer.plan.planner == "llm"
+    assert planned >= 1
 
 
 def test_an_agent_reason_is_quoted_or_replaced(llm, chat_store) -> None:

@@ -46,6 +46,7 @@ def run_agent(store, llm, question: str, *, fallback: Answer, doc: str | None = 
             if not reply.tool_calls:
                 break
             for call in reply.tool_calls:
+                log.info("agent tool call: %s %s", call["name"], json.dumps(call.get("args") or {}, ensure_ascii=False))
                 tool = by_name.get(call["name"])
                 try:
                     result = tool.invoke(call.get("args") or {}) if tool else json.dumps(
