@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import store_counts
 
-from budgetqa.index.store import SCHEMA_VERSION, Store
+from budgetqa.index.schema import SCHEMA_VERSION
+from budgetqa.index.store import Store
 from budgetqa.ingest.pipeline import ingest_file, restore_version
 from budgetqa.settings import Settings
 
@@ -60,7 +61,7 @@ def test_delete_keeps_versions_for_restore(store, seed_copies) -> None:
 def test_v3_store_gets_its_documents_as_version_one(store, seed_copies) -> None:
     store, settings = store
     first = ingest_file(store, seed_copies["full"], settings)
-    store.db.executescript("DROP TABLE versions; DROP TABLE version_files; PRAGMA user_version = 3;")
+    store.db.connection.executescript("DROP TABLE versions; DROP TABLE version_files; PRAGMA user_version = 3;")
     store.close()
     reopened = Store(settings.data_dir)
     assert reopened.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -1,0 +1,139 @@
+"""One connection to the store's database, SQLite or PostgreSQL, behind the same few calls.
+
+The store writes its SQL once, in SQLite's spelling (``?`` parameters, ``INSERT OR IGNORE``,
+``IS ?``, ``BLOB``); ``pg_sql`` turns it into PostgreSQL's. Rows answer ``row["name"]``,
+``row[0]`` and ``dict(row)`` on both.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+Dialect = Literal["sqlite", "postgresql"]
+
+
+def is_postgres(url: str | None) -> bool:
+    return bool(url) and url.split(":", 1)[0] in ("postgresql", "postgres")
+
+
+@lru_cache(maxsize=512)
+def pg_sql(sql: str) -> str:
+    """A statement in SQLite's spelling, in PostgreSQL's."""
+    ignore = re.match(r"\s*INSERT OR IGNORE INTO", sql, re.IGNORECASE)
+    if ignore:
+        sql = "INSERT INTO" + sql[ignore.end():] + " ON CONFLICT DO NOTHING"
+    sql = re.sub(r"\bIS \?", "IS NOT DISTINCT FROM ?", sql)
+    sql = re.sub(r"\bBLOB\b", "BYTEA", sql)
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class Row:
+    """A result row by name or position, like ``sqlite3.Row``."""
+
+    __slots__ = ("_names", "_values")
+
+    def __init__(self, names: dict[str, int], values: Sequence[Any]) -> None:
+        self._names = names
+        self._values = values
+
+    def __getitem__(self, key: str | int) -> Any:
+        return self._values[self._names[key] if isinstance(key, str) else key]
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def _row_factory(cursor: Any) -> Any:
+    names = {column.name: i for i, column in enumerate(cursor.description or ())}
+    return lambda values: Row(names, values)
+
+
+class Database:
+    """A connection in autocommit mode; ``transaction()`` groups writes."""
+
+    def __init__(self, dialect: Dialect, connection: Any) -> None:
+        self.dialect = dialect
+        self.connection = connection
+
+    @classmethod
+    def sqlite(cls, path: Path) -> Database:
+        connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA journal_mode = WAL")
+        return cls("sqlite", connection)
+
+    @classmethod
+    def postgres(cls, url: str) -> Database:
+        import psycopg
+
+        return cls("postgresql", psycopg.connect(url, autocommit=True, row_factory=_row_factory))
+
+    @property
+    def postgresql(self) -> bool:
+        return self.dialect == "postgresql"
+
+    def sql(self, statement: str) -> str:
+        return pg_sql(statement) if self.postgresql else statement
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        return self.connection.execute(self.sql(statement), params)
+
+    def executemany(self, statement: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)
+        if not rows:
+            return
+        if self.postgresql:
+            with self.connection.cursor() as cursor:
+                cursor.executemany(self.sql(statement), rows)
+        else:
+            self.connection.executemany(statement, rows)
+
+    def script(self, statements: str) -> None:
+        """Run ``;``-separated statements one by one (inside the caller's transaction, if any)."""
+        for statement in filter(str.strip, statements.split(";")):
+            self.execute(statement)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """All writes inside land together or not at all."""
+        if self.postgresql:
+            with self.connection.transaction():
+                yield self
+            return
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def table_exists(self, name: str) -> bool:
+        if self.postgresql:
+            found = self.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]
+        else:
+            found = self.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+        return bool(found)
+
+    def columns(self, table: str) -> set[str]:
+        if self.postgresql:
+            rows = self.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                "AND table_schema = current_schema()", (table,))
+            return {r[0] for r in rows}
+        return {r["name"] for r in self.execute(f"PRAGMA table_info({table})")}
+
+    def close(self) -> None:
+        self.connection.close()
