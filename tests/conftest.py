@@ -10,9 +10,12 @@ many stores the tests build from it.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from parse_cache import ParseCache
@@ -124,6 +127,43 @@ def new_store(tmp_path: Path) -> Iterator[tuple[Store, Settings]]:
     store = Store(settings.data_dir)
     yield store, settings
     store.close()
+
+
+TEST_DATABASE_URL = os.environ.get("BUDGETQA_TEST_DATABASE_URL")
+"""A PostgreSQL server for the PostgreSQL variants of the store and answer tests (CI sets it;
+each test gets a database of its own, so xdist workers never collide)."""
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@contextmanager
+def database_url(backend: str) -> Iterator[str | None]:
+    """None for SQLite; for PostgreSQL the URL of a new empty database, dropped afterwards
+    (skips when ``BUDGETQA_TEST_DATABASE_URL`` is not set)."""
+    if backend == "sqlite":
+        yield None
+        return
+    if not TEST_DATABASE_URL:
+        pytest.skip("BUDGETQA_TEST_DATABASE_URL is not set (no PostgreSQL server)")
+    import psycopg
+
+    name = f"budgetqa_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield urlsplit(TEST_DATABASE_URL)._replace(path="/" + name).geturl()
+    finally:
+        with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+def each_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Settings]]:
+    """An empty store of its own, once on SQLite and once on PostgreSQL."""
+    with database_url(request.param) as url:
+        settings = Settings(data_dir=tmp_path / "store", embedding_model="none", database_url=url)
+        store = Store(settings.data_dir, url)
+        yield store, settings
+        store.close()
 
 
 def tables_of_kind(tables: list[Table], kind: str) -> list[Table]:
