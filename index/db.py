@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 Dialect = Literal["sqlite", "postgresql"]
 
@@ -137,3 +139,19 @@ class Database:
 
     def close(self) -> None:
         self.connection.close()
+
+
+@contextmanager
+def scratch_database(server_url: str, prefix: str = "budgetqa_scratch") -> Iterator[str]:
+    """The URL of a new empty database on the PostgreSQL server of ``server_url`` (whose role
+    may create databases), dropped on exit: for tests and benchmarks."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield urlsplit(server_url)._replace(path="/" + name).geturl()
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -231,9 +231,15 @@ _LOCK = Lock()
 
 
 def passage_tokens(passage: Passage) -> dict[str, float]:
-    """Weighted token counts of a passage: its own words, and its headings' at ``HEADING_WEIGHT``."""
-    counts: dict[str, float] = dict(Counter(tokenize(passage.text)))
-    for token, n in Counter(tokenize(passage.context)).items():
+    """Weighted token counts of a passage: its own words, and its headings' at ``HEADING_WEIGHT``
+    (not to be changed: the same texts share one result)."""
+    return _tokens(passage.context, passage.text)
+
+
+@lru_cache(maxsize=65536)
+def _tokens(context: str, text: str) -> dict[str, float]:
+    counts: dict[str, float] = dict(Counter(tokenize(text)))
+    for token, n in Counter(tokenize(context)).items():
         counts[token] = counts.get(token, 0.0) + HEADING_WEIGHT * n
     return counts
 
@@ -305,9 +311,10 @@ def matching_documents(store, terms: list[str], limit: int) -> list[str]:
     else:
         query = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
         rows = store.db.execute(
-            "SELECT p.doc_id, MIN(bm25(passage_search)) AS score FROM passage_search JOIN passages p "
-            "ON p.rowid = passage_search.rowid WHERE passage_search MATCH ? GROUP BY p.doc_id "
-            "ORDER BY score, p.doc_id LIMIT ?", (query, limit))
+            "WITH found AS MATERIALIZED (SELECT rowid, bm25(passage_search) AS score FROM passage_search "
+            "WHERE passage_search MATCH ?) SELECT p.doc_id, MIN(found.score) AS score FROM found "
+            "JOIN passages p ON p.rowid = found.rowid GROUP BY p.doc_id ORDER BY score, p.doc_id LIMIT ?",
+            (query, limit))
     return [r["doc_id"] for r in rows]
 
 

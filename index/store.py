@@ -77,9 +77,8 @@ class Store:
                           "(SELECT 1 FROM passages p WHERE p.doc_id = k.doc_id AND p.chunk_id = k.chunk_id) "
                           "ORDER BY k.doc_id, k.rowid").fetchall()
         with self.transaction() as tx:
-            for row in rows:
-                self._insert_passages(tx, row["doc_id"], row["chunk_id"], json.loads(row["section_path"]),
-                                      row["text"])
+            self._insert_passages(tx, [(r["doc_id"], r["chunk_id"], json.loads(r["section_path"]), r["text"])
+                                       for r in rows])
 
     def close(self) -> None:
         self.db.close()
@@ -296,15 +295,15 @@ class Store:
             [(doc.doc_id, c.chunk_id, json.dumps(c.section_path, ensure_ascii=False), c.page, c.text,
               c.source_file) for c in doc.chunks],
         )
-        for c in doc.chunks:
-            self._insert_passages(db, doc.doc_id, c.chunk_id, c.section_path, c.text)
+        self._insert_passages(db, [(doc.doc_id, c.chunk_id, c.section_path, c.text) for c in doc.chunks])
 
     @staticmethod
-    def _insert_passages(db: Database, doc_id: str, chunk_id: str, section_path: list[str], text: str) -> None:
-        """A chunk's passages in the keyword index (the full-text index follows: a trigger or a
-        generated column)."""
+    def _insert_passages(db: Database, chunks: list[tuple[str, str, list[str], str]]) -> None:
+        """The passages of chunks (doc_id, chunk_id, section path, text) in the keyword index (the
+        full-text index follows: a trigger or a generated column)."""
         db.executemany("INSERT INTO passages VALUES (?,?,?,?,?)",
-                       [(doc_id, chunk_id, *row) for row in passage_rows(chunk_id, section_path, text)])
+                       [(doc_id, chunk_id, *row) for doc_id, chunk_id, path, text in chunks
+                        for row in passage_rows(chunk_id, path, text)])
 
     @staticmethod
     def _insert_performance(db: Database, doc_id: str, table_id: str, form: Performance) -> None:

@@ -10,16 +10,15 @@ many stores the tests build from it.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from parse_cache import ParseCache
 
+from budgetqa.index.db import scratch_database
 from budgetqa.index.store import Store
 from budgetqa.ingest import pipeline
 from budgetqa.ingest.errors import IngestError
@@ -144,16 +143,8 @@ def database_url(backend: str) -> Iterator[str | None]:
         return
     if not TEST_DATABASE_URL:
         pytest.skip("BUDGETQA_TEST_DATABASE_URL is not set (no PostgreSQL server)")
-    import psycopg
-
-    name = f"budgetqa_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    try:
-        yield urlsplit(TEST_DATABASE_URL)._replace(path="/" + name).geturl()
-    finally:
-        with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with scratch_database(TEST_DATABASE_URL, "budgetqa_test") as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -159,3 +159,28 @@ def test_store_survives_reopening(read_cache: ParseCache, each_store: tuple[Stor
         assert other.resolve("no such department") is None
     finally:
         other.close()
+
+
+def test_keyword_index_is_kept_in_the_store_and_follows_deletes(
+    read_cache: ParseCache, each_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Passage tokens are written with the document and found by the full-text index; a search
+    reads only the documents in scope, from the stored tokens (nothing is tokenised again); a
+    delete takes the document's passages out of the full-text index too."""
+    from budgetqa.index import keyword
+    from budgetqa.index.retriever import ChunkFilter, ChunkSearch
+
+    store, settings = each_store
+    final = ingest_file(store, corpus_file(FINAL_2024), settings)
+    wanli = ingest_file(store, corpus_file(WANLI_2024), settings)
+    expected = sum(len(keyword.passages(c.chunk_id, c.section_path, c.text)) for c in store.load(wanli.doc_id).chunks)
+    assert row_count(store, "passages", wanli.doc_id) == expected > 0
+    assert set(keyword.matching_documents(store, ["街道"], 10)) == {wanli.doc_id}
+    with monkeypatch.context() as patch:
+        patch.setattr(keyword, "_tokens", lambda *_: pytest.fail("a stored passage was tokenised again"))
+        hits = ChunkSearch(store, settings).search("主要职能", 5, ChunkFilter(doc_ids=(final.doc_id,)), "keyword")
+    assert hits and {h.row.doc_id for h in hits} == {final.doc_id}
+    assert store.delete(wanli.doc_id)
+    assert row_count(store, "passages", wanli.doc_id) == 0
+    assert keyword.matching_documents(store, ["街道"], 10) == []
+    assert keyword.matching_documents(store, ["财政局"], 10) == [final.doc_id]
