@@ -123,13 +123,6 @@ class Database:
             raise
         self.connection.execute("COMMIT")
 
-    def table_exists(self, name: str) -> bool:
-        if self.postgresql:
-            found = self.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]
-        else:
-            found = self.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
-        return bool(found)
-
     def columns(self, table: str) -> set[str]:
         if self.postgresql:
             rows = self.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
