@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -57,6 +58,12 @@ class Row:
         return len(self._values)
 
 
+def _pg_connect(url: str) -> Any:
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True, row_factory=_row_factory)
+
+
 def _row_factory(cursor: Any) -> Any:
     names = {column.name: i for i, column in enumerate(cursor.description or ())}
     return lambda values: Row(names, values)
@@ -65,9 +72,12 @@ def _row_factory(cursor: Any) -> Any:
 class Database:
     """A connection in autocommit mode; ``transaction()`` groups writes."""
 
-    def __init__(self, dialect: Dialect, connection: Any) -> None:
+    def __init__(self, dialect: Dialect, connection: Any, url: str | None = None) -> None:
         self.dialect = dialect
         self.connection = connection
+        self.url = url
+        self._depth = 0
+        """Open transactions (a broken connection is replaced only outside one)."""
 
     @classmethod
     def sqlite(cls, path: Path) -> Database:
@@ -79,9 +89,7 @@ class Database:
 
     @classmethod
     def postgres(cls, url: str) -> Database:
-        import psycopg
-
-        return cls("postgresql", psycopg.connect(url, autocommit=True, row_factory=_row_factory))
+        return cls("postgresql", _pg_connect(url), url)
 
     @property
     def postgresql(self) -> bool:
@@ -90,15 +98,22 @@ class Database:
     def sql(self, statement: str) -> str:
         return pg_sql(statement) if self.postgresql else statement
 
+    def _live(self) -> Any:
+        """The connection; a PostgreSQL connection the server dropped (a restart, an idle timeout)
+        is opened again, unless a transaction was open on it (that one fails whole)."""
+        if self.postgresql and self.connection.broken and not self._depth:
+            self.connection = _pg_connect(self.url)
+        return self.connection
+
     def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
-        return self.connection.execute(self.sql(statement), params)
+        return self._live().execute(self.sql(statement), params)
 
     def executemany(self, statement: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = list(rows)
         if not rows:
             return
         if self.postgresql:
-            with self.connection.cursor() as cursor:
+            with self._live().cursor() as cursor:
                 cursor.executemany(self.sql(statement), rows)
         else:
             self.connection.executemany(statement, rows)
@@ -112,8 +127,12 @@ class Database:
     def transaction(self) -> Iterator[Database]:
         """All writes inside land together or not at all."""
         if self.postgresql:
-            with self.connection.transaction():
-                yield self
+            with self._live().transaction():
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
             return
         self.connection.execute("BEGIN IMMEDIATE")
         try:
@@ -147,4 +166,11 @@ def scratch_database(server_url: str, prefix: str = "budgetqa_scratch") -> Itera
         yield urlsplit(server_url)._replace(path="/" + name).geturl()
     finally:
         with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            for attempt in range(5):  # an autovacuum worker (another role) may be in it for a moment
+                try:
+                    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                    break
+                except psycopg.errors.InsufficientPrivilege:
+                    if attempt == 4:
+                        raise
+                    time.sleep(0.5 * (attempt + 1))

@@ -11,6 +11,7 @@ from conftest import (
     FINAL_2024,
     WANLI_2024,
     corpus_file,
+    database_url,
     row_count,
     store_counts,
 )
@@ -184,3 +185,18 @@ def test_keyword_index_is_kept_in_the_store_and_follows_deletes(
     assert row_count(store, "passages", wanli.doc_id) == 0
     assert keyword.matching_documents(store, ["街道"], 10) == []
     assert keyword.matching_documents(store, ["财政局"], 10) == [final.doc_id]
+
+
+def test_a_dropped_postgresql_connection_is_opened_again(tmp_path: Path) -> None:
+    """A server restart (here: the server ending the session) does not leave the store unusable."""
+    import psycopg
+
+    with database_url("postgresql") as url:
+        store = Store(tmp_path, url)
+        pid = store.db.execute("SELECT pg_backend_pid()").fetchone()[0]
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(psycopg.OperationalError):
+            store.db.execute("SELECT 1")  # the statement in flight fails
+        assert store.documents() == [] and store.db.execute("SELECT pg_backend_pid()").fetchone()[0] != pid
+        store.close()
