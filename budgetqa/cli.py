@@ -24,6 +24,7 @@ from rich.table import Table as RichTable
 
 from budgetqa.ingest.bounded import read_bounded
 from budgetqa.ingest.errors import IngestError
+from budgetqa.ingest.filenames import visible_name
 from budgetqa.ingest.pipeline import expand_paths, ingest_file
 from budgetqa.originals import keep
 from budgetqa.settings import Settings
@@ -77,7 +78,7 @@ def ingest(
     store = _store(data_dir)
     files = expand_paths(paths)
     for path, suffix in skipped_files(paths, files):
-        err.print(f"[yellow]跳过 skipped[/yellow] {path}：不支持的文件类型 {suffix or '（无扩展名）'}，只读 PDF 和文本文件 / "
+        err.print(f"[yellow]跳过 skipped[/yellow] {visible_name(str(path))}：不支持的文件类型 {suffix or '（无扩展名）'}，只读 PDF 和文本文件 / "
                   f"unsupported file type {suffix or '(none)'}: only PDF and text files are read", soft_wrap=True)
     failures = 0
     summary = RichTable("file", "status", "document", "tables", "cells", "facts", "chunks")
@@ -86,7 +87,7 @@ def ingest(
                   TimeRemainingColumn(), console=err, transient=True) as progress:
         task = progress.add_task("", total=len(files), rate="")
         for path in files:
-            progress.update(task, description=path.name)
+            progress.update(task, description=visible_name(path.name))
             try:
                 result = ingest_file(store, path, settings, read=read_bounded)
                 if settings.keep_files:
@@ -101,9 +102,9 @@ def ingest(
                 if done.completed and done.elapsed:
                     progress.update(task, rate=f"{done.elapsed / done.completed:.1f} s/file")
             for warning in result.warnings:
-                err.print(f"[yellow]warning[/yellow] {path.name}: {warning}", soft_wrap=True)
+                err.print(f"[yellow]warning[/yellow] {result.file_name}: {warning}", soft_wrap=True)
             summary.add_row(
-                path.name, result.status,
+                result.file_name, result.status,
                 f"{result.doc_id} {result.department} {result.year or '?'} {result.kind or '?'} {result.scope}",
                 str(result.tables), str(result.cells), str(result.facts), str(result.chunks),
             )
@@ -384,16 +385,30 @@ def ask(
     if not question:
         _error("请给出问题，或用 --batch 指定问题文件。", "give a QUESTION or --batch FILE")
         raise typer.Exit(2)
+    answer = _answer_one(store, question, doc, _settings(data_dir))
     if show_binding:
         from budgetqa.answer.explain import explain
 
-        print(json.dumps(explain(store, question, doc=doc), ensure_ascii=False, indent=2))
+        print(json.dumps(explain(store, question, doc=doc, answer=answer), ensure_ascii=False, indent=2))
         return
-    answer = ask_store(store, question, doc=doc)
     if as_json:
         print(answer.model_dump_json(indent=2))
     else:
         _print_answer(answer)
+
+
+def _answer_one(store, question: str, doc: str | None, settings: Settings):
+    """One question: the rule engine, and the configured LLM's plan for what the rules cannot plan."""
+    from budgetqa.answer import ask as ask_store
+    from budgetqa.chat.llm import configured_llm
+
+    llm = configured_llm(settings)
+    if llm is None:
+        return ask_store(store, question, doc=doc)
+    from budgetqa.chat import converse
+
+    return converse(store, question, doc=doc, llm=llm, max_steps=settings.llm_max_steps,
+                    llm_mode=settings.llm_mode, schema_format=settings.llm_schema_format)
 
 
 @app.command()
@@ -404,8 +419,8 @@ def chat(
 ) -> None:
     """Ask in turns: follow-ups ("比上年呢", "那基本支出呢") and clarify replies use the conversation.
 
-    With BUDGETQA_LLM_BASE_URL and BUDGETQA_LLM_MODEL set, an LLM (tool calling, numbers guarded)
-    takes the questions the rules cannot plan. Empty line, "exit" or Ctrl-D ends.
+    With BUDGETQA_LLM_BASE_URL and BUDGETQA_LLM_MODEL set, an LLM plans the questions the rules
+    cannot (a typed plan the engine answers; BUDGETQA_LLM_MODE=agent: tool calling, checked). Empty line, "exit" or Ctrl-D ends.
     """
     from budgetqa.chat import SessionStore, converse
     from budgetqa.chat.llm import configured_llm
@@ -424,7 +439,8 @@ def chat(
         if not question or question.lower() in {"exit", "quit", "q"}:
             break
         answer = converse(store, question, sessions=sessions, session_id="cli", doc=pinned, llm=llm,
-                          max_steps=settings.llm_max_steps)
+                          max_steps=settings.llm_max_steps, llm_mode=settings.llm_mode,
+                          schema_format=settings.llm_schema_format)
         pinned = None  # only the first turn is forced; later turns inherit from the conversation
         if as_json:
             print(answer.model_dump_json())
@@ -495,6 +511,8 @@ def eval_sets(
     fail_on_wrong: Annotated[bool, typer.Option(help="Exit non-zero on any wrong number.")] = False,
     min_hit1: Annotated[float, typer.Option(help="Retrieval sets: exit non-zero below this hybrid hit@1 (%).")] = 0.0,
     min_hit5: Annotated[float, typer.Option(help="Retrieval sets: exit non-zero below this hybrid hit@5 (%).")] = 0.0,
+    llm: Annotated[bool, typer.Option("--llm", help="Also answer with the configured LLM planning what the "
+                                      "rules cannot; report valid plans, accepted and correct answers.")] = False,
 ) -> None:
     """Score question sets: accuracy per category, wrong numbers vs refusals, latency; retrieval hit@k."""
     from budgetqa.eval.documents import is_documents_set
@@ -503,6 +521,9 @@ def eval_sets(
     documents = [s for s in sets if s not in retrieval and is_documents_set(s)]
     numeric = [s for s in sets if s not in retrieval and s not in documents]
     failed = False
+    if llm:
+        failed |= _eval_planning(numeric, report.with_name(report.stem + "-llm.json"), min_accuracy, fail_on_wrong)
+        numeric = []
     if documents:
         failed |= _eval_documents(documents, report.with_name(report.stem + "-documents.json"), min_accuracy)
     if numeric:
@@ -511,6 +532,30 @@ def eval_sets(
         failed |= _eval_retrieval(retrieval, report.with_name(report.stem + "-retrieval.json"), min_hit1, min_hit5)
     if failed:
         raise typer.Exit(1)
+
+
+def _eval_planning(sets: list[Path], report: Path, min_accuracy: float, fail_on_wrong: bool) -> bool:
+    from budgetqa.chat.llm import configured_llm
+    from budgetqa.eval.planning import run_planning
+
+    settings = Settings()
+    model = configured_llm(settings)
+    if model is None:
+        _error("--llm 需要配置语言模型（BUDGETQA_LLM_BASE_URL、BUDGETQA_LLM_MODEL）。",
+               "--llm needs BUDGETQA_LLM_BASE_URL and BUDGETQA_LLM_MODEL")
+        raise typer.Exit(2)
+    result = run_planning(sets, model, settings)
+    _write_report(report, result)
+    view = RichTable("answered by", "correct", "accuracy %", "wrong numbers")
+    for name in ("rules", "with_model"):
+        row = result[name]
+        view.add_row(name.replace("_", " "), f"{row['correct']}/{result['questions']}", f"{row['accuracy']:.2f}",
+                     str(row["wrong_numbers"]))
+    console.print(view)
+    asked = result["model"]
+    console.print(f"model asked {asked['asked']}: valid plans {asked['valid_plans']}, accepted {asked['accepted']}, "
+                  f"correct {asked['correct']}; p50 {asked['latency_ms_p50']} ms  (report: {report})")
+    return result["with_model"]["accuracy"] < min_accuracy or (fail_on_wrong and result["with_model"]["wrong_numbers"] > 0)
 
 
 def _write_report(report: Path, result: dict) -> None:

@@ -158,6 +158,17 @@ class Chunk:
 
 
 @dataclass(slots=True)
+class FrontPage:
+    """The cover or a table-of-contents page, as printed: read by the audit (years, the department's
+    name, the tables listed), never quoted in answers nor searched."""
+
+    role: Literal["cover", "contents"]
+    page: int
+    lines: list[str]
+    source_file: str = ""
+
+
+@dataclass(slots=True)
 class SourceFile:
     """One file a document was read from."""
 
@@ -193,6 +204,8 @@ class Document:
     """Names a question may use for the department (made by the rules in vocab/identity.toml)."""
     warnings: list[str] = field(default_factory=list)
     """Doubts about the metadata (sources that disagree, a name that could not be read)."""
+    front: list[FrontPage] = field(default_factory=list)
+    """The cover and contents pages (see ingest/front.py)."""
 
     @property
     def key(self) -> str:

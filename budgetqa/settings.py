@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from platformdirs import user_data_dir
 from pydantic import SecretStr, field_validator
@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     llm_timeout: float = 60.0
     llm_max_steps: int = 6
     """Tool-calling rounds the agent may take per question."""
+    llm_mode: Literal["plan", "agent"] = "plan"
+    """``plan``: the model fills a typed plan the engine answers (it writes no answer text);
+    ``agent``: free tool calling, its prose and numbers checked (needs a large model)."""
+    llm_schema_format: Literal["auto", "json_schema", "json_object"] = "auto"
+    """How the plan's JSON schema is sent as ``response_format``: OpenAI's ``json_schema`` (OpenAI,
+    vLLM, llama-server), llama-cpp-python's ``json_object`` + ``schema``, or ``auto`` (try both)."""
 
     @field_validator("admin_token", "llm_api_key", "llm_base_url", "llm_model", "database_url", mode="before")
     @classmethod

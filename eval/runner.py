@@ -9,6 +9,7 @@ import tempfile
 import time
 import tomllib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -52,6 +53,10 @@ class Outcome:
     seconds: float
     answer: str
     missing: list[str] = field(default_factory=list)
+    planner: str = "rules"
+    """Who planned the answer: the rule parser, an LLM's typed plan, a tool call's."""
+    phrased: str | None = None
+    """An LLM's plan in the parser's grammar (None: no plan, or one that named what the question doesn't)."""
 
 
 def _numbers(answer: Answer) -> set[str]:
@@ -65,14 +70,27 @@ def _numbers(answer: Answer) -> set[str]:
     return found
 
 
+def bare_number(item: dict, answer: Answer) -> bool:
+    """A question that asks for a quote (``"quote": true``) answered with a figure and no quoted
+    sentence (a field read from a form, with no figure, is no bare number)."""
+    return (item.get("quote", False) and answer.status == "answered" and bool(answer.values)
+            and not any(c.sentence for c in answer.citations))
+
+
 def judge(item: dict, answer: Answer) -> tuple[bool, bool, list[str]]:
-    """(correct, wrong_number, missing gold values) for one answer."""
+    """(correct, wrong_number, missing gold values) for one answer.
+
+    Text items give ``gold_text``: fragments the answer must contain (the sentence it should
+    quote); a text item answered with a figure and no quoted sentence counts as a wrong number.
+    """
     expected = item["expected_status"]
     if answer.status != expected:
         wrong = answer.status == "answered" and expected != "answered"
         return False, wrong, []
     if expected != "answered":
         return True, False, []
+    if bare_number(item, answer):
+        return False, True, ["(no quoted sentence)"]
     numbers = _numbers(answer)
     golds = [g if g.endswith("%") else str(Decimal(g).quantize(Decimal("0.01"))) for g in item.get("gold", [])]
     missing = [g for g in golds if g not in numbers]
@@ -81,8 +99,11 @@ def judge(item: dict, answer: Answer) -> tuple[bool, bool, list[str]]:
     return ok, bool(missing), missing + texts
 
 
-def run_sets(paths: list[Path]) -> dict:
-    """Score every question of the given JSONL sets; documents are ingested once per group."""
+def run_sets(paths: list[Path], answerer: Callable[[Store, str], Answer] = ask) -> dict:
+    """Score every question of the given JSONL sets; documents are ingested once per group.
+
+    ``answerer`` answers one question from a store (the rule engine by default; the eval of an
+    LLM planner passes one that lets the model plan what the rules cannot)."""
     items = [json.loads(line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     groups: dict[tuple[str, ...], list[dict]] = defaultdict(list)
     for item in items:
@@ -103,11 +124,12 @@ def run_sets(paths: list[Path]) -> dict:
                     continue  # a file the eval expects to be rejected (the blank template)
             for item in group:
                 start = time.perf_counter()
-                answer = ask(store, item["question"])
+                answer = answerer(store, item["question"])
                 seconds = time.perf_counter() - start
                 ok, wrong, missing = judge(item, answer)
                 outcomes.append(Outcome(item["id"], item["category"], item["question"], item["expected_status"],
-                                        answer.status, ok, wrong, seconds, answer.answer, missing))
+                                        answer.status, ok, wrong, seconds, answer.answer, missing,
+                                        answer.plan.planner, answer.plan.phrased))
             store.close()
     return report(outcomes)
 

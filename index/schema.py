@@ -5,7 +5,8 @@ tables read back in insertion order, which get a ``rowid`` column of their own o
 (SQLite has one built in). ``migrate`` brings any older store up to ``SCHEMA_VERSION``:
 
 - v2 → v3: scope, level, identity key, warnings and the alias table;
-- v3 → v4: the performance and indicators tables (empty until a document is ingested again);
+- v3 → v4: the performance and indicators tables (empty until a document is ingested again;
+  so is ``front_pages``, the cover and contents the audit reads, added later without a version);
 - v4 → v5: the version tables, each stored document kept as its version 1;
 - v5 → v6: the keyword index (``passages`` with its full-text index: FTS5 on SQLite, a GIN
   ``tsvector`` on PostgreSQL), filled from the stored chunks, and an index on every looked-up column.
@@ -69,6 +70,10 @@ CREATE TABLE IF NOT EXISTS indicators (
     level2 TEXT NOT NULL, name TEXT NOT NULL, target TEXT NOT NULL, weight TEXT NOT NULL, page INTEGER NOT NULL,
     FOREIGN KEY (doc_id, table_id) REFERENCES performance(doc_id, table_id) ON DELETE CASCADE
 );
+CREATE TABLE IF NOT EXISTS front_pages (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, role TEXT NOT NULL,
+    page INTEGER NOT NULL, lines TEXT NOT NULL, source_file TEXT NOT NULL{rowid}
+);
 CREATE TABLE IF NOT EXISTS versions (
     doc_id TEXT NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL,
     files TEXT NOT NULL, pages INTEGER NOT NULL, tables INTEGER NOT NULL, cells INTEGER NOT NULL,
@@ -96,6 +101,7 @@ CREATE INDEX IF NOT EXISTS files_by_name ON files(file_name);
 CREATE INDEX IF NOT EXISTS cells_by_table ON cells(doc_id, table_id);
 CREATE INDEX IF NOT EXISTS facts_by_doc ON facts(doc_id);
 CREATE INDEX IF NOT EXISTS indicators_by_table ON indicators(doc_id, table_id);
+CREATE INDEX IF NOT EXISTS front_pages_by_doc ON front_pages(doc_id);
 CREATE INDEX IF NOT EXISTS documents_by_identity ON documents(dept_key, year, kind, scope);
 CREATE INDEX IF NOT EXISTS documents_by_year_kind ON documents(year, kind);
 CREATE INDEX IF NOT EXISTS version_files_by_doc ON version_files(doc_id, version)

@@ -18,7 +18,17 @@ from budgetqa.index import schema
 from budgetqa.index import versions as kept
 from budgetqa.index.db import Database, is_postgres
 from budgetqa.index.keyword import passage_rows
-from budgetqa.models import Cell, Chunk, Document, Fact, Indicator, Performance, SourceFile, Table
+from budgetqa.models import (
+    Cell,
+    Chunk,
+    Document,
+    Fact,
+    FrontPage,
+    Indicator,
+    Performance,
+    SourceFile,
+    Table,
+)
 
 _FACT_DECIMALS = ("amount", "share", "change_amount", "change_pct", "budget", "completion_pct", "previous")
 
@@ -295,6 +305,10 @@ class Store:
             [(doc.doc_id, c.chunk_id, json.dumps(c.section_path, ensure_ascii=False), c.page, c.text,
               c.source_file) for c in doc.chunks],
         )
+        db.executemany(
+            "INSERT INTO front_pages VALUES (?,?,?,?,?)",
+            [(doc.doc_id, p.role, p.page, json.dumps(p.lines, ensure_ascii=False), p.source_file) for p in doc.front],
+        )
         self._insert_passages(db, [(doc.doc_id, c.chunk_id, c.section_path, c.text) for c in doc.chunks])
 
     @staticmethod
@@ -361,6 +375,10 @@ class Store:
         doc.chunks = [
             Chunk(r["chunk_id"], json.loads(r["section_path"]), r["page"], r["text"], r["source_file"])
             for r in self.db.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY rowid", (doc_id,))
+        ]
+        doc.front = [
+            FrontPage(r["role"], r["page"], json.loads(r["lines"]), r["source_file"])
+            for r in self.db.execute("SELECT * FROM front_pages WHERE doc_id = ? ORDER BY rowid", (doc_id,))
         ]
         return doc
 

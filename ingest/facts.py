@@ -129,9 +129,12 @@ _ORG_END = re.compile(
 _PLACE = re.compile(_alternation(_SUBJECTS["place_words"]))
 _BUDGET_WORD = re.compile(_alternation(_SUBJECTS["budget_words"]))
 # A noun after a measure word: "6 个" + "科室".
+# (not a bracket: "车辆7辆（一般公务用车3辆…）" opens a breakdown, it does not name what is counted)
 _NOUN_AFTER = re.compile(
-    r"[\u4e00-\u9fff（）“”]{1,10}?(?=[，。；、,;和及与的每\d（(]|实行|开展|进行|组织|分别|$)"
+    r"[\u4e00-\u9fff“”][\u4e00-\u9fff（）“”]{0,9}?(?=[，。；、,;和及与的每\d（(]|实行|开展|进行|组织|分别|$)"
 )
+# What is done to the counted things, right after them: "6个项目实行绩效目标管理" counts 实行绩效目标管理的项目.
+_DONE_TO_NOUN = re.compile(r"(?:实行|开展|进行|纳入)[\u4e00-\u9fff]{2,12}?(?=[，。；,;]|$)")
 _COUNT_NOUN_AFTER = frozenset(_FACTS["count_noun_after"])
 # Words after a measure word that are no noun: "30个左右", "2台以上".
 _NOT_A_NOUN = re.compile(r"左右|以上|以下|以内|多|余")
@@ -427,6 +430,10 @@ class _SentenceReader:
             if noun and not _is_generic(noun) and not _NOT_A_NOUN.match(noun):
                 subject = noun
                 self.consumed_to = after.end()
+                done = _DONE_TO_NOUN.match(sentence, after.end())
+                if done:
+                    subject = f"{done.group(0)}的{noun}"
+                    self.consumed_to = done.end()
         generic = _is_generic(subject)
         if figure.kind == "staff":
             subject, generic = "编制数", False

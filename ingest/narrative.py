@@ -201,7 +201,7 @@ def _is_noise(line: str) -> bool:
 def _is_toc(lines: list[str], previous_was_toc: bool) -> bool:
     if not lines:
         return previous_was_toc
-    if any(re.sub(r"\s", "", line) in _TOC_TITLES for line in lines[:3]):
+    if any(is_contents_title(line) for line in lines[:3]):
         return True
     leaders = sum(1 for line in lines if _DOT_LEADER.search(line))
     if leaders >= 3 and leaders * 2 >= len(lines):
@@ -214,6 +214,26 @@ def _is_toc(lines: list[str], previous_was_toc: bool) -> bool:
             for line in lines
         )
     return False
+
+
+def printed_lines(pages: list[PageText]) -> list[list[str]]:
+    """Each page's lines, stripped, without page numbers and quote debris."""
+    return [[line.strip() for line in p.lines if not _is_noise(line.strip())] for p in pages]
+
+
+def contents_flags(pages: list[list[str]]) -> list[bool]:
+    """For each page (``printed_lines``): is it a table of contents (or one continued)?"""
+    flags: list[bool] = []
+    previous = False
+    for lines in pages:
+        previous = _is_toc(lines, previous) if (lines or previous) else False
+        flags.append(previous)
+    return flags
+
+
+def is_contents_title(line: str) -> bool:
+    """“目录”, “目 录” …: the title of a table of contents."""
+    return re.sub(r"\s", "", line) in _TOC_TITLES
 
 
 def _header_keys(pages: list[list[str]], settings: NarrativeSettings) -> set[str]:
@@ -276,13 +296,9 @@ def clean_pages(
 
     Where table text is dropped, a ``TEXT_GAP`` line is left in its place.
     """
-    stripped = [[line.strip() for line in p.lines if not _is_noise(line.strip())] for p in pages]
-    kept: list[tuple[int, list[str]]] = []
-    previous_toc = False
-    for page, lines in zip(pages, stripped, strict=True):
-        previous_toc = _is_toc(lines, previous_toc) if (lines or previous_toc) else False
-        if not previous_toc:
-            kept.append((page.page, lines))
+    stripped = printed_lines(pages)
+    kept = [(page.page, lines) for page, lines, toc in zip(pages, stripped, contents_flags(stripped), strict=True)
+            if not toc]
     headers = _header_keys([lines for _, lines in kept], settings)
     if headers:
         kept = [

@@ -11,6 +11,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from budgetqa.ingest.assemble import build_table
 from budgetqa.ingest.errors import IngestError
+from budgetqa.ingest.filenames import visible_name
 from budgetqa.ingest.grid import (
     Fragment,
     Grid,
@@ -20,6 +21,7 @@ from budgetqa.ingest.grid import (
     start_grid,
 )
 from budgetqa.ingest.layout import read_sides
+from budgetqa.ingest.narrative import is_contents_title
 from budgetqa.ingest.performance import grid_rows, read_performance
 from budgetqa.models import Table
 from budgetqa.numbers import normalise_unit
@@ -139,7 +141,7 @@ def read_pdf(path: Path, settings: PdfSettings = DEFAULT_PDF) -> PdfReadResult:
     with pdf:
         if pdf.doc.encryption is not None and not pdf.pages:
             raise IngestError(path.name, "encrypted", "the PDF is encrypted")
-        return _read_pages(pdf, path.name, settings)
+        return _read_pages(pdf, visible_name(path.name), settings)
 
 
 def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
@@ -157,7 +159,7 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
         chars += len(page.chars)
         found = [
             part for f in map(Fragment.of, find_tables(page, table_settings))
-            for part in _split_at_titles(f, settings) if part.has_text()
+            for part in _split_at_titles(f, settings) if part.has_text() and not _is_contents_frame(part)
         ]
         found.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
         bboxes = [t.bbox for t in found]
@@ -224,6 +226,12 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
     if pending is not None:
         _append(tables, _finish(pending, len(tables), source))
     return PdfReadResult(tables, narrative, len(pdf.pages), chars, departments, title_lines)
+
+
+def _is_contents_frame(fragment: Fragment) -> bool:
+    """A table of contents printed inside a ruled frame (its first text is “目录”): read as page text."""
+    first = next((t.strip() for row in fragment.texts for t in row if t and t.strip()), "")
+    return bool(first) and is_contents_title(first.splitlines()[0])
 
 
 def _append(tables: list[Table], table: Table | None) -> None:

@@ -11,6 +11,8 @@ from types import ModuleType
 from budgetqa.ingest.checks import check_page_count, file_kind, read_text, sha256_of
 from budgetqa.ingest.completeness import shortfalls
 from budgetqa.ingest.errors import IngestError
+from budgetqa.ingest.filenames import visible_name
+from budgetqa.ingest.front import front_pages
 from budgetqa.ingest.identity import aliases, identity_key
 from budgetqa.ingest.metadata import Metadata, detect_metadata
 from budgetqa.ingest.narrative import PageText, read_narrative
@@ -58,6 +60,7 @@ def doc_id_for(department: str, year: int | None, kind: str | None, scope: str =
 
 def read_document(path: Path, settings: Settings) -> Document:
     """Parse one file into a Document (not yet stored)."""
+    name = visible_name(path.name)
     kind_of_file = file_kind(path, settings.max_file_mb)
     sha = sha256_of(path)
     encoding = ""
@@ -65,22 +68,22 @@ def read_document(path: Path, settings: Settings) -> Document:
         check_page_count(path, settings.max_pages)
         result = read_pdf(path)
         if result.char_count == 0:
-            raise IngestError(path.name, "needs_ocr", "the PDF has no text layer (scanned?); it needs OCR first")
+            raise IngestError(name, "needs_ocr", "the PDF has no text layer (scanned?); it needs OCR first")
         tables, pages, departments = result.tables, result.narrative_pages, result.departments
         title_lines, page_count = result.title_lines, result.page_count
-        unruled, pages = read_unruled(pages, tables, path.name)
+        unruled, pages = read_unruled(pages, tables, name)
         if unruled:
             tables = sorted([*tables, *unruled], key=lambda t: min(t.pages, default=0))
             title_lines = title_lines + [t.title for t in unruled]
     else:
         text, encoding = read_text(path)
         lines = text.splitlines()
-        text_result = read_text_tables(lines, source_file=path.name)
+        text_result = read_text_tables(lines, source_file=name)
         tables, pages = text_result.tables, text_result.narrative_pages
         departments = [text_result.department] if text_result.department else []
         title_lines = [t.title for t in tables]
         page_count = max((p for p, _ in pages), default=1)
-    narrative = read_narrative([PageText(page=p, lines=lines) for p, lines in pages], source_file=path.name)
+    narrative = read_narrative([PageText(page=p, lines=lines) for p, lines in pages], source_file=name)
     all_lines = [line for _, lines in pages for line in lines]
     meta = detect_metadata(
         departments=departments,
@@ -91,13 +94,13 @@ def read_document(path: Path, settings: Settings) -> Document:
     numeric_tables = [t for t in tables if t.kind != "其他"]
     if not numeric_tables and not (narrative.facts and meta.kind and meta.year):
         read_as = f" (read as {encoding} text)" if encoding else ""
-        raise IngestError(path.name, "not_a_disclosure",
+        raise IngestError(name, "not_a_disclosure",
                           f"no recognisable budget/final-accounts tables or narrative{read_as}")
     has_figures = any(c.state == "value" for t in numeric_tables for c in t.cells)
     if numeric_tables and not has_figures and not narrative.facts:
-        raise IngestError(path.name, "blank", "the tables hold no figures (a blank template?)")
+        raise IngestError(name, "blank", "the tables hold no figures (a blank template?)")
     if not meta.department:
-        raise IngestError(path.name, "no_department", "could not read the department's name from the document")
+        raise IngestError(name, "no_department", "could not read the department's name from the document")
     role = "full" if numeric_tables and narrative.facts else ("tables" if numeric_tables else "narrative")
     return Document(
         doc_id=doc_id_for(meta.department, meta.year, meta.kind, meta.scope),
@@ -111,11 +114,12 @@ def read_document(path: Path, settings: Settings) -> Document:
         kind=meta.kind,
         unit=_document_unit(tables),
         title=_title(meta),
-        files=[SourceFile(path.name, sha, page_count, path.stat().st_size, role)],
+        files=[SourceFile(name, sha, page_count, path.stat().st_size, role)],
         tables=_renumber(_kind_by_content(tables)),
         facts=narrative.facts,
-        chunks=narrative.chunks + _performance_chunks(tables, path.name),
+        chunks=narrative.chunks + _performance_chunks(tables, name),
         profile=narrative.profile,
+        front=front_pages(pages, {p for t in tables for p in t.pages}, name),
     )
 
 
@@ -172,6 +176,7 @@ def merge(existing: Document, new: Document) -> tuple[Document, str]:
     merged.files = [*(f for f in existing.files if f.role != new_role), *new.files]
     merged.aliases = list(dict.fromkeys([*existing.aliases, *new.aliases]))
     merged.warnings = list(dict.fromkeys([*existing.warnings, *new.warnings]))
+    merged.front = [p for p in existing.front if p.source_file not in {f.file_name for f in new.files}] + new.front
     if len(new.department) > len(existing.department):
         merged.department = new.department  # the fuller printed form names the document
     if new_role == "tables":
@@ -260,7 +265,7 @@ def _index(name: str, settings: Settings, action: Callable[[ModuleType], object]
 
 def _result(file_name: str, doc: Document, status: str) -> IngestResult:
     return IngestResult(
-        file_name=file_name,
+        file_name=visible_name(file_name),
         doc_id=doc.doc_id,
         status=status,
         department=doc.department,

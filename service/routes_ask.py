@@ -60,7 +60,8 @@ def post_ask(request: AskRequest, state: State) -> AskResponse:
         else:
             answer = converse(state.store, request.question, sessions=state.sessions,
                               session_id=request.session_id, doc=doc, llm=state.llm,
-                              max_steps=state.settings.llm_max_steps)
+                              max_steps=state.settings.llm_max_steps, llm_mode=state.settings.llm_mode,
+                              schema_format=state.settings.llm_schema_format)
         offered = choices(state.store, answer)
     return AskResponse(**answer.model_dump(), session_id=request.session_id, figures=figures(answer),
                        choices=offered)

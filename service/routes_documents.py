@@ -6,7 +6,6 @@ import csv
 import io
 import shutil
 import tempfile
-import unicodedata
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -18,6 +17,7 @@ from starlette.datastructures import UploadFile
 
 from budgetqa.ingest.bounded import read_bounded
 from budgetqa.ingest.errors import IngestError
+from budgetqa.ingest.filenames import visible_name
 from budgetqa.ingest.pipeline import IngestResult, ingest_file, restore_version
 from budgetqa.originals import keep
 from budgetqa.service.auth import Admin
@@ -194,8 +194,7 @@ def clean_uploads(settings: Settings) -> None:
 def safe_name(name: str | None) -> str:
     """The upload's base name without path parts, control or format characters (bidi overrides such as
     U+202E: category Cc or Cf); it becomes the file's name."""
-    visible = "".join(ch for ch in (name or "") if unicodedata.category(ch) not in ("Cc", "Cf"))
-    base = visible.replace("\\", "/").split("/")[-1].strip(" .")
+    base = visible_name(name or "").replace("\\", "/").split("/")[-1].strip(" .")
     if len(base) > 150:
         suffix = Path(base).suffix[:10]
         base = base[: 150 - len(suffix)] + suffix

@@ -124,7 +124,7 @@ def test_converse_uses_the_agent_only_when_rules_cannot_plan(chat_store) -> None
     assert [v.value for v in answer.values] == ["1712.80"] and planned.seen == []
     model = script(call("get_value", quantity="项目支出", doc=SEED_DEPT), AIMessage(content="1,712.80万元"))
     sessions = SessionStore()
-    answer = converse(chat_store, UNPLANNABLE, sessions=sessions, session_id="s", llm=model)
+    answer = converse(chat_store, UNPLANNABLE, sessions=sessions, session_id="s", llm=model, llm_mode="agent")
     assert answer.plan.route == "agent" and answer.answer == "1,712.80万元"
 
 
@@ -171,3 +171,31 @@ def test_show_table_values_pass_only_next_to_their_row(chat_store, seed_doc: str
     assert run_agent(chat_store, right, UNPLANNABLE, fallback=refusal(), doc=seed_doc).status == "answered"
     wrong = script(call("show_table", doc=seed_doc, table="t03"), AIMessage(content=f"{other}为{value}万元。"))
     assert run_agent(chat_store, wrong, UNPLANNABLE, fallback=refusal(), doc=seed_doc).status == "refused"
+
+
+REASON_QUESTION = f"{SEED_DEPT}一般公共预算为什么减少"
+INVENTED_TITLE = "《关于进一步加强财政预算管理的决定》"
+INVENTED = {
+    "with digits": f"根据{INVENTED_TITLE}（2018年10月），一般公共预算减少的原因有：一、加强财政管理；二、压缩一般性支出。",
+    "without digits": f"根据{INVENTED_TITLE}，一般公共预算减少的原因有：一、加强财政管理；二、压缩一般性支出。",
+    "without a title": "一般公共预算减少是因为上级要求加强财政管理，进一步压缩一般性支出，提高资金使用效益。",
+}
+
+
+@pytest.mark.parametrize("case", sorted(INVENTED))
+def test_an_invented_reason_is_replaced_by_the_rule_answer(chat_store, seed_doc: str, case: str) -> None:
+    model = script(call("search_text", text="一般公共预算减少的原因"), AIMessage(content=INVENTED[case]))
+    fallback = refusal()
+    answer = run_agent(chat_store, model, REASON_QUESTION, fallback=fallback, doc=seed_doc)
+    assert answer is fallback and answer.plan.route != "agent"
+    assert any("工具" in n and "规则引擎" in n for n in answer.notes), answer.notes
+    assert INVENTED_TITLE not in answer.answer and "加强财政管理" not in answer.answer
+
+
+def test_a_reason_quoted_from_the_returned_passage_passes(chat_store, seed_doc: str) -> None:
+    tools = {t.name: t for t in make_tools(chat_store, seed_doc)}
+    passage = json.loads(tools["search_text"].invoke({"text": "一般公共预算减少的原因"}))["passage"]
+    reason = passage[passage.index("主要原因"):].split("。")[0]
+    model = script(call("search_text", text="一般公共预算减少的原因"), AIMessage(content=f"公开中说：{reason}。"))
+    answer = run_agent(chat_store, model, REASON_QUESTION, fallback=refusal(), doc=seed_doc)
+    assert answer.plan.route == "agent" and reason in answer.answer

@@ -20,7 +20,9 @@ from budgetqa.models import Document
 from budgetqa.settings import Settings
 
 SEED = SHARED / "seeds" / "000_648cb979c5ae0ed7.txt"
-NEW = ("W-", "Y-", "D-", "K-", "S-", "T-表与说明", "T-车辆", "N-万元元", "C-说明所述表")
+NEW = ("W-", "Y-", "D-", "K-", "S-", "T-表与说明", "T-车辆", "N-万元元", "C-说明所述表", "C-目录所列表")
+FRONT = ("Y-封面", "D-封面", "C-目录所列表")
+"""The checks that read the cover and the contents (ingest/front.py)."""
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +100,18 @@ def _drop(kind: str) -> Callable[[Document], None]:
     return plant
 
 
+def _front(role: str, old: str, new: str) -> Callable[[Document], None]:
+    """A line of the cover or the contents changed (``old`` "" adds ``new`` as a line of its own)."""
+    def plant(doc: Document) -> None:
+        page = next(p for p in doc.front if p.role == role and (not old or any(old in line for line in p.lines)))
+        if not old:
+            page.lines.append(new)
+            return
+        i = next(i for i, line in enumerate(page.lines) if old in line)
+        page.lines[i] = page.lines[i].replace(old, new, 1)
+    return plant
+
+
 def _all(*mutations: Callable[[Document], None]) -> Callable[[Document], None]:
     def plant(doc: Document) -> None:
         for mutate in mutations:
@@ -127,6 +141,14 @@ FINAL_MUTATIONS = [
     ("described-table-absent", _all(_heading("七、财政拨款“三公”经费支出决算情况说明", "七、财政拨款“三公”经费支出决算表情况说明"),
                                     _drop("三公经费表")), "C-说明所述表", "warning", 23, "未找到该表"),
     ("vehicles", _stated("其他用车0辆", "其他用车2辆", "其他用车", Decimal(2)), "T-车辆", "error", 24, "相加 2辆"),
+    ("cover-year", _front("cover", "2024", "2023"), "Y-封面", "error", 1, "封面写 2023 年"),
+    ("cover-date", _front("cover", "", "2024年6月"), "Y-封面", "error", 1, "封面日期为 2024 年"),
+    ("cover-name", _front("cover", "上海市普陀区财政局", "上海市普陀区审计局"), "D-封面", "warning", 1, "没有写本部门"),
+    ("cover-placeholder", _front("cover", "上海市普陀区财政局", "上海市 XX 局"), "D-占位符", "error", 1, "封面留有占位符"),
+    ("contents-year", _front("contents", "七、财政拨款", "七、2023年度财政拨款"), "Y-年度", "error", 2, "2023 年"),
+    ("contents-placeholder", _front("contents", "第一部分 上海市普陀区财政局概况", "第一部分 上海市 XX 局概况"),
+     "D-占位符", "error", 2, "目录留有占位符"),
+    ("contents-table-absent", _drop("三公经费表"), "C-目录所列表", "warning", 2, "未找到该表"),
     ("zero-budget-rate", _fact("“三公”经费财政拨款支出", budget=Decimal("0.00")), "S-预算为0的完成率", "note", 23, "预算为 0"),
 ]
 
@@ -186,7 +208,7 @@ def test_zero_base_growth_is_a_warning(seed_text, tmp_path):
 
 def test_unmodified_documents_raise_none(final, seed_text, tmp_path):
     always = ("W-增减", "Y-年度", "D-单位称谓", "K-科目名称", "K-科目层级", "T-表与说明")
-    for doc, checks in ((final, (*always, "W-比较", "Y-截至日期", "T-车辆")), (_read_text(seed_text, tmp_path), always)):
+    for doc, checks in ((final, (*always, *FRONT, "W-比较", "Y-截至日期", "T-车辆")), (_read_text(seed_text, tmp_path), always)):
         report = audit_document(doc)
         assert _new(report, "error") == [] and _new(report, "warning") == []
         ran = {c.id: c for c in report.checks}
@@ -194,6 +216,24 @@ def test_unmodified_documents_raise_none(final, seed_text, tmp_path):
             assert ran[check].checked > 0 and ran[check].passed == ran[check].checked, (doc.title, check)
     seed_notes = [f.title for f in _new(audit_document(_read_text(seed_text, tmp_path)), "note")]
     assert seed_notes == ["第18页“机构机构”重复", "第23页“机构机构”重复"]  # "公共机构机构节能" printed twice
+
+
+@pytest.mark.corpus
+def test_cover_and_contents_checked_on_every_shared_pdf(ingested):
+    """Read back from the store: every shared PDF with a cover or contents has them checked, and passes."""
+    checked: dict[str, int] = {}
+    for name in ingested.results:
+        doc = ingested.document(name)
+        report = audit_document(doc)
+        assert [f.title for f in report.findings if f.check in FRONT] == [], name
+        ran = {c.id: c.checked for c in report.checks}
+        for check in FRONT:
+            checked[check] = checked.get(check, 0) + ran[check]
+        if any(p.role == "cover" for p in doc.front):
+            assert ran["Y-封面"] and ran["D-封面"], name
+        assert all(p.source_file in {f.file_name for f in doc.files} for p in doc.front), name
+        assert not any("目录" in c.text.replace(" ", "")[:4] for c in doc.chunks), name
+    assert checked["Y-封面"] >= 10 and checked["D-封面"] >= 9 and checked["C-目录所列表"] >= 70, checked
 
 
 def test_text_findings_render(final):

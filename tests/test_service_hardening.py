@@ -3,11 +3,16 @@ status in the OpenAPI document."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
+from conftest import WELFARE_2024, corpus_file
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from budgetqa.cli import app as cli
 from budgetqa.index.store import Store
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.pipeline import ingest_file
@@ -51,6 +56,33 @@ def test_unreadable_text_names_the_encoding(tmp_path: Path) -> None:
 ])
 def test_format_characters_are_stripped_from_names(given: str, expected: str) -> None:
     assert safe_name(given) == expected
+
+
+def test_format_characters_never_reach_the_store_cli_or_api(tmp_path: Path) -> None:
+    """A shared PDF copied under a name with a bidi override (U+202E) and an isolate (U+2066): the
+    CLI's summary, the stored files, the API's document list and the citations the widget shows all
+    carry the name without them."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(corpus_file(WELFARE_2024), folder / "\u202e单位预算\u2066.pdf")
+    data_dir = tmp_path / "store"
+    runner = CliRunner()
+    ingested = runner.invoke(cli, ["ingest", str(folder), "--data-dir", str(data_dir)],
+                             env={"BUDGETQA_EMBEDDING_MODEL": "none"})
+    assert ingested.exit_code == 0, ingested.output
+    assert "单位预算.pdf" in ingested.output
+    listed = runner.invoke(cli, ["docs", "--json", "--data-dir", str(data_dir)])
+    (document,) = json.loads(listed.output)
+    assert [f["file_name"] for f in document["files"]] == ["单位预算.pdf"]
+    settings = Settings(data_dir=data_dir, embedding_model="none")
+    with TestClient(create_app(settings)) as client:
+        served = client.get("/api/v1/documents").json()
+        answer = client.post("/api/v1/ask", json={"question": "一般公共预算支出是多少"}).json()
+    assert [f["file_name"] for f in served[0]["files"]] == ["单位预算.pdf"]
+    cited = {c.get("source_file") for c in answer["citations"]}
+    assert cited == {"单位预算.pdf"}, answer
+    for text in (ingested.output, listed.output, json.dumps(served), json.dumps(answer)):
+        assert "\u202e" not in text and "\u2066" not in text
 
 
 def test_security_headers(client: TestClient) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
-from conftest import database_url, store_counts
+from conftest import WELFARE_2024, corpus_file, database_url, store_counts
 
 from budgetqa.index.schema import SCHEMA_VERSION
 from budgetqa.index.store import Store
+from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.pipeline import ingest_file, restore_version
 from budgetqa.settings import Settings
 
@@ -32,6 +34,27 @@ def test_less_complete_file_is_only_a_candidate(each_store, seed_copies) -> None
     assert listed[1]["files"][0]["file_name"] == "seed-damaged.txt" and listed[1]["warnings"]
     again = ingest_file(store, seed_copies["damaged"], settings)
     assert again.status == "unchanged" and again.version == 2 and "restore" in again.warnings[-1]
+
+
+def test_shared_pdf_with_its_last_4kb_scrambled_never_replaces_it(store, read_cache, tmp_path: Path) -> None:
+    """The probe's defect on a real PDF: a copy whose last 4 KB are noise is refused or kept as a candidate;
+    the complete version keeps answering."""
+    store, settings = store
+    original = corpus_file(WELFARE_2024)
+    first = ingest_file(store, original, settings)
+    before = store_counts(store)
+    data = bytearray(original.read_bytes())
+    noise = random.Random(4)
+    data[-4096:] = bytes(noise.randrange(256) for _ in range(4096))
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(bytes(data))
+    try:
+        result = ingest_file(store, damaged, settings)
+        assert result.status in ("candidate", "unchanged"), result
+    except IngestError as exc:
+        assert exc.reason in ("corrupt", "not_a_disclosure", "blank"), exc
+    assert store_counts(store) == before
+    assert [v["status"] for v in store.document_versions(first.doc_id)][0] == "current"
 
 
 def test_complete_new_version_replaces_and_restore_brings_back(each_store, seed_copies) -> None:

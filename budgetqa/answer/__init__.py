@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from budgetqa.answer.catalog import Catalog, build_catalog
 from budgetqa.answer.engine import ask as ask_catalogs
+from budgetqa.answer.plan_form import PlanForm
 from budgetqa.answer.schema import Answer, Plan
+from budgetqa.vocab import load
 
 _CACHE: dict[tuple[str, str], Catalog] = {}
 
@@ -49,10 +51,9 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
     and its reason ("增加了多少，为什么") gets both: the computed figure and the quoted reason.
     ``answer.plan.route`` records which way a question went.
     """
-    from budgetqa.answer.lists import answer_list
+    from budgetqa.answer.definitions import answer_definition, term_of
     from budgetqa.answer.performance import answer_form
     from budgetqa.answer.planner import compact
-    from budgetqa.answer.reasons import reason_for
     from budgetqa.answer.text import answer_text, asks_reason, is_text_question
 
     doc_id = store.resolve(doc) if doc else None
@@ -65,39 +66,103 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
     form = answer_form(compact(question), in_store)
     if form is not None:
         return form
+    if term_of(question):
+        doc_ids, refusal = _text_scope(question, in_store, doc_id)
+        defined = answer_definition(store, question, doc_ids[0]) if doc_ids and len(doc_ids) == 1 else None
+        if defined is not None:
+            return defined
     questions = _sub_questions(question)
     if len(questions) > 1:
         combined = _each(store, questions, doc_id, in_store)
         if combined is not None:
             return combined
     if is_text_question(question) and not asks_for_number(question):
-        doc_ids, refusal = _text_scope(question, in_store, doc_id)
-        if refusal is not None and refusal.status == "clarify":
-            anywhere = answer_text(store, question, None)
-            return refusal if anywhere.status == "answered" else anywhere  # off-topic: refused, not asked back
-        if refusal is not None:
-            return refusal
-        listed = answer_list(store, question, doc_ids[0]) if doc_ids and len(doc_ids) == 1 else None
-        if listed is not None:
-            return listed
-        text = answer_text(store, question, doc_ids)
-        if text.status == "answered":
-            return text
-        numeric = ask_catalogs(question, in_store)
-        recognised = numeric.status == "answered" or (numeric.status == "clarify" and numeric.plan.quantities)
-        return numeric if recognised else text
+        return _text_route(store, question, in_store, doc_id)
     answer = ask_catalogs(question, in_store, _same_department(store, doc_id))
+    if answer.status == "refused" and asks_reason(question) and not doc_id:
+        # "X为什么增加" where X binds no figure: the narrative may still give the reason
+        doc_ids, refusal = _text_scope(question, in_store, doc_id)
+        text = refusal or answer_text(store, question, doc_ids)
+        return text if text.status == "answered" else answer
     if answer.status == "answered" and asks_reason(question):
-        figures = [Decimal(v.value) for v in answer.values if v.unit in ("万元", "元")]
-        reason = reason_for(store, answer.plan.documents, figures, answer.plan.quantities)
-        return with_reason(answer, reason or answer_text(store, question, answer.plan.documents))
+        return with_reason(answer, _reason(store, answer, question) or answer_text(store, question, answer.plan.documents))
     if answer.plan.route == "none" and not asks_for_number(question):
         doc_ids, refusal = _text_scope(question, in_store, doc_id)
         return refusal or answer_text(store, question, doc_ids)
     return answer
 
 
+_ONE_FIGURE = ("lookup", "change")
+"""Operations whose figure a why asks about (a ranking's figures are not the subject)."""
+
+
+def _text_route(store, question: str, in_store: list[Catalog], doc_id: str | None) -> Answer:
+    """A prose question: its list section, the figure it names with the reason printed for it
+    (a why), or the best passage; a figure alone only when the question names no reason."""
+    from budgetqa.answer.lists import answer_list
+    from budgetqa.answer.reasons import asks_use
+    from budgetqa.answer.text import answer_text, asks_reason
+
+    doc_ids, refusal = _text_scope(question, in_store, doc_id)
+    if refusal is not None and refusal.status == "clarify":
+        anywhere = answer_text(store, question, None)
+        return refusal if anywhere.status == "answered" else anywhere  # off-topic: refused, not asked back
+    if refusal is not None:
+        return refusal
+    listed = answer_list(store, question, doc_ids[0]) if doc_ids and len(doc_ids) == 1 else None
+    if listed is not None:
+        return listed
+    numeric = ask_catalogs(question, in_store) if not asks_field(question) else None
+    if (numeric is not None and numeric.status == "answered" and numeric.plan.quantities
+            and numeric.plan.operation in _ONE_FIGURE and asks_reason(question)):
+        # a why about a figure (not a ranking "哪些…"): the sentence that prints that figure, with its reason
+        reason = _reason(store, numeric, question)
+        if reason is not None:
+            return with_reason(numeric, reason, "用途" if asks_use(question) else "原因")
+    text = answer_text(store, question, doc_ids)
+    if text.status == "answered" or numeric is None or asks_reason(question):
+        return text  # a why answered with a figure only is no answer
+    recognised = numeric.plan.quantities and numeric.status in ("answered", "clarify")
+    return numeric if recognised else text
+
+
+def _reason(store, numeric: Answer, question: str) -> Answer | None:
+    """The narrative's reason for a numeric answer's figures (or what they are used for)."""
+    from budgetqa.answer.reasons import asks_use, reason_for
+
+    figures = [Decimal(v.value) for v in numeric.values if v.unit in ("万元", "元")]
+    return reason_for(store, numeric.plan.documents, figures, numeric.plan.quantities, asks_use(question))
+
+
 _QUESTION_END = re.compile(r"[？?]+")
+
+
+def ask_plan(store, form: PlanForm, question: str | None = None, doc: str | None = None,
+             planner: str = "llm") -> Answer:
+    """Answer a typed plan (an LLM's, a tool call's) through the same stages as a question.
+
+    The plan is checked against ``question`` (it may name only departments and years the question
+    names), written in the parser's grammar, answered by :func:`ask`, and kept only when the parse
+    agrees with it (the same operation); otherwise the answer is a refusal that says why.
+    """
+    from budgetqa.answer.plan_form import agrees, invalid, phrase
+    from budgetqa.answer.planner import compact, detect_operation
+
+    record = Plan(route="none", operation=form.operation, planner=planner, form=form.model_dump())
+    reason = None
+    if question is not None:
+        numeric = asks_for_number(question) or detect_operation(compact(question)) != "lookup"
+        reason = invalid(form, question) if numeric else "问题不是问数字的"
+    if reason:
+        return Answer(status="refused", answer=f"没有读懂这个问题（{reason}）。", plan=record)
+    phrased = phrase(form)
+    answer = ask(store, phrased, doc=doc)
+    if answer.status == "answered" and not agrees(form, answer.plan.operation):
+        record.phrased = phrased
+        return Answer(status="refused", plan=record,
+                      answer=f"没有读懂这个问题（计划是“{form.operation}”，按“{phrased}”解析却是“{answer.plan.operation}”）。")
+    answer.plan = answer.plan.model_copy(update={"planner": planner, "form": form.model_dump(), "phrased": phrased})
+    return answer
 
 
 def _sub_questions(question: str) -> list[str]:
@@ -163,13 +228,13 @@ def _text_scope(question: str, in_store: list[Catalog], doc_id: str | None) -> t
     return [c.doc.doc_id for c in parsed.catalogs], None
 
 
-def with_reason(numeric: Answer, text: Answer) -> Answer:
-    """A figure and the narrative's reason for it, in one answer (the reason quoted, with its page)."""
+def with_reason(numeric: Answer, text: Answer, label: str = "原因") -> Answer:
+    """A figure and the narrative's reason for it (or its use), in one answer (quoted, with its page)."""
     if text.status != "answered":
         numeric.notes.append("公开的说明中没有找到解释原因的文字。")
         return numeric
     merged = numeric.model_copy(deep=True)
-    merged.answer = f"{numeric.answer}原因（原文）：{text.answer}"
+    merged.answer = f"{numeric.answer}{label}（原文）：{text.answer}"
     merged.citations += text.citations
     merged.notes += text.notes
     return merged
@@ -192,9 +257,14 @@ def _audit(store, question: str, doc_id: str | None) -> Answer | None:
     return audit_answer(in_scope[0].doc)
 
 
-_NUMBER_QUESTION = re.compile(r"更[多少高低大小]|哪(个|一|年).{0,16}(高|低|多|少|大|小)|多少|几[个辆人台项万元]?|金额|数额|比例|占比|百分|比重|增长|减少|增加|下降|合计|总计|一共|排名|最[多少高低大小]")
+_NUMBER_QUESTION = re.compile(r"更[多少高低大小]|哪(个|一|年).{0,16}(高|低|多|少|大|小)|多少|(?<!哪)几[个辆人台项万元]?|金额|数额|比例|占比|百分|比重|增长|减少|增加|下降|合计|总计|一共|排名|最[多少高低大小]")
+
+
+def asks_field(question: str) -> bool:
+    """"联系电话是多少": a question for a printed field, never answered with a figure."""
+    return any(word in question for word in load("retrieval")["route"]["not_figures"])
 
 
 def asks_for_number(question: str) -> bool:
     """A question that wants a figure: a quoted passage is no answer to it (refuse instead)."""
-    return bool(_NUMBER_QUESTION.search(question))
+    return not asks_field(question) and bool(_NUMBER_QUESTION.search(question))

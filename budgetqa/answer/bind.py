@@ -242,6 +242,7 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
     text = parsed.compact
     level = rank_level(text)
     excluded = excluded_names(parsed)
+    named_row: list[tuple[Row, object]] = []
     for mention in parsed.mentions:
         if mention.text in excluded:
             continue
@@ -252,7 +253,10 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
         index = quantity.cell.col_index if quantity.cell else 0
         same_side = [r for r in catalog.rows if r.table is row.table and r.side == row.side and r.code]
         if row.code:
-            children = [r for r in same_side if r.code.startswith(row.code) and len(r.code) == len(row.code) + 2]
+            # the named row's rows at the level asked ("社会保障和就业支出下哪一项"), else its children
+            below = [r for r in same_side if r.code.startswith(row.code) and r.code != row.code]
+            children = [r for r in below if level is not None and len(r.code) == level > len(row.code)] or [
+                r for r in below if len(r.code) == len(row.code) + 2]
         elif level is not None:
             children = [r for r in same_side if len(r.code) == level]
         else:
@@ -260,6 +264,10 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
         members = [(r, r.cells[index]) for r in children if index in r.cells]
         if len(members) >= 2:
             return members
+        if row.code and members:
+            named_row = members  # a named row with one child: tried after the other names
+    if named_row:
+        return named_row  # no group to rank (a refusal), never the whole table's rows
     if "项目" in text and level is None:
         # "哪个项目…": the named projects of a project-expenditure table
         for table in catalog.doc.tables:

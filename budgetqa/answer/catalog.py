@@ -31,10 +31,30 @@ def normalise_name(text: str) -> str:
 _TITLE_NOISE = re.compile(r"^(?:[一二三四五六七八九十]+、|公开\d+表|表\d+)?(?:20\d{2}年度?)?")
 
 
-def short_title(title: str) -> str:
-    """A table title as people quote it: without its number, year or department prefix."""
+def short_title(title: str, department: str = "") -> str:
+    """A table title as people quote it: without its number, year or department prefix (the
+    document's own department name too: "某大学支出预算表" is quoted "支出预算表")."""
     text = normalise_name(_TITLE_NOISE.sub("", title.replace(" ", "")))
+    name = normalise_name(department)
+    if name and text.startswith(name) and len(text) - len(name) >= 4:
+        text = _TITLE_NOISE.sub("", text[len(name):])
     return re.sub(r"^.*?(?:部门|单位)(?=.{4,}表)", "", text)
+
+
+def quoted_span(text: str, title: str, names: set[str] | dict | None = None) -> tuple[int, int] | None:
+    """Where ``text`` quotes a table's title: in full, or (given the printed ``names``) without its
+    final 表 when 里/中/内 follows, at least 6 characters are left and they are no printed name
+    ("财政拨款支出预算里…" quotes 财政拨款支出预算表; "政府采购预算中" names the quantity)."""
+    at = text.find(title)
+    if at >= 0:
+        return at, at + len(title)
+    stem = title[:-1] if names is not None and title.endswith("表") and title[:-1] not in names else ""
+    at = text.find(stem) if len(stem) >= 6 else -1
+    while at >= 0:
+        if text[at + len(stem):at + len(stem) + 1] in ("里", "中", "内"):
+            return at, at + len(stem)
+        at = text.find(stem, at + 1)
+    return None
 
 
 _EMPTY_TITLE_SUFFIX = re.compile(r"(?:情况|明细|功能分类|经济分类)?(?:预算|决算)?表$")
@@ -104,17 +124,21 @@ def build_catalog(doc: Document) -> Catalog:
         if row.code:
             by_code.setdefault(row.code, []).append(row)
     facts: dict[str, list[Fact]] = {}
+    named: set[str] = set()
     for fact in doc.facts:
         keys = _fact_keys(fact.subject)
         if fact.kind == "area":
             keys |= {f"{k}面积" for k in keys}
         elif fact.kind == "count":
             keys |= {f"{k}数量" for k in keys} | {f"{k}数" for k in keys}
-        for key in keys:
+        named |= keys
+        # "项目支出预算数" also answers for 项目支出 (its change, its amount), without becoming a
+        # name of its own that a question could match beside the printed one
+        for key in keys | {_COLUMN_SUFFIX.sub("", k) for k in keys if len(_COLUMN_SUFFIX.sub("", k)) >= 2}:
             facts.setdefault(key, []).append(fact)
     empty = {_EMPTY_TITLE_SUFFIX.sub("", short_title(t.title)): t for t in doc.tables if t.empty_statement}
     empty = {k: t for k, t in empty.items() if len(k) >= 4}
-    names = set(by_name) | set(columns) | {s for s in facts if len(s) >= 3} | set(empty)
+    names = set(by_name) | set(columns) | {s for s in named if len(s) >= 3} | set(empty)
     names.discard("")
     return Catalog(doc, rows, by_name, by_code, columns, facts, names, empty)
 
@@ -126,6 +150,10 @@ def _fact_keys(subject: str) -> set[str]:
     if parts:
         keys.add(normalise_name(parts[-1]))
     return {k for k in keys if k}
+
+
+_COLUMN_SUFFIX = re.compile(r"(?:预算数|决算数|执行数|预算|决算)$")
+"""A printed subject's suffix that names the column, not the item ("项目支出预算数")."""
 
 
 def value_of(cell: Cell) -> Decimal:

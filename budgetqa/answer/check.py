@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from budgetqa.answer.catalog import normalise_name, short_title
+from budgetqa.answer.catalog import normalise_name, quoted_span, short_title
 from budgetqa.answer.departments import boundary_chars
 from budgetqa.answer.planner import ParsedQuestion, mask_mentions
 from budgetqa.answer.planner import containers as planner_containers
@@ -76,6 +76,9 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
         verdict.reasons.append("问题问的是单位预算（决算），引用的是部门的")
     if "决算" in department_free and cited_docs and all(d.kind != "决算" for d in cited_docs):
         verdict.reasons.append("问题问的是决算数，引用的是预算公开")
+    budget_words = load("questions")["grounding"]["budget_document"]["words"]
+    if any(w in department_free for w in budget_words) and cited_docs and all(d.kind == "决算" for d in cited_docs):
+        verdict.reasons.append("问题问的是预算公开的数，引用的是决算公开")
     blob = _cited_text(answer)
     containers = planner_containers(parsed)
     if parsed.operation in _QUANTITY_OPERATIONS:
@@ -111,7 +114,8 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
     if asked_parts and not parsed.is_part and len(answer.values) < 2 and len(answer.citations) < 2:
         verdict.reasons.append("问题问了几项，只找到一项")
     named_tables = _named_tables(parsed)
-    cited_tables = {short_title(c.table) for c in answer.citations if c.table}
+    cited_tables = {short_title(c.table, docs[c.doc_id].doc.department if c.doc_id in docs else "")
+                    for c in answer.citations if c.table}
     if named_tables and not named_tables & cited_tables:
         verdict.reasons.append(f"问题说的是《{'》《'.join(sorted(named_tables))}》，答案引用的不是这张表")
     return verdict
@@ -119,12 +123,15 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
 
 def _named_tables(parsed: ParsedQuestion) -> set[str]:
     """The tables the question names by title ("项目绩效目标表里…"), as people quote titles."""
-    titles = {short_title(t.title) for c in parsed.catalogs for t in c.doc.tables}
+    titles = {short_title(t.title, c.doc.department) for c in parsed.catalogs for t in c.doc.tables}
     question = parsed.compact.replace("(", "（").replace(")", "）")
     boundary = boundary_chars()
     named = set()
-    for title in (t for t in titles if len(t) >= 4 and t in question):
-        before = question[question.index(title) - 1] if question.index(title) else ""
+    for title in (t for t in titles if len(t) >= 4):
+        span = quoted_span(question, title)
+        if span is None:
+            continue
+        before = question[span[0] - 1] if span[0] else ""
         # "基本支出决算表" does not name the 支出决算表: the title must stand as a whole word
         if not before or before in boundary or not ("\u4e00" <= before <= "\u9fa5"):
             named.add(title)

@@ -12,7 +12,9 @@ import copy
 from budgetqa.answer.bind import Refusal, previous_year
 from budgetqa.answer.catalog import Catalog
 from budgetqa.answer.check import grounded
+from budgetqa.answer.completion import counterparts, with_pair
 from budgetqa.answer.operations import OPERATIONS, across, budget_lookup, lookup
+from budgetqa.answer.parts import listed_items
 from budgetqa.answer.planner import Mention, ParsedQuestion, containers, parse
 from budgetqa.answer.schema import Answer, Plan
 from budgetqa.vocab import load
@@ -39,6 +41,11 @@ def ask(question: str, catalogs: list[Catalog], related: list[Catalog] | None = 
     if not parsed.mentions and parsed.operation != "ranking":
         plan.route = "none"
         return Answer(status="refused", answer="没有在已载入的公开中找到问题所说的项目。", plan=plan)
+    pair = counterparts(parsed.catalogs, [*catalogs, *(related or [])]) if parsed.operation == "completion" else None
+    if pair is not None:
+        # completion: the 决算 with its department's 预算 of the same year (see completion.py)
+        parsed = with_pair(parsed, *pair)
+        plan.documents = [c.doc.doc_id for c in parsed.catalogs]
     previous = previous_year(parsed, [*catalogs, *(related or [])])
     if previous is not None:
         # both years are loaded: compute the change from the two years' tables
@@ -77,6 +84,9 @@ def _parts(parsed: ParsedQuestion) -> list[Mention]:
     qualifiers = set(load("questions")["qualifiers"]["words"])
     outer = containers(parsed)
     items = [m for m in parsed.mentions if m.text not in qualifiers and m not in outer]
+    if len(items) < 2 and (listed := listed_items(parsed)):
+        parsed.mentions = [*parsed.mentions, *listed]  # "X中，货物、服务各是多少": X's parts
+        return listed
     return items if len(items) > 1 else []
 
 

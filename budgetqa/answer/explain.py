@@ -7,16 +7,20 @@ from budgetqa.answer.planner import parse
 from budgetqa.answer.schema import Answer
 
 
-def explain(store, question: str, doc: str | None = None) -> dict:
-    """The plan, the department and quantity bindings and the grounding verdict behind ``ask``."""
+def explain(store, question: str, doc: str | None = None, answer: Answer | None = None) -> dict:
+    """The plan, the department and quantity bindings and the grounding verdict behind ``ask``
+    (or behind ``answer``, e.g. one an LLM's typed plan led to: that plan is shown too)."""
     from budgetqa.answer import ask, catalogs, documents_named
 
-    answer: Answer = ask(store, question, doc=doc)
+    answer = answer if answer is not None else ask(store, question, doc=doc)
+    parsed_text = answer.plan.phrased or question
     doc_id = store.resolve(doc) if doc else None
-    parsed = parse(question, catalogs(store, doc_id, None if doc_id else documents_named(store, question)))
+    parsed = parse(parsed_text, catalogs(store, doc_id, None if doc_id else documents_named(store, parsed_text)))
     verdict = check(answer, parsed)
     return {
         "question": question,
+        "typed_plan": {"planner": answer.plan.planner, "form": answer.plan.form,
+                       "phrased": answer.plan.phrased} if answer.plan.form else None,
         "plan": {"operation": parsed.operation, "years": parsed.years, "unit": parsed.unit,
                  "across_documents": parsed.across},
         "departments": [

@@ -26,14 +26,19 @@ def list_topic(question: str) -> dict | None:
     return None
 
 
+def chunk_rows(store, doc_id: str) -> list:
+    """A document's narrative chunks in order: page, section_path, text, source_file, title."""
+    return store.db.execute(
+        """SELECT k.page, k.section_path, k.text, k.source_file, d.title FROM chunks k
+           JOIN documents d ON d.doc_id = k.doc_id WHERE k.doc_id = ? ORDER BY k.rowid""", (doc_id,)).fetchall()
+
+
 def answer_list(store, question: str, doc_id: str) -> Answer | None:
     """The section of ``doc_id`` that holds the list the question asks for, quoted; None if none."""
     topic = list_topic(question)
     if topic is None:
         return None
-    rows = store.db.execute(
-        """SELECT k.page, k.section_path, k.text, k.source_file, d.title FROM chunks k
-           JOIN documents d ON d.doc_id = k.doc_id WHERE k.doc_id = ? ORDER BY k.rowid""", (doc_id,)).fetchall()
+    rows = chunk_rows(store, doc_id)
     best: tuple[int, int] | None = None  # (rank of the heading word, depth of the heading)
     for row in rows:
         path = json.loads(row["section_path"])

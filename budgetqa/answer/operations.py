@@ -23,6 +23,8 @@ from budgetqa.answer.bind import (
     top_count,
 )
 from budgetqa.answer.catalog import Catalog, value_of
+from budgetqa.answer.companion import asks_count_and_amount, companion
+from budgetqa.answer.completion import completion_of_two, counterparts
 from budgetqa.answer.compute import (
     agrees,
     average_growth,
@@ -53,6 +55,10 @@ from budgetqa.vocab import load
 
 def lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     q = one(parsed, catalog)
+    if q.fact is not None and not parsed.is_part and asks_count_and_amount(parsed.compact):
+        other = companion(catalog.doc.facts, q.fact)
+        if other is not None:
+            return _count_and_amount(parsed, catalog, q.fact, other)
     if q.unit not in ("万元", "元"):
         return Answer(status="answered", answer=f"{q.name}为 {q.value.normalize():f} {q.unit}。",
                       values=[Value(name=q.name, value=str(q.value), unit=q.unit)], citations=[q.citation])
@@ -81,6 +87,21 @@ def lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         formula=formula,
         citations=[q.citation],
         notes=notes,
+    )
+
+
+def _count_and_amount(parsed: ParsedQuestion, catalog: Catalog, fact, other) -> Answer:
+    """A count (or area) and the amount its clause prints beside it, each with its citation."""
+    count, amount = (fact, other) if fact.kind in ("count", "area") else (other, fact)
+    unit = parsed.unit
+    name = f"{count.subject}面积" if count.kind == "area" and not count.subject.endswith("面积") else count.subject
+    return Answer(
+        status="answered",
+        answer=f"{name} {count.amount.normalize():f} {count.unit}，{amount.subject} {show(amount.amount, unit)} {unit}。",
+        values=[Value(name=name, value=str(count.amount), unit=count.unit),
+                money(amount.subject, amount.amount, unit)],
+        citations=[fact_citation(catalog, count), fact_citation(catalog, amount)],
+        notes=[n for n in [conversion_note(unit)] if n],
     )
 
 
@@ -254,6 +275,8 @@ def _completion(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     if pair is not None:
         return _completion_from_cells(*pair)
     name, fact = budget_fact(parsed, catalog)
+    if fact is None and (pair := counterparts([catalog], parsed.catalogs)) is not None:
+        return completion_of_two(parsed, *pair)  # the 决算 prints no budget: its 预算 disclosure's
     if fact is None:
         raise Refusal("文件没有给出该项目的预算数和决算数，无法计算完成率。")
     if fact.budget == 0:
@@ -286,7 +309,7 @@ def _completion_from_cells(budget: Quantity, final: Quantity) -> Answer:
         raise Refusal(f"{budget.name}为 0，无法计算完成率。")
     pct, formula = share(final.value, budget.value)
     diff, diff_formula = difference(final.value, budget.value)
-    notes = ["按决算表自身的预算数列计算。"]
+    notes = [f"按决算表自身的“{budget.citation.column or '预算数'}”列计算（决算表所列的预算，可能含年中调整）。"]
     if final.cell is not None and final.cell.state != "value":
         notes.append("决算数一格为空（没有数），按 0 计。")
     return Answer(
@@ -302,6 +325,7 @@ def _completion_from_cells(budget: Quantity, final: Quantity) -> Answer:
 
 
 _BUDGET_WORDS = re.compile(r"年初预算|全年预算|调整预算|预算数")
+_FINAL_WORDS = re.compile(r"决算|实际|执行数")
 
 
 def budget_lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer | None:
@@ -323,10 +347,13 @@ def budget_lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer | None:
             formula=formula,
             citations=[citation],
         )
+    values = [money(f"{name}预算数", fact.budget, "万元")]
+    if _FINAL_WORDS.search(parsed.compact):
+        values.append(money(f"{name}决算数", fact.amount, "万元"))  # "年初预算和实际决算各是多少"
     return Answer(
         status="answered",
         answer=f"{name}的预算数为 {fmt_money(fact.budget)} 万元（决算 {fmt_money(fact.amount)} 万元）。",
-        values=[money(f"{name}预算数", fact.budget, "万元")],
+        values=values,
         citations=[citation],
     )
 

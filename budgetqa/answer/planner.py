@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from budgetqa.answer.catalog import Catalog, normalise_name, short_title
+from budgetqa.answer.catalog import Catalog, normalise_name, quoted_span, short_title
 from budgetqa.answer.departments import DepartmentBinding, bind_departments
 from budgetqa.ingest.identity import aliases, asks_for_unit_edition, names_unit_edition
 from budgetqa.vocab import load
@@ -233,11 +233,11 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
     mentions: list[Mention] = []
     normalised_text = text.replace("(", "（").replace(")", "）")
     # a table named in the question ("收入支出决算总表里…") is a hint, not a quantity
-    titles = {short_title(t.title) for c in catalogs for t in c.doc.tables}
+    titles = {short_title(t.title, c.doc.department) for c in catalogs for t in c.doc.tables}
     for title in sorted((t for t in titles if len(t) >= 4), key=len, reverse=True):
-        start = normalised_text.find(title)
-        if start >= 0 and not any(taken[start:start + len(title)]):
-            for i in range(start, start + len(title)):
+        span = quoted_span(normalised_text, title, names)
+        if span is not None and not any(taken[span[0]:span[1]]):
+            for i in range(*span):
                 taken[i] = True
     found: list[tuple[int, int, str]] = []
     for form in names:
@@ -248,7 +248,12 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
     for start, end, form in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
         if not any(taken[start:end]):
             concept = names[form]
-            mentions.append(Mention(concept, start, end, "name", _printed_forms().get(concept, ())))
+            alternatives = _printed_forms().get(concept, ())
+            if form in synonyms and synonyms[form] != concept:
+                # a printed name that is also a colloquial form ("收支总预算" in a sentence without
+                # its figure): the concept's printed rows are tried when the name gives no figure
+                alternatives = (*alternatives, synonyms[form], *_printed_forms().get(synonyms[form], ()))
+            mentions.append(Mention(concept, start, end, "name", alternatives))
             for i in range(start, end):
                 taken[i] = True
     for match in _CODE.finditer(text):
@@ -270,19 +275,28 @@ def _mask_departments(text: str, catalogs: list[Catalog], binding: DepartmentBin
     """Blank out where the question names a department, so its words are not read as items.
 
     A printed name that runs on past the department's words ("某某街道办" + "公费" =
-    "…办公费") keeps its characters: the department is taken to end where it starts.
+    "…办公费") keeps its characters: the department is taken to end where it starts (a name that
+    starts with the department's words, "政协会议" after "省政协", is not masked at all).
     """
     chars = list(text)
     names = {n for c in catalogs for n in c.names if len(n) >= 2}
     binding = binding if binding is not None else department_binding(text, catalogs)
     for start, end in binding.spans():
-        for cut in range(end - 1, start, -1):
+        for cut in range(end - 1, start - 1, -1):
             if any(text.startswith(n, cut) and cut + len(n) > end for n in names):
                 end = cut
                 break
         for i in range(start, end):
             chars[i] = "□"
     return "".join(chars)
+
+
+def is_budget_and_final(in_scope: list[Catalog]) -> bool:
+    """Whether the documents are exactly the 预算 and the 决算 of one department, year and edition
+    (a completion question is about both)."""
+    docs = [c.doc for c in in_scope]
+    return len(docs) == 2 and len({(d.key, d.year, d.scope) for d in docs}) == 1 and {
+        d.kind for d in docs} == {"预算", "决算"}
 
 
 def _unbound_department(binding: DepartmentBinding, catalogs: list[Catalog]):
@@ -369,7 +383,7 @@ def _is_fragment(text: str, mention: Mention) -> bool:
     return word_char(before) and word_char(after)
 
 
-_CJK_RUN = re.compile(r"[\u4e00-\u9fa5（）]{4,}")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fa5（）][\u4e00-\u9fa5（）\d.]{3,}")  # digits inside: "单价100万元以上"
 PARTIAL_MIN = 4
 
 
@@ -413,12 +427,13 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     operation = detect_operation(text)
     binding = department_binding(text, catalogs)
     in_scope, years, across = scope(text, catalogs, operation, binding)
+    derived_last_year = False
     if not in_scope and years and operation == "lookup":
         previous = [c for c in scope(text, catalogs, "last_year", binding)[0]
                     if c.doc.year and c.doc.year - 1 in years]
         if previous:
             # "2023年的X" asked of a 2024 document: last year's value, derived from the stated change
-            operation, in_scope = "last_year", previous
+            operation, in_scope, derived_last_year = "last_year", previous, True
     parsed = ParsedQuestion(question, text, operation, in_scope, years, across=across, unit=detect_unit(text),
                             departments=binding)
     if operation in ("change", "last_year") and len(years) == 1:
@@ -426,6 +441,10 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     parsed.largest = not any(w in text for w in load("questions")["smallest"]["words"])
     if not catalogs:
         parsed.refusal = "还没有载入任何公开文件。"
+        return parsed
+    future = next((w for w in load("questions")["future"]["words"] if w in text), None)
+    if future and not years:
+        parsed.refusal = f"问题问的是{future}，已载入的公开只有各自年度的数，没有{future}的。"
         return parsed
     stranger = _unbound_department(binding, catalogs)
     if stranger is not None:
@@ -440,13 +459,14 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     if edition:
         parsed.refusal = edition
         return parsed
-    if len(in_scope) > 1 and not across:
+    if len(in_scope) > 1 and not across and not (operation == "completion" and is_budget_and_final(in_scope)):
         parsed.clarify = [c.doc.label for c in in_scope]
         return parsed
     parsed.notes += _edition_notes(in_scope, catalogs)
     parsed.mentions = find_mentions(_mask_departments(text, catalogs, binding), in_scope)
     masked = mask_mentions(text, parsed.mentions)
-    if parsed.operation not in ("last_year",) or _YEAR.search(text) is None:
+    if not derived_last_year:
+        # read again without the names: "上年结转" names a row, it does not ask for last year
         parsed.operation = detect_operation(masked)
     if parsed.operation == "lookup" and _asks_for_final(masked) and all(c.doc.kind == "预算" for c in in_scope):
         parsed.refusal = "已载入的是预算公开，其中没有决算（实际执行）数。"

@@ -35,17 +35,39 @@ def printed_forms(value: Decimal) -> list[str]:
     return sorted((f for f in forms if sum(ch.isdigit() for ch in f) >= MIN_DIGITS), key=lambda f: (-len(f), f))
 
 
-def _is_reason(sentence: str) -> bool:
+_TERMINAL = ("。", "；", ";", "！", "？")
+_INSIDE = ("原因", "因为", "，主要是")
+"""A reason clause may follow the figure in the same sentence ("增加 X 万元，主要是…")."""
+
+
+def _is_reason(sentence: str, use: bool = False) -> bool:
+    """A reason clause; with ``use``, the clause saying what the money is for ("主要用于…")."""
+    if use:
+        return any(cue in sentence for cue in load("retrieval")["answer"]["use_clauses"])
     starts = tuple(load("retrieval")["answer"]["reason_starts"])
-    return any(cue in sentence for cue in ("原因", "因为")) or sentence.startswith(starts)
+    return any(cue in sentence for cue in _INSIDE) or sentence.startswith(starts)
 
 
-def reason_for(store, doc_ids: list[str], figures: list[Decimal], names: list[str]) -> Answer | None:
+def asks_use(question: str) -> bool:
+    """"X用于什么": the question asks what a figure is for, not why it changed."""
+    return any(cue in question for cue in load("retrieval")["answer"]["use_cues"])
+
+
+def _sentence_end(parts: list[str], stop: int) -> int:
+    """The part where the sentence ending at ``stop`` really ends (a line break cut it)."""
+    while not parts[stop].endswith(_TERMINAL) and stop + 1 < len(parts) and not starts_item(parts[stop + 1]):
+        stop += 1
+    return stop
+
+
+def reason_for(store, doc_ids: list[str], figures: list[Decimal], names: list[str],
+               use: bool = False) -> Answer | None:
     """The reason these documents' narrative gives for a figure.
 
     Candidates are a sentence printing one of ``figures`` followed (within its item) by a reason
     clause, and a reason clause naming the quantity itself ("财政拨款收入增加的主要原因是…").
-    The one whose reason names the quantity wins; then the one anchored on the figure.
+    The one whose reason names the quantity wins; then the one anchored on the figure. With
+    ``use`` the clause sought says what the money is for instead.
     """
     forms = [form for value in figures for form in printed_forms(value)]
     names = [n for n in names if len(n) >= 2]
@@ -66,13 +88,13 @@ def reason_for(store, doc_ids: list[str], figures: list[Decimal], names: list[st
             parts += sentences(following["text"])
         for start, sentence in enumerate(parts):
             anchored = any(form in sentence for form in forms)
-            if not anchored and not (_is_reason(sentence) and any(n in sentence for n in names)):
+            if not anchored and not (_is_reason(sentence, use) and any(n in sentence for n in names)):
                 continue
             for stop in range(start, min(start + LOOKAHEAD, len(parts))):
                 if stop > start and starts_item(parts[stop]):
                     break
-                if _is_reason(parts[stop]):
-                    text = "".join(parts[start:stop + 1])
+                if _is_reason(parts[stop], use):
+                    text = "".join(parts[start:_sentence_end(parts, stop) + 1])
                     named = any(n in parts[stop] for n in names)
                     score = (int(named) + int(anchored), int(anchored), -(stop - start))
                     if len(text) <= MAX_QUOTE and (best is None or score > best[0]):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from budgetqa.answer.catalog import Catalog, Row, normalise_name, short_title, value_of
+from budgetqa.answer.catalog import Catalog, Row, normalise_name, quoted_span, short_title, value_of
 from budgetqa.answer.planner import Mention
 from budgetqa.answer.schema import Citation
 from budgetqa.models import Cell, Fact, Table
@@ -41,7 +41,7 @@ def cell_citation(catalog: Catalog, table: Table, cell: Cell) -> Citation:
 
 def fact_citation(catalog: Catalog, fact: Fact) -> Citation:
     return Citation(doc_id=catalog.doc.doc_id, document=catalog.doc.title, page=fact.page,
-                    sentence=fact.sentence, source_file=fact.source_file or None)
+                    sentence=fact.sentence, section=fact.section or None, source_file=fact.source_file or None)
 
 
 def hints_in(text: str) -> list[str]:
@@ -56,7 +56,9 @@ def _rank(catalog: Catalog, text: str, asked: str = ""):
     """A sort key for tables: one the question names by title first, then those whose title holds
     the qualifiers ``asked`` names (一般公共预算, 财政拨款, 基本支出 …), then by the hinted kinds."""
     order = catalog.table_order(hints_in(text))
-    named = {t.table_id for t in catalog.doc.tables if len(short_title(t.title)) >= 4 and short_title(t.title) in text}
+    titles = {t.table_id: short_title(t.title, catalog.doc.department) for t in catalog.doc.tables}
+    named = {table_id for table_id, title in titles.items()
+             if len(title) >= 4 and quoted_span(text, title, catalog.names)}
     qualifiers = [q for q in load("questions")["qualifiers"]["words"] if q in asked]
 
     def key(table: Table) -> tuple[int, int]:

@@ -49,6 +49,12 @@ class Plan(BaseModel):
     question: str | None = None
     """In a conversation: the full question a follow-up was rewritten into."""
     session_id: str | None = None
+    planner: Literal["rules", "llm", "tool"] = "rules"
+    """Who planned the question: the rule parser, an LLM's typed plan, or a tool call's."""
+    form: dict | None = None
+    """A typed plan from outside the rule parser, as given (see ``plan_form.PlanForm``)."""
+    phrased: str | None = None
+    """That plan written in the rule parser's grammar: the sentence that was parsed and answered."""
 
 
 class Answer(BaseModel):

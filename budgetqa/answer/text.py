@@ -8,7 +8,11 @@
    the first sentence after a bare item title, and for a why-question by the sentence of the
    same item that gives the reason.
 4. When the quote (with its headings) holds too little of the question's keyword weight,
-   the question is refused rather than answered with noise.
+   the question is refused rather than answered with noise; so is one asking for a field
+   (电话, 联系人, 负责人) whose quote does not print that field.
+
+The names of the documents searched (department aliases, years) are taken out of the question
+first: every passage of those documents repeats them, so they are no evidence for one passage.
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ ITEM_TITLE_MAX = 60
 REASON_LOOKAHEAD = 6
 """Sentences of the same item searched for the reason a why-question asks."""
 _YEAR = re.compile(r"(20\d{2})")
+_YEAR_WORD = re.compile(r"20\d{2}\s*年?度?")
+MIN_NAME = 3
+"""Shortest department alias taken out of a question (shorter ones are parts of item names)."""
 _TERMINAL = ("。", "！", "？", "；", ";", "!", "?", ".")
 _WHY = ("为什么", "为何", "为啥", "原因", "怎么回事")
 
@@ -88,6 +95,25 @@ def _name_overlap(question: str, department: str) -> int:
             if department[start:start + size] in question:
                 return size
     return 0
+
+
+def about(store, question: str, doc_ids: list[str] | None) -> str:
+    """The question without the names of the documents it is scoped to: their departments'
+    aliases (longest first) and years."""
+    if not doc_ids:
+        return question
+    names = {alias for doc_id in doc_ids for alias in store.aliases_of(doc_id) if len(alias) >= MIN_NAME}
+    for name in sorted(names, key=len, reverse=True):
+        question = question.replace(name, " ")
+    return _YEAR_WORD.sub(" ", question)
+
+
+def missing_field(question: str, text: str) -> str | None:
+    """The field a question asks for (电话, 联系人…) when the quote does not print it, else None."""
+    for cue, words in load("retrieval")["answer"]["must_hold"].items():
+        if cue in question and not any(word in text for word in words):
+            return cue
+    return None
 
 
 # --- relevance and the quote -------------------------------------------------------------------
@@ -186,20 +212,24 @@ def answer_text(store, question: str, doc_ids: list[str] | None = None, *,
     search = search or ChunkSearch(store, settings)
     if doc_ids is None:
         doc_ids = scope(store, question)
+    asked = about(store, question, doc_ids)
     chunk_filter = ChunkFilter(doc_ids=tuple(doc_ids)) if doc_ids is not None else None
-    terms = query_terms(question, expand=False)
+    terms = query_terms(asked, expand=False)
     if not terms:
         return _refusal(doc_ids, "问题里没有可以在公开文本中查找的内容。")
-    hits = search.search(question, TOP_CHUNKS, chunk_filter)
+    hits = search.search(asked, TOP_CHUNKS, chunk_filter)
     if not hits:
         return _refusal(doc_ids, "没有在已载入的公开中找到回答这个问题的段落。")
     best = hits[0]
-    index = search.keywords(chunk_filter, question)
+    index = search.keywords(chunk_filter, asked)
     ok, share = relevant(best, index, terms)
     if not ok:
         return _refusal(doc_ids, "没有在已载入的公开中找到回答这个问题的段落。")
     row = best.row
-    text = quote(best, question, _continuation(index, best))
+    text = quote(best, asked, _continuation(index, best))
+    field = missing_field(question, text)
+    if field:
+        return _refusal(doc_ids, f"公开中没有找到所问的{field}。")
     others = sorted({h.row.title for h in hits[1:] if h.row.doc_id != row.doc_id and relevant(
         h, index, terms)[0]})
     notes = [f"摘自《{row.title}》{row.section}，第{row.page}页。"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from budgetqa.audit.front import contents, is_part
 from budgetqa.audit.index import is_empty, table_name
 from budgetqa.audit.names import vocab
 from budgetqa.audit.registry import Audit, CheckDef
@@ -17,7 +18,9 @@ EMPTY = CheckDef("C-空表说明", "完整性", "error",
                  "空表须说明为何为空（表内注释或情况说明中）；注明为空表的表中不应有数。")
 DESCRIBED = CheckDef("C-说明所述表", "完整性", "warning",
                      "情况说明的标题所说明的表（“……预算表情况说明”）在公开中找得到（按表名识别种类）。")
-CHECKS = (TABLES, EMPTY, DESCRIBED)
+LISTED = CheckDef("C-目录所列表", "完整性", "warning",
+                  "目录列出的表在公开中找得到（按表名识别种类，不看编号）。")
+CHECKS = (TABLES, EMPTY, DESCRIBED, LISTED)
 TABLE_WORD = "表"
 """A heading with this word explains a table (not only a topic such as 政府采购)."""
 
@@ -42,20 +45,37 @@ def run(audit: Audit) -> None:
             continue
         _check_empty(audit, table)
     _check_described(audit, present)
+    _check_listed(audit, present | {table_kind(t.title) for t in doc.tables})
 
 
 def _check_described(audit: Audit, present: set[str]) -> None:
     """A narrative heading that explains a table ("…支出预算表情况说明") names a table the document holds."""
-    for heading, page in headings(audit.doc).items():
-        kind = table_kind(heading) if TABLE_WORD in heading else None
+    _named_tables(audit, DESCRIBED, present, [
+        (table_kind(heading) if TABLE_WORD in heading else None, heading, page, f"第{page}页说明", "情况说明说明了", "标题")
+        for heading, page in headings(audit.doc).items()])
+
+
+def _check_listed(audit: Audit, present: set[str | None]) -> None:
+    """Every table the contents list ("七、财政拨款“三公”经费支出决算表") is one the document holds."""
+    named = []
+    for entry in contents(audit.doc):
+        title = re.sub(r"[（(]续[)）]$", "", entry.text)
+        kind = table_kind(title) if title.endswith(TABLE_WORD) and not is_part(entry) else None
+        named.append((kind, entry.text, entry.page, "目录列出", f"目录（第{entry.page}页）列出了", "目录"))
+    _named_tables(audit, LISTED, present, named)
+
+
+def _named_tables(audit: Audit, check: CheckDef, present: set, named: list[tuple[str | None, str, int, str, str, str]]) -> None:
+    """Each (kind, text, page, where, says, part) a heading or a contents entry names is a table the document holds."""
+    for kind, text, page, where, says, part in named:
         if kind is None or kind == "其他":
             continue
         if kind in present:
-            audit.passed(DESCRIBED.id)
+            audit.passed(check.id)
             continue
-        audit.note(DESCRIBED.id, "warning", f"第{page}页说明“{heading}”，公开中未找到该表",
-                   f"情况说明说明了一张{kind}，但公开的表中没有这一种：表漏公开，或未被识别，请对照原件。", [page],
-                   [Ref(page=page, table="标题", sentence=heading)])
+        audit.note(check.id, "warning", f"{where}“{text}”，公开中未找到该表",
+                   f"{says}一张{kind}，但公开的表中没有这一种：表漏公开，或未被识别，请对照原件。", [page],
+                   [Ref(page=page, table=part, sentence=text)])
 
 
 def _check_empty(audit: Audit, table) -> None:

@@ -1,10 +1,12 @@
-"""Years: headings, table titles, "YYYY年度", "截至…年…月…日" and the year compared with must fit the document's year."""
+"""Years: the cover, the contents, headings, table titles, "YYYY年度", "截至…年…月…日" and the year compared
+with must fit the document's year."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
+from budgetqa.audit.front import contents, covers
 from budgetqa.audit.index import table_name
 from budgetqa.audit.names import vocab
 from budgetqa.audit.registry import Audit, CheckDef
@@ -15,7 +17,10 @@ YEAR = CheckDef("Y-年度", "年度", "error",
                 "标题、表名、“YYYY年度”“YYYY年部门预算/决算”写的是本公开的年度；“比YYYY年”比较的是上一年。")
 AS_OF = CheckDef("Y-截至日期", "年度", "error",
                  "“截至YYYY年…”：决算为本年年末（本年），预算为编制时已知的上年数（上年）。")
-CHECKS = (YEAR, AS_OF)
+COVER = CheckDef("Y-封面", "年度", "error",
+                 "封面写的是本公开的年度；封面的日期是公开的日期：预算在本年或上年，决算在下一年（或再下一年）。")
+CHECKS = (YEAR, AS_OF, COVER)
+_COVER_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)(年\d{1,2}月)?")
 
 
 @lru_cache
@@ -44,6 +49,9 @@ def run(audit: Audit) -> None:
     if year is None:
         return
     own, compared, as_of = (_patterns()[k] for k in ("own", "compared", "as_of"))
+    _cover(audit, year)
+    for entry in contents(audit.doc):
+        _titled(audit, f"目录“{entry.text}”", entry.text, entry.page, own + [re.compile(r"(20\d\d)年")], year)
     for heading, page in headings(audit.doc).items():
         _titled(audit, f"标题“{heading}”", heading, page, own + [re.compile(r"(20\d\d)年")], year)
     for table in audit.doc.tables:
@@ -68,6 +76,22 @@ def run(audit: Audit) -> None:
                    f"第{sentence.page}页“{words}”，应为 {expected} 年",
                    f"{year}年{audit.doc.kind or ''}公开中的资产等情况截至 {expected} 年"
                    f"（{'决算为本年年末' if audit.doc.kind == '决算' else '预算编制时为上年'}）。")
+
+
+def _cover(audit: Audit, year: int) -> None:
+    """Every year the cover prints is the document's; a date (YYYY年M月) is when it was published."""
+    low, high = vocab()["years"]["published"].get(audit.doc.kind or "", [-1, 2])
+    for cover in covers(audit.doc):
+        for match in _COVER_YEAR.finditer("\n".join(cover.lines)):
+            found = int(match.group(1))
+            if match.group(2):
+                _judge(audit, COVER.id, year + low <= found <= year + high, cover.page, cover.text,
+                       f"封面日期为 {found} 年，本公开为 {year} 年{audit.doc.kind or ''}",
+                       f"{year}年{audit.doc.kind or ''}公开应在 {year + low}—{year + high} 年发布，封面日期的年份可能写错。",
+                       table="封面")
+            else:
+                _judge(audit, COVER.id, found == year, cover.page, cover.text,
+                       f"封面写 {found} 年，本公开为 {year} 年", f"封面的年度应为本公开的年度 {year} 年。", table="封面")
 
 
 def _titled(audit: Audit, where: str, text: str, page: int, patterns: list[re.Pattern[str]], year: int) -> None:

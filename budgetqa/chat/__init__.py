@@ -2,7 +2,8 @@
 
 ``converse`` rewrites a turn with the session's history (``followup.rewrite``), answers it with
 the deterministic engine and, when an LLM is configured and the engine cannot plan the question,
-lets the tool-calling agent try (its numbers checked by ``guard``).
+asks it for a typed plan the engine answers (``planning``; ``llm_mode="agent"``: lets the
+tool-calling agent try, its numbers checked by ``guard`` and its prose by ``prose``).
 """
 
 from __future__ import annotations
@@ -24,8 +25,20 @@ def needs_agent(answer: Answer) -> bool:
     return answer.status == "refused" and answer.plan.route in ("none", "text")
 
 
+def _with_llm(store, llm, question: str, fallback: Answer, doc: str | None, max_steps: int, mode: str,
+              schema_format: str) -> Answer:
+    if mode == "agent":
+        from budgetqa.chat.agent import run_agent
+
+        return run_agent(store, llm, question, fallback=fallback, doc=doc, max_steps=max_steps)
+    from budgetqa.chat.planning import plan_and_answer
+
+    return plan_and_answer(store, llm, question, fallback=fallback, doc=doc, schema_format=schema_format)
+
+
 def converse(store, question: str, *, sessions: SessionStore | None = None, session_id: str | None = None,
-             doc: str | None = None, llm=None, max_steps: int = 6) -> Answer:
+             doc: str | None = None, llm=None, max_steps: int = 6, llm_mode: str = "plan",
+             schema_format: str = "auto") -> Answer:
     """Answer one turn of a conversation (no session: a single question, as ``ask``).
 
     ``doc`` (an explicit choice, e.g. a clarify option clicked) overrides the inherited document.
@@ -36,10 +49,7 @@ def converse(store, question: str, *, sessions: SessionStore | None = None, sess
     pinned = store.resolve(doc) if doc else found.doc
     answer = ask(store, found.question, doc=pinned)
     if llm is not None and needs_agent(answer):
-        from budgetqa.chat.agent import run_agent
-
-        answer = run_agent(store, llm, found.question, fallback=answer, doc=pinned,
-                           max_steps=max_steps)
+        answer = _with_llm(store, llm, found.question, answer, pinned, max_steps, llm_mode, schema_format)
     if session_id:
         answer.plan.question = found.question
         answer.plan.session_id = session_id

@@ -1,4 +1,8 @@
-"""The tool-calling agent for questions the rule-based planner cannot plan; its numbers are guarded."""
+"""The tool-calling agent for questions the rule-based planner cannot plan (``BUDGETQA_LLM_MODE=agent``).
+
+Its answer is kept only when every number is one a tool returned (``guard``) and every sentence
+and 《title》 is carried by the tools' results (``prose``); otherwise the rule-based answer stands.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, Tool
 
 from budgetqa.answer.schema import Answer, Plan
 from budgetqa.chat.guard import tool_figures, unsupported
+from budgetqa.chat.prose import Evidence, ungrounded
 from budgetqa.chat.tools import make_tools
 from budgetqa.prompts import load_prompt
 
@@ -28,6 +33,7 @@ def run_agent(store, llm, question: str, *, fallback: Answer, doc: str | None = 
     """Let ``llm`` answer with the tools; an answer with a number no tool gave is replaced by ``fallback``."""
     record: list[Answer] = []
     vouched: list[str | dict] = []
+    returned: list[str] = []
     tools = make_tools(store, doc, record, vouched)
     by_name = {t.name: t for t in tools}
     messages = [SystemMessage(load_prompt(PROMPT)), HumanMessage(question)]
@@ -46,6 +52,7 @@ def run_agent(store, llm, question: str, *, fallback: Answer, doc: str | None = 
                         {"error": f"没有工具 {call['name']}", "numbers": []}, ensure_ascii=False)
                 except Exception as exc:  # a bad argument is the model's problem, not the user's
                     result = json.dumps({"error": str(exc)[:200], "numbers": []}, ensure_ascii=False)
+                returned.append(result)
                 messages.append(ToolMessage(content=result, tool_call_id=call.get("id") or call["name"]))
         else:
             reply = None
@@ -59,6 +66,12 @@ def run_agent(store, llm, question: str, *, fallback: Answer, doc: str | None = 
     if bad:
         log.warning("number guard: LLM answer %r has numbers no tool returned: %s", text, bad)
         fallback.notes.append("语言模型的回答含有工具未给出的数字，已改用规则引擎的答复。")
+        return fallback
+    invented = ungrounded(text, Evidence(returned))
+    if invented:
+        log.warning("prose check: LLM answer %r has what no tool returned: %s", text, invented)
+        fallback.notes.append("语言模型的回答含有工具结果中没有的内容（如“" + invented[0][:30]
+                              + "”），已改用规则引擎的答复。")
         return fallback
     answered = [a for a in record if a.status == "answered"]
     return Answer(

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
 
-from budgetqa.answer import ask, catalogs
+from budgetqa.answer import ask_plan, catalogs
+from budgetqa.answer.plan_form import PlanForm
 from budgetqa.answer.schema import Answer
 from budgetqa.chat.numerals import read_figures
 from budgetqa.models import Cell
@@ -93,8 +94,9 @@ def make_tools(store, doc: str | None = None, record: list[Answer] | None = None
     def pick(ref: str | None) -> str | None:
         return store.resolve(ref) if ref else doc
 
-    def engine(question: str, ref: str | None) -> str:
-        answer = ask(store, question, doc=pick(ref))
+    def engine(ref: str | None, **plan) -> str:
+        """A typed plan through the engine's stages (``ask_plan``), never a sentence of the model's."""
+        answer = ask_plan(store, PlanForm(**plan), doc=pick(ref), planner="tool")
         record.append(answer)
         result = answer_json(answer)
         vouched.extend(result["numbers"])
@@ -115,22 +117,22 @@ def make_tools(store, doc: str | None = None, record: list[Answer] | None = None
         return json.dumps({"names": names, "numbers": []}, ensure_ascii=False)
 
     def get_value(quantity: str, doc: str | None = None) -> str:
-        return engine(f"{quantity}是多少", doc)
+        return engine(doc, operation="lookup", items=[quantity])
 
     def compute_change(quantity: str, doc: str | None = None) -> str:
-        return engine(f"{quantity}比上年增长多少", doc)
+        return engine(doc, operation="change", items=[quantity])
 
     def compute_share(part: str, total: str | None = None, doc: str | None = None) -> str:
-        return engine(f"{part}占{total}的比例是多少" if total else f"{part}占比多少", doc)
+        return engine(doc, operation="share", items=[part], total=total or "")
 
     def compute_difference(first: str, second: str, doc: str | None = None) -> str:
-        return engine(f"{first}比{second}多多少", doc)
+        return engine(doc, operation="difference", items=[first, second])
 
     def compute_sum(quantities: list[str], doc: str | None = None) -> str:
-        return engine("和".join(quantities) + "一共多少", doc)
+        return engine(doc, operation="sum", items=quantities)
 
     def rank(group: str = "支出", smallest: bool = False, doc: str | None = None) -> str:
-        return engine(f"{group}中哪项{'最少' if smallest else '最多'}", doc)
+        return engine(doc, operation="ranking", items=[group], smallest=smallest)
 
     def search_text(text: str, doc: str | None = None) -> str:
         from budgetqa.answer.text import answer_text
