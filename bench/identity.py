@@ -7,10 +7,14 @@ another department shows as a wrong number. For a sample of departments the scri
 with the full name and with the short form people use (某区某局), and asks about districts
 that are not loaded; it reports how many answers cite the named department, how many were
 wrong, refused or clarified, and the time per question. Run: python bench/identity.py [N]
+
+With ``BUDGETQA_DATABASE_URL=postgresql://…`` set, the store is a scratch database created on that
+server (the role needs CREATEDB) and dropped afterwards; otherwise a temporary SQLite file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import statistics
@@ -23,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from budgetqa.answer import ask
+from budgetqa.index.db import scratch_database
 from budgetqa.index.store import Store
 from budgetqa.ingest.identity import aliases
 from budgetqa.ingest.pipeline import doc_id_for, read_document
@@ -82,8 +87,10 @@ def main() -> int:
     if not SEED.exists():
         print("../shared is absent; nothing to measure")
         return 1
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp))
+    server = Settings().database_url
+    with tempfile.TemporaryDirectory() as tmp, (
+            scratch_database(server, "budgetqa_bench") if server else contextlib.nullcontext()) as url:
+        store = Store(Path(tmp), url)
         seed = read_document(SEED, Settings(data_dir=Path(tmp), embedding_model="none"))
         alone = Store(Path(tmp) / "alone")
         alone.save(seed)
@@ -102,7 +109,7 @@ def main() -> int:
         start = time.perf_counter()
         subprocess.run([str(Path(sys.executable).parent / "budgetqa"), "ask", f"{names(count)[count // 3]}{QUESTION}",
                         "--data-dir", tmp], check=True, capture_output=True,
-                       env={**os.environ, "BUDGETQA_EMBEDDING_MODEL": "none"})
+                       env={**os.environ, "BUDGETQA_EMBEDDING_MODEL": "none", "BUDGETQA_DATABASE_URL": url or ""})
         fresh = time.perf_counter() - start
         sample = names(count)[:: max(1, count // 100)]
         asked = [(f"{name}{QUESTION}", name) for name in sample]
@@ -123,6 +130,7 @@ def main() -> int:
             value = Decimal(answer.values[0].value)
             outcome["right" if name and abs(value - expected[name]) < Decimal("0.01") else "wrong"] += 1
         timings.sort()
+        print(f"store: {'PostgreSQL' if url else 'SQLite'}")
         print(f"documents {count}: saved in {built:.1f} s; first answer in this process {cold * 1000:.0f} ms "
               f"({first.status}); `budgetqa ask` in a fresh process {fresh:.1f} s (interpreter start included)")
         print(f"questions {len(asked)} naming a loaded department, {len(missing)} naming one not loaded")

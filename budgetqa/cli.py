@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 import sys
 from collections import Counter
 from contextlib import closing
@@ -66,7 +67,8 @@ def _settings(data_dir: Path | None) -> Settings:
 def _store(data_dir: Path | None):
     from budgetqa.index.store import Store
 
-    return Store(_settings(data_dir).data_dir)
+    settings = _settings(data_dir)
+    return Store(settings.data_dir, settings.database_url)
 
 
 @app.command()
@@ -358,9 +360,11 @@ def backup(
     target: Annotated[Path, typer.Argument(help="A new or empty folder for the copy.")],
     data_dir: DataDir = None,
 ) -> None:
-    """Copy the store (SQLite online backup, safe while serving) and its vector index to TARGET.
+    """Copy the store (SQLite online backup, or pg_dump with BUDGETQA_DATABASE_URL; safe while
+    serving) and its vector index to TARGET.
 
-    To restore, use TARGET as the data dir (--data-dir / BUDGETQA_DATA_DIR) or copy its files there."""
+    To restore, use TARGET as the data dir (--data-dir / BUDGETQA_DATA_DIR) or copy its files there;
+    on PostgreSQL first load TARGET/budgetqa.pgdump into an empty database with pg_restore."""
     from budgetqa.index.backup import backup as backup_store
 
     try:
@@ -368,6 +372,9 @@ def backup(
     except FileExistsError as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from exc
+    except (OSError, subprocess.CalledProcessError) as exc:  # pg_dump missing or failed
+        err.print(f"[red]error[/red] backup failed: {getattr(exc, 'stderr', None) or exc}")
+        raise typer.Exit(1) from exc
     console.print("backed up: " + ", ".join(str(p) for p in written), soft_wrap=True)
 
 

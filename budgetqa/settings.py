@@ -18,6 +18,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path(user_data_dir("budgetqa"))
     """Where the SQLite store (and the vector index) live."""
+    database_url: str | None = None
+    """A PostgreSQL database for the store (``postgresql://user:password@host/db``) instead of
+    ``data_dir/budgetqa.sqlite3``; the vector index and kept files stay in ``data_dir``."""
     max_file_mb: float = 50.0
     """Files larger than this are rejected before parsing (also the HTTP upload limit)."""
     max_pages: int = 500
@@ -67,7 +70,7 @@ class Settings(BaseSettings):
     """How the plan's JSON schema is sent as ``response_format``: OpenAI's ``json_schema`` (OpenAI,
     vLLM, llama-server), llama-cpp-python's ``json_object`` + ``schema``, or ``auto`` (try both)."""
 
-    @field_validator("admin_token", "llm_api_key", "llm_base_url", "llm_model", mode="before")
+    @field_validator("admin_token", "llm_api_key", "llm_base_url", "llm_model", "database_url", mode="before")
     @classmethod
     def _blank_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -1,8 +1,11 @@
 """Keyword search over the store's narrative: BM25 on jieba words and character bigrams.
 
-The index is derived from the SQLite ``chunks`` table (the source of truth), so it
-never disagrees with it: it is rebuilt in memory when the store changes, tokenising
-only passages it has not seen before. It scores passages (see ``passages.py``).
+Each passage's tokens are computed once, when its document is saved, and kept in the store's
+``passages`` table beside a full-text index of them (FTS5 on SQLite, a GIN ``tsvector`` on
+PostgreSQL), so the index is incremental and no process tokenises the corpus again. A search
+builds a BM25 index over the documents in scope only, from those stored tokens (statistics
+within the scope); a search with no documents in scope takes the documents whose passages the
+full-text index finds for the question's words. It scores passages (see ``passages.py``).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import json
 import logging
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from threading import Lock
@@ -217,18 +220,53 @@ class KeywordIndex:
         return {int(i): float(scores[i]) for i in hits}
 
 
-_TOKEN_CACHE: dict[tuple[str, str], dict[str, float]] = {}
-_INDEXES: dict[str, tuple[int, KeywordIndex]] = {}
+UNSCOPED_DOCUMENTS = 50
+"""A search with no documents in scope, over a store holding more documents than this, searches
+the documents of the passages the full-text index ranks best, up to this many."""
+INDEX_CACHE = 32
+"""Scoped indexes kept per process (least recently used dropped)."""
+
+_INDEXES: OrderedDict[tuple[str, frozenset[str] | None], tuple[int, KeywordIndex]] = OrderedDict()
 _LOCK = Lock()
 
 
-def load_rows(store) -> list[ChunkRow]:
-    """Every chunk in the store with its document's metadata, in document order."""
+def passage_tokens(passage: Passage) -> dict[str, float]:
+    """Weighted token counts of a passage: its own words, and its headings' at ``HEADING_WEIGHT``
+    (not to be changed: the same texts share one result)."""
+    return _tokens(passage.context, passage.text)
+
+
+@lru_cache(maxsize=65536)
+def _tokens(context: str, text: str) -> dict[str, float]:
+    counts: dict[str, float] = dict(Counter(tokenize(text)))
+    for token, n in Counter(tokenize(context)).items():
+        counts[token] = counts.get(token, 0.0) + HEADING_WEIGHT * n
+    return counts
+
+
+def passage_rows(chunk_id: str, section_path: list[str] | tuple[str, ...], text: str) -> list[tuple[int, str, str]]:
+    """What the store keeps per passage of a chunk: its number, its weighted token counts (JSON)
+    and its distinct tokens (space-separated, for the full-text index)."""
+    rows = []
+    for passage in passages(chunk_id, section_path, text):
+        tokens = passage_tokens(passage)
+        rows.append((passage.n, json.dumps(tokens, ensure_ascii=False), " ".join(sorted(tokens))))
+    return rows
+
+
+def _in(column: str, values: list[str]) -> str:
+    return f"{column} IN ({','.join('?' * len(values))})"
+
+
+def load_rows(store, doc_ids: list[str]) -> list[ChunkRow]:
+    """The chunks of some documents with their document's metadata, in document order."""
+    if not doc_ids:
+        return []
     rows = store.db.execute(
-        """SELECT k.doc_id, k.chunk_id, k.page, k.section_path, k.text, d.department, d.year, d.kind, d.title,
+        f"""SELECT k.doc_id, k.chunk_id, k.page, k.section_path, k.text, d.department, d.year, d.kind, d.title,
                   k.source_file
-           FROM chunks k JOIN documents d ON d.doc_id = k.doc_id ORDER BY k.doc_id, k.rowid"""
-    ).fetchall()
+           FROM chunks k JOIN documents d ON d.doc_id = k.doc_id WHERE {_in("k.doc_id", doc_ids)}
+           ORDER BY k.doc_id, k.rowid""", doc_ids).fetchall()
     return [
         ChunkRow(r["doc_id"], r["chunk_id"], r["page"], tuple(json.loads(r["section_path"])), r["text"],
                  r["department"], r["year"], r["kind"], r["title"], r["source_file"])
@@ -236,37 +274,76 @@ def load_rows(store) -> list[ChunkRow]:
     ]
 
 
-def passage_tokens(passage: Passage) -> dict[str, float]:
-    """Weighted token counts of a passage: its own words, and its headings' at ``HEADING_WEIGHT``."""
-    counts: dict[str, float] = dict(Counter(tokenize(passage.text)))
-    for token, n in Counter(tokenize(passage.context)).items():
-        counts[token] = counts.get(token, 0.0) + HEADING_WEIGHT * n
-    return counts
+def stored_tokens(store, doc_ids: list[str]) -> dict[tuple[str, str, int], dict[str, float]]:
+    """(doc_id, chunk_id, passage n) → the passage's stored weighted token counts."""
+    if not doc_ids:
+        return {}
+    rows = store.db.execute(f"SELECT doc_id, chunk_id, n, tokens FROM passages WHERE {_in('doc_id', doc_ids)}",
+                            doc_ids)
+    return {(r["doc_id"], r["chunk_id"], r["n"]): json.loads(r["tokens"]) for r in rows}
 
 
-def build_index(rows: list[ChunkRow]) -> KeywordIndex:
+def build_index(rows: list[ChunkRow], tokens: dict[tuple[str, str, int], dict[str, float]]) -> KeywordIndex:
+    """BM25 over the passages of ``rows``, with their stored tokens (computed when missing)."""
     found: list[Passage] = []
     owner: list[int] = []
-    tokens: list[dict[str, float]] = []
+    counts: list[dict[str, float]] = []
     for i, row in enumerate(rows):
         for passage in passages(row.chunk_id, row.section_path, row.text):
-            key = (passage.context, passage.text)
-            if key not in _TOKEN_CACHE:
-                _TOKEN_CACHE[key] = passage_tokens(passage)
+            held = tokens.get((row.doc_id, row.chunk_id, passage.n))
             found.append(passage)
             owner.append(i)
-            tokens.append(_TOKEN_CACHE[key])
-    return KeywordIndex(rows, found, owner, tokens)
+            counts.append(held if held is not None else passage_tokens(passage))
+    return KeywordIndex(rows, found, owner, counts)
 
 
-def keyword_index(store) -> KeywordIndex:
-    """The keyword index of a store's chunks, rebuilt when the store has changed."""
-    key = str(store.path)
+def matching_documents(store, terms: list[str], limit: int) -> list[str]:
+    """The documents of the passages the full-text index ranks best for ``terms`` (any of them)."""
+    terms = [t for t in dict.fromkeys(terms) if t]
+    if not terms:
+        return []
+    if store.db.postgresql:
+        query = " | ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
+        rows = store.db.execute(
+            "SELECT doc_id, MAX(ts_rank(search, CAST(? AS tsquery))) AS score FROM passages "
+            "WHERE search @@ CAST(? AS tsquery) GROUP BY doc_id ORDER BY score DESC, doc_id LIMIT ?",
+            (query, query, limit))
+    else:
+        query = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        rows = store.db.execute(
+            "WITH found AS MATERIALIZED (SELECT rowid, bm25(passage_search) AS score FROM passage_search "
+            "WHERE passage_search MATCH ?) SELECT p.doc_id, MIN(found.score) AS score FROM found "
+            "JOIN passages p ON p.rowid = found.rowid GROUP BY p.doc_id ORDER BY score, p.doc_id LIMIT ?",
+            (query, limit))
+    return [r["doc_id"] for r in rows]
+
+
+def scope_of(store, doc_ids: tuple[str, ...] | None, terms: list[str]) -> frozenset[str] | None:
+    """The documents a search reads: ``doc_ids``; else every document of a small store (None);
+    else the documents the full-text index finds for ``terms``."""
+    if doc_ids is not None:
+        return frozenset(doc_ids)
+    total = store.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    if total <= UNSCOPED_DOCUMENTS:
+        return None
+    return frozenset(matching_documents(store, terms, UNSCOPED_DOCUMENTS))
+
+
+def keyword_index(store, doc_ids: frozenset[str] | None = None) -> KeywordIndex:
+    """The keyword index of some documents' chunks (None: all), from the tokens stored with them;
+    kept per process until the store changes."""
+    key = (store.location, doc_ids)
     with _LOCK:
         generation = store.generation()
         cached = _INDEXES.get(key)
         if cached is not None and cached[0] == generation:
+            _INDEXES.move_to_end(key)
             return cached[1]
-        index = build_index(load_rows(store))
-        _INDEXES[key] = (store.generation(), index)
-        return index
+    ids = sorted(doc_ids) if doc_ids is not None else [
+        r["doc_id"] for r in store.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+    index = build_index(load_rows(store, ids), stored_tokens(store, ids))
+    with _LOCK:
+        _INDEXES[key] = (generation, index)
+        while len(_INDEXES) > INDEX_CACHE:
+            _INDEXES.popitem(last=False)
+    return index

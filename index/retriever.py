@@ -15,7 +15,14 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from budgetqa.index.keyword import BIGRAM, ChunkRow, KeywordIndex, keyword_index, query_terms
+from budgetqa.index.keyword import (
+    BIGRAM,
+    ChunkRow,
+    KeywordIndex,
+    keyword_index,
+    query_terms,
+    scope_of,
+)
 from budgetqa.index.passages import Passage
 from budgetqa.index.vectors import VectorIndex, dense_enabled, passage_id
 from budgetqa.settings import Settings
@@ -120,9 +127,11 @@ class ChunkSearch:
             self._vectors = VectorIndex(self.settings)
         return self._vectors
 
-    @property
-    def keywords(self) -> KeywordIndex:
-        return keyword_index(self.store)
+    def keywords(self, chunk_filter: ChunkFilter | None = None, question: str = "") -> KeywordIndex:
+        """The keyword index of the documents a search reads (see ``keyword.scope_of``)."""
+        doc_ids = chunk_filter.doc_ids if chunk_filter is not None else None
+        words = [t for t in query_terms(question, expand=False) if not t.startswith(BIGRAM)]
+        return keyword_index(self.store, scope_of(self.store, doc_ids, words))
 
     # --- passage scores ---------------------------------------------------------------------
 
@@ -167,7 +176,7 @@ class ChunkSearch:
     def passage_scores(self, question: str, chunk_filter: ChunkFilter | None = None,
                        mode: Mode = "hybrid") -> tuple[KeywordIndex, dict[int, Hit]]:
         """Every candidate passage's ``Hit`` by one mode, keyed by its keyword-index position."""
-        index = self.keywords
+        index = self.keywords(chunk_filter, question)
         allowed = self._allowed(index, chunk_filter)
         dense: dict[int, float] = {}
         keyword: dict[int, float] = {}

@@ -1,4 +1,5 @@
-"""The SQLite store: the source of truth for documents, tables, cells, facts and chunks.
+"""The store: the source of truth for documents, tables, cells, facts and chunks (SQLite, or
+PostgreSQL when a ``postgresql://`` URL is given).
 
 Every write of a document happens in one transaction, so an ingest either lands
 whole or leaves the store as it was.
@@ -8,13 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+from budgetqa.index import schema
 from budgetqa.index import versions as kept
+from budgetqa.index.db import Database, is_postgres
+from budgetqa.index.keyword import passage_rows
 from budgetqa.models import (
     Cell,
     Chunk,
@@ -26,77 +29,6 @@ from budgetqa.models import (
     SourceFile,
     Table,
 )
-
-SCHEMA_VERSION = 5
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY, department TEXT NOT NULL, region TEXT NOT NULL, year INTEGER,
-    kind TEXT, unit TEXT NOT NULL, title TEXT NOT NULL, profile TEXT NOT NULL DEFAULT '{}',
-    scope TEXT NOT NULL DEFAULT '部门', level TEXT, dept_key TEXT NOT NULL DEFAULT '',
-    warnings TEXT NOT NULL DEFAULT '[]'
-);
-CREATE TABLE IF NOT EXISTS aliases (
-    alias TEXT NOT NULL, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-    PRIMARY KEY (alias, doc_id)
-);
-CREATE INDEX IF NOT EXISTS aliases_by_doc ON aliases(doc_id);
-CREATE TABLE IF NOT EXISTS files (
-    sha256 TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-    file_name TEXT NOT NULL, pages INTEGER NOT NULL, size INTEGER NOT NULL, role TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tables (
-    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, table_id TEXT NOT NULL,
-    title TEXT NOT NULL, kind TEXT NOT NULL, label TEXT, unit TEXT NOT NULL, pages TEXT NOT NULL,
-    empty_statement TEXT, sides TEXT NOT NULL, columns TEXT NOT NULL, source_file TEXT NOT NULL,
-    PRIMARY KEY (doc_id, table_id)
-);
-CREATE TABLE IF NOT EXISTS cells (
-    doc_id TEXT NOT NULL, table_id TEXT NOT NULL, side TEXT NOT NULL, row_index INTEGER NOT NULL,
-    row_code TEXT, row_name TEXT NOT NULL, row_subject TEXT, parent_code TEXT, level TEXT,
-    col_index INTEGER NOT NULL, col_path TEXT NOT NULL, state TEXT NOT NULL, value TEXT,
-    unit TEXT NOT NULL, page INTEGER NOT NULL, raw TEXT NOT NULL, ambiguous INTEGER NOT NULL,
-    FOREIGN KEY (doc_id, table_id) REFERENCES tables(doc_id, table_id) ON DELETE CASCADE
-);
-CREATE INDEX IF NOT EXISTS cells_by_table ON cells(doc_id, table_id);
-CREATE INDEX IF NOT EXISTS files_by_doc ON files(doc_id);
-CREATE TABLE IF NOT EXISTS facts (
-    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, kind TEXT NOT NULL,
-    subject TEXT NOT NULL, sentence TEXT NOT NULL, page INTEGER NOT NULL, section TEXT NOT NULL,
-    amount TEXT, unit TEXT NOT NULL, share TEXT, change_amount TEXT, change_pct TEXT,
-    budget TEXT, completion_pct TEXT, source_file TEXT NOT NULL, previous TEXT
-);
-CREATE TABLE IF NOT EXISTS chunks (
-    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, chunk_id TEXT NOT NULL,
-    section_path TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL, source_file TEXT NOT NULL,
-    PRIMARY KEY (doc_id, chunk_id)
-);
-CREATE INDEX IF NOT EXISTS facts_by_doc ON facts(doc_id);
-CREATE TABLE IF NOT EXISTS performance (
-    doc_id TEXT NOT NULL, table_id TEXT NOT NULL, project TEXT NOT NULL, unit TEXT NOT NULL,
-    fields TEXT NOT NULL, amounts TEXT NOT NULL, goals TEXT NOT NULL, pages TEXT NOT NULL,
-    PRIMARY KEY (doc_id, table_id),
-    FOREIGN KEY (doc_id, table_id) REFERENCES tables(doc_id, table_id) ON DELETE CASCADE
-);
-CREATE TABLE IF NOT EXISTS indicators (
-    doc_id TEXT NOT NULL, table_id TEXT NOT NULL, position INTEGER NOT NULL, level1 TEXT NOT NULL,
-    level2 TEXT NOT NULL, name TEXT NOT NULL, target TEXT NOT NULL, weight TEXT NOT NULL, page INTEGER NOT NULL,
-    FOREIGN KEY (doc_id, table_id) REFERENCES performance(doc_id, table_id) ON DELETE CASCADE
-);
-CREATE INDEX IF NOT EXISTS indicators_by_table ON indicators(doc_id, table_id);
-CREATE TABLE IF NOT EXISTS front_pages (
-    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, role TEXT NOT NULL,
-    page INTEGER NOT NULL, lines TEXT NOT NULL, source_file TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS front_pages_by_doc ON front_pages(doc_id);
-"""
-# front_pages (cover and contents, for the audit) is additive: documents ingested before it hold
-# no rows there until they are ingested again, and the audit's cover/contents checks then do not run.
-# v3 → v4 added the performance and indicators tables (created by SCHEMA on open; documents
-# ingested before hold no rows there until they are ingested again).
-# Indexes on columns added by a migration (created after it).
-INDEXES = """
-CREATE INDEX IF NOT EXISTS documents_by_identity ON documents(dept_key, year, kind, scope);
-"""
 
 _FACT_DECIMALS = ("amount", "share", "change_amount", "change_pct", "budget", "completion_pct", "previous")
 
@@ -110,62 +42,64 @@ def _str(value: Decimal | None) -> str | None:
 
 
 class Store:
-    """A budgetqa store in ``data_dir/budgetqa.sqlite3``."""
+    """A budgetqa store: ``data_dir/budgetqa.sqlite3``, or the PostgreSQL database at ``database_url``
+    (``data_dir`` still holds the vector index and kept files)."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / "budgetqa.sqlite3"
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.executescript(SCHEMA)
-        self._migrate()
-        self._migrate_versions()
-        self.db.executescript(INDEXES)
-        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self.url = database_url if is_postgres(database_url) else None
+        self.db = Database.postgres(self.url) if self.url else Database.sqlite(self.path)
+        schema.migrate(self.db, self._backfill_search, self._migrate)
 
-    def _migrate(self) -> None:
-        """Bring a store written by an older version up to this schema."""
-        fact_columns = {row["name"] for row in self.db.execute("PRAGMA table_info(facts)")}
-        if "previous" not in fact_columns:
-            self.db.execute("ALTER TABLE facts ADD COLUMN previous TEXT")
-        doc_columns = {row["name"] for row in self.db.execute("PRAGMA table_info(documents)")}
-        if "dept_key" not in doc_columns:
+    @property
+    def location(self) -> str:
+        """Where the store is (its database URL or file): a key for per-store caches."""
+        return self.url or str(self.path)
+
+    def _migrate(self, db: Database) -> None:
+        """Bring a SQLite store written by an older version up to v5."""
+        before = schema.version(db)
+        if "previous" not in db.columns("facts"):
+            db.execute("ALTER TABLE facts ADD COLUMN previous TEXT")
+        if "dept_key" not in db.columns("documents"):
             # v2 → v3: scope, level, identity key, warnings and the alias table
             from budgetqa.ingest.identity import aliases, identity_key, level_of
 
             for ddl in ("scope TEXT NOT NULL DEFAULT '部门'", "level TEXT", "dept_key TEXT NOT NULL DEFAULT ''",
                         "warnings TEXT NOT NULL DEFAULT '[]'"):
-                self.db.execute(f"ALTER TABLE documents ADD COLUMN {ddl}")
-            with self.transaction() as db:
-                for row in db.execute("SELECT doc_id, department FROM documents").fetchall():
-                    db.execute("UPDATE documents SET dept_key = ?, level = ? WHERE doc_id = ?",
+                db.execute(f"ALTER TABLE documents ADD COLUMN {ddl}")
+            with self.transaction() as tx:
+                for row in tx.execute("SELECT doc_id, department FROM documents").fetchall():
+                    tx.execute("UPDATE documents SET dept_key = ?, level = ? WHERE doc_id = ?",
                                (identity_key(row["department"]), level_of(row["department"]), row["doc_id"]))
-                    db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)",
+                    tx.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)",
                                    [(a, row["doc_id"]) for a in aliases(row["department"])])
+        if before < 5 and not kept.doc_ids(db):
+            # v4 → v5: each stored document kept as its version 1
+            with self.transaction() as tx:
+                ids = [r["doc_id"] for r in tx.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+                kept.migrate(tx, [doc for doc in map(self.load, ids) if doc is not None])
 
-    def _migrate_versions(self) -> None:
-        """v4 → v5 (a step of its own): the version tables, each stored document kept as its version 1."""
-        if kept.exists(self.db):
-            return
-        with self.transaction() as db:
-            ids = [r["doc_id"] for r in db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
-            kept.migrate(db, [doc for doc in map(self.load, ids) if doc is not None])
+    def _backfill_search(self, db: Database) -> None:
+        """v5 → v6: the keyword index of every stored chunk that has none yet."""
+        rows = db.execute("SELECT k.doc_id, k.chunk_id, k.section_path, k.text FROM chunks k WHERE NOT EXISTS "
+                          "(SELECT 1 FROM passages p WHERE p.doc_id = k.doc_id AND p.chunk_id = k.chunk_id) "
+                          "ORDER BY k.doc_id, k.rowid").fetchall()
+        with self.transaction() as tx:
+            self._insert_passages(tx, [(r["doc_id"], r["chunk_id"], json.loads(r["section_path"]), r["text"])
+                                       for r in rows])
 
     def close(self) -> None:
         self.db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All writes inside land together or not at all."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+    def transaction(self) -> Iterator[Database]:
+        """All writes inside land together or not at all; other processes see a new generation."""
+        with self.db.transaction() as db:
+            yield db
+        if self.db.postgresql:
+            self.db.execute("SELECT nextval('store_generation')")
 
     # --- lookups -----------------------------------------------------------------
     def doc_of_file(self, sha256: str) -> str | None:
@@ -249,6 +183,8 @@ class Store:
         """Each document's id (or each of ``doc_ids``) → a version string that changes when its files change."""
         versions: dict[str, list[str]] = {}
         where, args = "", list(doc_ids or ())
+        if doc_ids is not None and not args:
+            return {}
         if doc_ids is not None:
             where = f"WHERE doc_id IN ({','.join('?' * len(args))})"
         for row in self.db.execute(f"SELECT doc_id, sha256 FROM files {where} ORDER BY doc_id, sha256", args):
@@ -326,7 +262,7 @@ class Store:
                 logging.getLogger(__name__).warning("vector index not updated for %s: %s", doc_id, exc)
         return deleted
 
-    def _insert(self, db: sqlite3.Connection, doc: Document) -> None:
+    def _insert(self, db: Database, doc: Document) -> None:
         db.execute(
             "INSERT INTO documents (doc_id, department, region, year, kind, unit, title, profile, scope, level, "
             "dept_key, warnings) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -378,9 +314,18 @@ class Store:
             "INSERT INTO front_pages VALUES (?,?,?,?,?)",
             [(doc.doc_id, p.role, p.page, json.dumps(p.lines, ensure_ascii=False), p.source_file) for p in doc.front],
         )
+        self._insert_passages(db, [(doc.doc_id, c.chunk_id, c.section_path, c.text) for c in doc.chunks])
 
     @staticmethod
-    def _insert_performance(db: sqlite3.Connection, doc_id: str, table_id: str, form: Performance) -> None:
+    def _insert_passages(db: Database, chunks: list[tuple[str, str, list[str], str]]) -> None:
+        """The passages of chunks (doc_id, chunk_id, section path, text) in the keyword index (the
+        full-text index follows: a trigger or a generated column)."""
+        db.executemany("INSERT INTO passages VALUES (?,?,?,?,?)",
+                       [(doc_id, chunk_id, *row) for doc_id, chunk_id, path, text in chunks
+                        for row in passage_rows(chunk_id, path, text)])
+
+    @staticmethod
+    def _insert_performance(db: Database, doc_id: str, table_id: str, form: Performance) -> None:
         db.execute(
             "INSERT INTO performance VALUES (?,?,?,?,?,?,?,?)",
             (doc_id, table_id, form.project, form.unit, json.dumps(form.fields, ensure_ascii=False),
@@ -467,5 +412,8 @@ class Store:
         return list(tables.values())
 
     def generation(self) -> int:
-        """A number that changes whenever the store's content changes (for caches)."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0] + self.db.total_changes
+        """A number that changes whenever the store's content changes, in this process or another
+        (for caches)."""
+        if self.db.postgresql:
+            return self.db.execute("SELECT last_value FROM store_generation").fetchone()[0]
+        return self.db.execute("PRAGMA data_version").fetchone()[0] + self.db.connection.total_changes

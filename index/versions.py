@@ -9,44 +9,26 @@ document's last version is ``deleted``. Restoring a version makes it current aga
 from __future__ import annotations
 
 import json
-import sqlite3
 import zlib
 from datetime import UTC, datetime
 
 from pydantic import TypeAdapter
 
+from budgetqa.index.db import Database
 from budgetqa.ingest.completeness import counts
 from budgetqa.models import Document
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS versions (
-    doc_id TEXT NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL,
-    files TEXT NOT NULL, pages INTEGER NOT NULL, tables INTEGER NOT NULL, cells INTEGER NOT NULL,
-    facts INTEGER NOT NULL, chunks INTEGER NOT NULL, warnings TEXT NOT NULL, document BLOB NOT NULL,
-    PRIMARY KEY (doc_id, version)
-);
-CREATE TABLE IF NOT EXISTS version_files (
-    sha256 TEXT NOT NULL, doc_id TEXT NOT NULL, version INTEGER NOT NULL,
-    PRIMARY KEY (sha256, doc_id, version)
-);
-"""
 LISTED = "doc_id, version, status, created_at, files, pages, tables, cells, facts, chunks, warnings"
 _DOCUMENT = TypeAdapter(Document)
 
 
-def exists(db: sqlite3.Connection) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'versions'").fetchone() is not None
-
-
-def migrate(db: sqlite3.Connection, documents: list[Document]) -> None:
-    """v3 → v4: create the version tables and keep each stored document as its version 1 (current)."""
-    for statement in filter(str.strip, SCHEMA.split(";")):
-        db.execute(statement)  # not executescript, which would commit the caller's transaction
+def migrate(db: Database, documents: list[Document]) -> None:
+    """v4 → v5: keep each stored document as its version 1 (current)."""
     for doc in documents:
         record(db, doc, "current")
 
 
-def record(db: sqlite3.Connection, doc: Document, status: str, warnings: list[str] | None = None) -> int:
+def record(db: Database, doc: Document, status: str, warnings: list[str] | None = None) -> int:
     """Keep ``doc`` as its next version with ``status``; a new current one supersedes the old current."""
     if status == "current":
         db.execute("UPDATE versions SET status = 'superseded' WHERE doc_id = ? AND status IN ('current', 'deleted')",
@@ -67,13 +49,13 @@ def record(db: sqlite3.Connection, doc: Document, status: str, warnings: list[st
     return number
 
 
-def listing(db: sqlite3.Connection, doc_id: str) -> list[dict]:
+def listing(db: Database, doc_id: str) -> list[dict]:
     """A document's versions, oldest first, without their contents."""
     rows = db.execute(f"SELECT {LISTED} FROM versions WHERE doc_id = ? ORDER BY version", (doc_id,))
     return [{**dict(r), "files": json.loads(r["files"]), "warnings": json.loads(r["warnings"])} for r in rows]
 
 
-def of_file(db: sqlite3.Connection, sha256: str) -> dict | None:
+def of_file(db: Database, sha256: str) -> dict | None:
     """The newest version that holds a file with this hash, if any."""
     row = db.execute(
         f"SELECT {', '.join('v.' + c.strip() for c in LISTED.split(','))} FROM version_files f "
@@ -82,22 +64,22 @@ def of_file(db: sqlite3.Connection, sha256: str) -> dict | None:
     return None if row is None else {**dict(row), "files": json.loads(row["files"])}
 
 
-def document(db: sqlite3.Connection, doc_id: str, version: int) -> Document | None:
+def document(db: Database, doc_id: str, version: int) -> Document | None:
     """The whole document as it was in one version."""
     row = db.execute("SELECT document FROM versions WHERE doc_id = ? AND version = ?", (doc_id, version)).fetchone()
     return None if row is None else _DOCUMENT.validate_json(zlib.decompress(row["document"]))
 
 
-def make_current(db: sqlite3.Connection, doc_id: str, version: int) -> None:
+def make_current(db: Database, doc_id: str, version: int) -> None:
     """Mark ``version`` current and the document's other current version superseded."""
     db.execute("UPDATE versions SET status = 'superseded' WHERE doc_id = ? AND status IN ('current', 'deleted')",
                (doc_id,))
     db.execute("UPDATE versions SET status = 'current' WHERE doc_id = ? AND version = ?", (doc_id, version))
 
 
-def mark_deleted(db: sqlite3.Connection, doc_id: str) -> None:
+def mark_deleted(db: Database, doc_id: str) -> None:
     db.execute("UPDATE versions SET status = 'deleted' WHERE doc_id = ? AND status = 'current'", (doc_id,))
 
 
-def doc_ids(db: sqlite3.Connection) -> list[str]:
+def doc_ids(db: Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT DISTINCT doc_id FROM versions ORDER BY doc_id")]

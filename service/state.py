@@ -73,8 +73,8 @@ class ReadWriteLock:
 class ServiceStore(Store):
     """The app's Store: writes take the write side of ``lock``; readers hold ``lock.reading()``."""
 
-    def __init__(self, data_dir: Path) -> None:
-        super().__init__(data_dir)
+    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
+        super().__init__(data_dir, database_url)
         self.lock = ReadWriteLock()
 
     def save(self, document: Document, replaces: str | None = None) -> int:
@@ -113,7 +113,7 @@ class AppState:
     @classmethod
     def open(cls, settings: Settings) -> AppState:
         sessions = SessionStore(settings.session_ttl_seconds, settings.session_max, settings.session_max_turns)
-        return cls(settings=settings, store=ServiceStore(settings.data_dir), sessions=sessions,
+        return cls(settings=settings, store=ServiceStore(settings.data_dir, settings.database_url), sessions=sessions,
                    llm=configured_llm(settings))
 
 

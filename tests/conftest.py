@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from parse_cache import ParseCache
 
+from budgetqa.index.db import scratch_database
 from budgetqa.index.store import Store
 from budgetqa.ingest import pipeline
 from budgetqa.ingest.errors import IngestError
@@ -124,6 +126,35 @@ def new_store(tmp_path: Path) -> Iterator[tuple[Store, Settings]]:
     store = Store(settings.data_dir)
     yield store, settings
     store.close()
+
+
+TEST_DATABASE_URL = os.environ.get("BUDGETQA_TEST_DATABASE_URL")
+"""A PostgreSQL server for the PostgreSQL variants of the store and answer tests (CI sets it;
+each test gets a database of its own, so xdist workers never collide)."""
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@contextmanager
+def database_url(backend: str) -> Iterator[str | None]:
+    """None for SQLite; for PostgreSQL the URL of a new empty database, dropped afterwards
+    (skips when ``BUDGETQA_TEST_DATABASE_URL`` is not set)."""
+    if backend == "sqlite":
+        yield None
+        return
+    if not TEST_DATABASE_URL:
+        pytest.skip("BUDGETQA_TEST_DATABASE_URL is not set (no PostgreSQL server)")
+    with scratch_database(TEST_DATABASE_URL, "budgetqa_test") as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def each_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Settings]]:
+    """An empty store of its own, once on SQLite and once on PostgreSQL."""
+    with database_url(request.param) as url:
+        settings = Settings(data_dir=tmp_path / "store", embedding_model="none", database_url=url)
+        store = Store(settings.data_dir, url)
+        yield store, settings
+        store.close()
 
 
 def tables_of_kind(tables: list[Table], kind: str) -> list[Table]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import BACKENDS, database_url
 
 from budgetqa.answer import ask
 from budgetqa.index.store import Store
@@ -17,23 +19,33 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 FINAL = SHARED / "corpus" / "上海市普陀区财政局2024年度部门决算.pdf"
 
 
-@pytest.fixture(scope="module")
-def sample_store(tmp_path_factory) -> Store:
-    data_dir = tmp_path_factory.mktemp("sample")
-    store = Store(data_dir)
-    ingest_file(store, SAMPLE, Settings(data_dir=data_dir))
-    return store
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every answer test runs on SQLite and on PostgreSQL (skipped without a server)."""
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def two_store(tmp_path_factory) -> Store:
+def sample_store(tmp_path_factory, backend: str) -> Iterator[Store]:
+    with database_url(backend) as url:
+        data_dir = tmp_path_factory.mktemp("sample")
+        store = Store(data_dir, url)
+        ingest_file(store, SAMPLE, Settings(data_dir=data_dir))
+        yield store
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def two_store(tmp_path_factory, backend: str) -> Iterator[Store]:
     if not FINAL.exists():
         pytest.skip("../shared/corpus is absent")
-    data_dir = tmp_path_factory.mktemp("two")
-    store = Store(data_dir)
-    for path in (SAMPLE, FINAL):
-        ingest_file(store, path, Settings(data_dir=data_dir))
-    return store
+    with database_url(backend) as url:
+        data_dir = tmp_path_factory.mktemp("two")
+        store = Store(data_dir, url)
+        for path in (SAMPLE, FINAL):
+            ingest_file(store, path, Settings(data_dir=data_dir))
+        yield store
+        store.close()
 
 
 def values(answer) -> list[str]:
@@ -109,3 +121,26 @@ def test_no_department_asks_which(two_store: Store) -> None:
     answer = ask(two_store, "基本支出是多少")
     assert answer.status == "clarify"
     assert len(answer.options) == 2
+
+
+QUESTIONS = ["项目支出比上年增长多少", "普陀区财政局的项目支出是多少", "基本支出是多少", "哪类支出最大",
+             "昌吉州机关事务管理局公物仓维护管理项目资金用在哪些方面", "普陀区财政局的主要职能是什么", "今天天气怎么样"]
+
+
+def test_both_backends_answer_alike(tmp_path: Path) -> None:
+    """The same documents on SQLite and on PostgreSQL give the same answers, numbers, citations and
+    quoted sentences (keyword search only, so the two differ in nothing but the database)."""
+    if not FINAL.exists():
+        pytest.skip("../shared/corpus is absent")
+    answers = []
+    for backend in BACKENDS:
+        with database_url(backend) as url:
+            settings = Settings(data_dir=tmp_path / backend, embedding_model="none")
+            store = Store(settings.data_dir, url)
+            for path in (SAMPLE, FINAL):
+                ingest_file(store, path, settings)
+            answers.append([ask(store, q).model_dump() for q in QUESTIONS])
+            store.close()
+    assert answers[0] == answers[1]
+    assert {a["status"] for a in answers[0]} == {"answered", "clarify", "refused"}
+    assert any(a["plan"]["route"] == "text" and a["status"] == "answered" for a in answers[0])

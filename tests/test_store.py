@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,11 +11,13 @@ from conftest import (
     FINAL_2024,
     WANLI_2024,
     corpus_file,
+    database_url,
     row_count,
     store_counts,
 )
 from parse_cache import ParseCache
 
+from budgetqa.index.db import Database
 from budgetqa.index.store import Store
 from budgetqa.ingest import pipeline
 from budgetqa.ingest.pipeline import ingest_file
@@ -33,9 +34,9 @@ def _rows(store: Store, doc_id: str) -> dict[str, int]:
     return {name: row_count(store, name, doc_id) for name in CHILD_TABLES}
 
 
-def test_reingesting_the_same_file_changes_nothing(read_cache: ParseCache, new_store: tuple[Store, Settings],
+def test_reingesting_the_same_file_changes_nothing(read_cache: ParseCache, each_store: tuple[Store, Settings],
                                                    tmp_path: Path) -> None:
-    store, settings = new_store
+    store, settings = each_store
     path = corpus_file(FINAL_2024)
     first = ingest_file(store, path, settings)
     assert first.status == "added"
@@ -52,9 +53,9 @@ def test_reingesting_the_same_file_changes_nothing(read_cache: ParseCache, new_s
     assert all(n > 0 for n in _rows(store, first.doc_id).values())
 
 
-def test_stored_document_is_what_was_read(read_cache: ParseCache, new_store: tuple[Store, Settings]) -> None:
+def test_stored_document_is_what_was_read(read_cache: ParseCache, each_store: tuple[Store, Settings]) -> None:
     """Everything read from the PDF comes back from the store unchanged (Decimals, paths, states)."""
-    store, settings = new_store
+    store, settings = each_store
     path = corpus_file(WANLI_2024)
     read = pipeline.read_document(path, settings)  # the session cache: parsed once
     result = ingest_file(store, path, settings)
@@ -72,7 +73,7 @@ def _fail_after_insert(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make Store._insert write everything, then raise (inside the save transaction)."""
     original = Store._insert
 
-    def insert_then_fail(self: Store, db: sqlite3.Connection, doc: Document) -> None:
+    def insert_then_fail(self: Store, db: Database, doc: Document) -> None:
         original(self, db, doc)
         raise RuntimeError("disk full (simulated)")
 
@@ -80,9 +81,9 @@ def _fail_after_insert(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_failed_save_of_a_new_document_leaves_the_store_as_it_was(
-    read_cache: ParseCache, new_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
+    read_cache: ParseCache, each_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store, settings = new_store
+    store, settings = each_store
     kept = ingest_file(store, corpus_file(WANLI_2024), settings)
     before = (store_counts(store), _rows(store, kept.doc_id))
     with monkeypatch.context() as patch:
@@ -95,10 +96,10 @@ def test_failed_save_of_a_new_document_leaves_the_store_as_it_was(
 
 
 def test_failed_replacing_save_keeps_the_old_version(
-    read_cache: ParseCache, new_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
+    read_cache: ParseCache, each_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Store.save(new, replaces=old) deletes the old version first; a failure restores it whole."""
-    store, settings = new_store
+    store, settings = each_store
     old = ingest_file(store, corpus_file(FINAL_2024), settings)
     before = (store_counts(store), _rows(store, old.doc_id), store.load(old.doc_id))
     newer = store.load(old.doc_id)
@@ -114,10 +115,10 @@ def test_failed_replacing_save_keeps_the_old_version(
 
 
 def test_failed_merge_keeps_the_first_half(
-    read_cache: ParseCache, new_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
+    read_cache: ParseCache, each_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A merge deletes the stored half and writes the whole; if that fails, the stored half is intact."""
-    store, settings = new_store
+    store, settings = each_store
     narrative = ingest_file(store, corpus_file(CPPCC_NARRATIVE), settings)
     before = (store_counts(store), _rows(store, narrative.doc_id), store.load(narrative.doc_id))
     with monkeypatch.context() as patch:
@@ -130,9 +131,9 @@ def test_failed_merge_keeps_the_first_half(
 
 
 def test_delete_removes_the_document_and_everything_under_it(
-    read_cache: ParseCache, new_store: tuple[Store, Settings]
+    read_cache: ParseCache, each_store: tuple[Store, Settings]
 ) -> None:
-    store, settings = new_store
+    store, settings = each_store
     gone = ingest_file(store, corpus_file(FINAL_2024), settings)
     kept = ingest_file(store, corpus_file(WANLI_2024), settings)
     assert all(n > 0 for n in _rows(store, gone.doc_id).values())
@@ -146,11 +147,12 @@ def test_delete_removes_the_document_and_everything_under_it(
     assert ingest_file(store, corpus_file(FINAL_2024), settings).status == "added"
 
 
-def test_store_survives_reopening(read_cache: ParseCache, new_store: tuple[Store, Settings]) -> None:
-    """A second Store on the same folder sees the same documents (the file is the source of truth)."""
-    store, settings = new_store
+def test_store_survives_reopening(read_cache: ParseCache, each_store: tuple[Store, Settings]) -> None:
+    """A second Store on the same folder or database sees the same documents (the database is the
+    source of truth)."""
+    store, settings = each_store
     result = ingest_file(store, corpus_file(WANLI_2024), settings)
-    other = Store(settings.data_dir)
+    other = Store(settings.data_dir, settings.database_url)
     try:
         assert store_counts(other) == store_counts(store)
         assert other.resolve("万里街道") == result.doc_id
@@ -158,3 +160,43 @@ def test_store_survives_reopening(read_cache: ParseCache, new_store: tuple[Store
         assert other.resolve("no such department") is None
     finally:
         other.close()
+
+
+def test_keyword_index_is_kept_in_the_store_and_follows_deletes(
+    read_cache: ParseCache, each_store: tuple[Store, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Passage tokens are written with the document and found by the full-text index; a search
+    reads only the documents in scope, from the stored tokens (nothing is tokenised again); a
+    delete takes the document's passages out of the full-text index too."""
+    from budgetqa.index import keyword
+    from budgetqa.index.retriever import ChunkFilter, ChunkSearch
+
+    store, settings = each_store
+    final = ingest_file(store, corpus_file(FINAL_2024), settings)
+    wanli = ingest_file(store, corpus_file(WANLI_2024), settings)
+    expected = sum(len(keyword.passages(c.chunk_id, c.section_path, c.text)) for c in store.load(wanli.doc_id).chunks)
+    assert row_count(store, "passages", wanli.doc_id) == expected > 0
+    assert set(keyword.matching_documents(store, ["街道"], 10)) == {wanli.doc_id}
+    with monkeypatch.context() as patch:
+        patch.setattr(keyword, "_tokens", lambda *_: pytest.fail("a stored passage was tokenised again"))
+        hits = ChunkSearch(store, settings).search("主要职能", 5, ChunkFilter(doc_ids=(final.doc_id,)), "keyword")
+    assert hits and {h.row.doc_id for h in hits} == {final.doc_id}
+    assert store.delete(wanli.doc_id)
+    assert row_count(store, "passages", wanli.doc_id) == 0
+    assert keyword.matching_documents(store, ["街道"], 10) == []
+    assert keyword.matching_documents(store, ["财政局"], 10) == [final.doc_id]
+
+
+def test_a_dropped_postgresql_connection_is_opened_again(tmp_path: Path) -> None:
+    """A server restart (here: the server ending the session) does not leave the store unusable."""
+    import psycopg
+
+    with database_url("postgresql") as url:
+        store = Store(tmp_path, url)
+        pid = store.db.execute("SELECT pg_backend_pid()").fetchone()[0]
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(psycopg.OperationalError):
+            store.db.execute("SELECT 1")  # the statement in flight fails
+        assert store.documents() == [] and store.db.execute("SELECT pg_backend_pid()").fetchone()[0] != pid
+        store.close()

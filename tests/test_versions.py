@@ -6,9 +6,10 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import WELFARE_2024, corpus_file, store_counts
+from conftest import WELFARE_2024, corpus_file, database_url, store_counts
 
-from budgetqa.index.store import SCHEMA_VERSION, Store
+from budgetqa.index.schema import SCHEMA_VERSION
+from budgetqa.index.store import Store
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.pipeline import ingest_file, restore_version
 from budgetqa.settings import Settings
@@ -20,8 +21,8 @@ def store(tmp_path: Path) -> tuple[Store, Settings]:
     return Store(settings.data_dir), settings
 
 
-def test_less_complete_file_is_only_a_candidate(store, seed_copies) -> None:
-    store, settings = store
+def test_less_complete_file_is_only_a_candidate(each_store, seed_copies) -> None:
+    store, settings = each_store
     first = ingest_file(store, seed_copies["full"], settings)
     before = store_counts(store)
     damaged = ingest_file(store, seed_copies["damaged"], settings)
@@ -56,8 +57,8 @@ def test_shared_pdf_with_its_last_4kb_scrambled_never_replaces_it(store, read_ca
     assert [v["status"] for v in store.document_versions(first.doc_id)][0] == "current"
 
 
-def test_complete_new_version_replaces_and_restore_brings_back(store, seed_copies) -> None:
-    store, settings = store
+def test_complete_new_version_replaces_and_restore_brings_back(each_store, seed_copies) -> None:
+    store, settings = each_store
     first = ingest_file(store, seed_copies["full"], settings)
     original = store_counts(store)
     newer = ingest_file(store, seed_copies["newer"], settings)
@@ -83,7 +84,7 @@ def test_delete_keeps_versions_for_restore(store, seed_copies) -> None:
 def test_v3_store_gets_its_documents_as_version_one(store, seed_copies) -> None:
     store, settings = store
     first = ingest_file(store, seed_copies["full"], settings)
-    store.db.executescript("DROP TABLE versions; DROP TABLE version_files; PRAGMA user_version = 3;")
+    store.db.connection.executescript("DROP TABLE versions; DROP TABLE version_files; PRAGMA user_version = 3;")
     store.close()
     reopened = Store(settings.data_dir)
     assert reopened.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -111,3 +112,33 @@ def test_backup_restores_the_store_with_its_versions(tmp_path: Path, seed_copies
     assert copy.document_versions(doc_id) == live.document_versions(doc_id)
     assert runner.invoke(app, ["restore", doc_id, "2", "--data-dir", str(saved)]).exit_code == 0
     assert store_counts(Store(saved)) != store_counts(live)
+
+
+def test_postgres_backup_is_a_pg_dump_that_restores(tmp_path: Path, seed_copies) -> None:
+    """On PostgreSQL, ``budgetqa backup`` writes a pg_dump; pg_restore into an empty database and
+    the backup folder as data dir give back the same documents and versions."""
+    from typer.testing import CliRunner
+
+    from budgetqa.cli import app
+    from budgetqa.index.backup import DUMP_NAME, restore_postgres
+
+    with database_url("postgresql") as live_url, database_url("postgresql") as copy_url:
+        data_dir = tmp_path / "live"
+        runner = CliRunner(env={"BUDGETQA_EMBEDDING_MODEL": "none", "BUDGETQA_DATABASE_URL": live_url})
+        for name in ("full", "damaged"):
+            assert runner.invoke(app, ["ingest", str(seed_copies[name]), "--data-dir", str(data_dir)]).exit_code == 0
+        saved = tmp_path / "backup"
+        result = runner.invoke(app, ["backup", str(saved), "--data-dir", str(data_dir)])
+        assert result.exit_code == 0, result.output
+        assert (saved / DUMP_NAME).is_file() and not (saved / "budgetqa.sqlite3").exists()
+        restore_postgres(saved / DUMP_NAME, copy_url)
+        live, copy = Store(data_dir, live_url), Store(saved, copy_url)
+        try:
+            doc_id = live.identities()[0]["doc_id"]
+            assert store_counts(copy) == store_counts(live) and copy.load(doc_id) == live.load(doc_id)
+            assert copy.document_versions(doc_id) == live.document_versions(doc_id)
+            copy.restore(doc_id, 2)
+            assert store_counts(copy) != store_counts(live)
+        finally:
+            live.close()
+            copy.close()

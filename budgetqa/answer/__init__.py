@@ -27,7 +27,7 @@ def catalogs(store, doc: str | None = None, among: set[str] | None = None) -> li
     for doc_id, version in store.versions([doc] if doc is not None else among).items():
         if (doc is not None and doc_id != doc) or (among is not None and doc_id not in among):
             continue
-        key = (str(store.path), doc_id)
+        key = (store.location, doc_id)
         with _LOCK:
             cached = _CACHE.get(key)
         if cached is None or cached.version != version:

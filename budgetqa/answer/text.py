@@ -221,16 +221,17 @@ def answer_text(store, question: str, doc_ids: list[str] | None = None, *,
     if not hits:
         return _refusal(doc_ids, "没有在已载入的公开中找到回答这个问题的段落。")
     best = hits[0]
-    ok, share = relevant(best, search.keywords, terms)
+    index = search.keywords(chunk_filter, asked)
+    ok, share = relevant(best, index, terms)
     if not ok:
         return _refusal(doc_ids, "没有在已载入的公开中找到回答这个问题的段落。")
     row = best.row
-    text = quote(best, asked, _continuation(search.keywords, best))
+    text = quote(best, asked, _continuation(index, best))
     field = missing_field(question, text)
     if field:
         return _refusal(doc_ids, f"公开中没有找到所问的{field}。")
     others = sorted({h.row.title for h in hits[1:] if h.row.doc_id != row.doc_id and relevant(
-        h, search.keywords, terms)[0]})
+        h, index, terms)[0]})
     notes = [f"摘自《{row.title}》{row.section}，第{row.page}页。"]
     if others:
         notes.append("其他公开中也有相关段落：" + "、".join(others) + "。")
