@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from budgetqa.index import schema
 from budgetqa.index import versions as kept
@@ -29,6 +30,9 @@ from budgetqa.models import (
     SourceFile,
     Table,
 )
+
+if TYPE_CHECKING:
+    from budgetqa.settings import Settings
 
 _FACT_DECIMALS = ("amount", "share", "change_amount", "change_pct", "budget", "completion_pct", "previous")
 
@@ -245,8 +249,9 @@ class Store:
         """Every document id with kept versions (including deleted documents)."""
         return kept.doc_ids(self.db)
 
-    def delete(self, doc_id: str) -> bool:
-        """Delete a document, then its chunks from the vector index (searches ignore any left behind).
+    def delete(self, doc_id: str, settings: Settings | None = None) -> bool:
+        """Delete a document, then its chunks from the vector index of ``settings`` (default: the
+        environment's; searches ignore any left behind).
 
         Its versions are kept (status ``deleted``): ``restore`` brings it back."""
         with self.transaction() as db:
@@ -257,7 +262,7 @@ class Store:
             from budgetqa.settings import Settings
 
             try:
-                remove_document(doc_id, Settings(data_dir=self.path.parent))
+                remove_document(doc_id, settings or Settings(data_dir=self.path.parent))
             except Exception as exc:  # the store is the source of truth; stale vectors are never served
                 logging.getLogger(__name__).warning("vector index not updated for %s: %s", doc_id, exc)
         return deleted

@@ -159,7 +159,7 @@ def _kept_id(state: AppState, doc: str) -> str:
                summary="Delete a document by its exact id (admin)")
 def delete_document(doc_id: str, state: State) -> Deleted:
     with state.admin_lock:
-        if not state.store.delete(doc_id):
+        if not state.store.delete(doc_id, state.settings):
             raise ApiError(404, "unknown_document", f"No document with id {doc_id!r}.")
     return Deleted(deleted=doc_id)
 

@@ -89,9 +89,9 @@ class ServiceStore(Store):
         with self.lock.writing():
             return super().restore(doc_id, version)
 
-    def delete(self, doc_id: str) -> bool:
+    def delete(self, doc_id: str, settings: Settings | None = None) -> bool:
         with self.lock.writing():
-            return super().delete(doc_id)
+            return super().delete(doc_id, settings)
 
 
 @dataclass
