@@ -4,16 +4,13 @@ it: ``chroma run`` from the installed chromadb, on loopback, with the real seed 
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from conftest import SHARED
+from servers import free_port, running
 
 from budgetqa.answer.text import answer_text
 from budgetqa.index.store import Store
@@ -26,38 +23,17 @@ SEED = SHARED / "seeds" / "000_648cb979c5ae0ed7.txt"
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory) -> Iterator[str]:
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
     if chroma is None:
         pytest.skip("the chroma command (from chromadb) is not installed")
-    port = _free_port()
-    server = subprocess.Popen([chroma, "run", "--path", str(tmp_path_factory.mktemp("chroma-server")),
-                               "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                pytest.fail("chroma run exited at start")
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("chroma run did not come up in 60 s")
+    command = [chroma, "run", "--path", str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1",
+               "--port", str(port)]
+    with running(command, f"{url}/api/v2/heartbeat", timeout=60, name="chroma run", on_failure=pytest.fail):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_ingest_search_and_delete_on_a_chroma_server(chroma_url: str, tmp_path: Path) -> None:

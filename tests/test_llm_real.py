@@ -11,15 +11,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from servers import free_port, running
 
 from budgetqa.answer import ask
 from budgetqa.chat import SessionStore, converse
@@ -33,12 +30,6 @@ MODEL = Path(os.environ.get("BUDGETQA_TEST_GGUF") or DEFAULT_GGUF)
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llm() -> Iterator[object]:
     if os.environ.get("BUDGETQA_TEST_LLM") != "1":
@@ -47,30 +38,14 @@ def llm() -> Iterator[object]:
         pytest.skip(f"model file {MODEL} absent: run `python scripts/fetch_model.py`")
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.skip("llama_cpp absent: pip install 'llama-cpp-python[server]'")
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(MODEL), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "8192", "--chat_format", "chatml-function-calling"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
     base = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                pytest.skip("llama_cpp.server exited at start")
-            try:
-                if httpx.get(f"{base}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(1)
-        else:
-            pytest.skip("llama_cpp.server did not come up in 180 s")
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(MODEL), "--host", "127.0.0.1",
+               "--port", str(port), "--n_ctx", "8192", "--chat_format", "chatml-function-calling"]
+    with running(command, f"{base}/models", timeout=180, name="llama_cpp.server", on_failure=pytest.skip):
         from budgetqa.chat.llm import configured_llm
 
         yield configured_llm(Settings(llm_base_url=base, llm_model="local", llm_timeout=300))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _grounded(answer) -> bool:

@@ -4,7 +4,6 @@ document written by another process is seen by both (skips without BUDGETQA_TEST
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import database_url
+from servers import free_port
 
 from budgetqa.index.store import Store
 from budgetqa.ingest.pipeline import ingest_file
@@ -24,14 +24,8 @@ SAMPLE = PROJECT / "samples" / "sample_budget.pdf"
 FINAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "上海市普陀区财政局2024年度部门决算.pdf"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(url: str, data_dir: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "BUDGETQA_DATABASE_URL": url, "BUDGETQA_EMBEDDING_MODEL": "none"}
     data_dir.mkdir(parents=True)
     log = (data_dir / "serve.log").open("wb")
