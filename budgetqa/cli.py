@@ -457,10 +457,9 @@ def _answer_one(store, question: str, doc: str | None, settings: Settings):
     llm = configured_llm(settings)
     if llm is None:
         return ask_store(store, question, doc=doc)
-    from budgetqa.chat import converse
+    from budgetqa.chat import LLMOptions, converse
 
-    return converse(store, question, doc=doc, llm=llm, max_steps=settings.llm_max_steps,
-                    llm_mode=settings.llm_mode, schema_format=settings.llm_schema_format)
+    return converse(store, question, doc=doc, llm=llm, options=LLMOptions.from_settings(settings))
 
 
 @app.command()
@@ -474,7 +473,7 @@ def chat(
     With BUDGETQA_LLM_BASE_URL and BUDGETQA_LLM_MODEL set, an LLM plans the questions the rules
     cannot (a typed plan the engine answers; BUDGETQA_LLM_MODE=agent: tool calling, checked). Empty line, "exit" or Ctrl-D ends.
     """
-    from budgetqa.chat import SessionStore, converse
+    from budgetqa.chat import LLMOptions, SessionStore, converse
     from budgetqa.chat.llm import configured_llm
 
     settings = _settings(data_dir)
@@ -491,8 +490,7 @@ def chat(
         if not question or question.lower() in {"exit", "quit", "q"}:
             break
         answer = converse(store, question, sessions=sessions, session_id="cli", doc=pinned, llm=llm,
-                          max_steps=settings.llm_max_steps, llm_mode=settings.llm_mode,
-                          schema_format=settings.llm_schema_format)
+                          options=LLMOptions.from_settings(settings))
         pinned = None  # only the first turn is forced; later turns inherit from the conversation
         if as_json:
             print(answer.model_dump_json())

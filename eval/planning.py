@@ -4,10 +4,11 @@ wrong number — beside the rules alone on the same questions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from budgetqa.answer import ask
-from budgetqa.chat import converse, needs_agent
+from budgetqa.chat import LLMOptions, converse, needs_agent
 from budgetqa.eval.runner import run_sets
 from budgetqa.settings import Settings
 
@@ -21,7 +22,7 @@ def run_planning(paths: list[Path], llm, settings: Settings) -> dict:
         if not needs_agent(rules):
             return rules
         asked_model.add(question)
-        return converse(store, question, llm=llm, llm_mode="plan", schema_format=settings.llm_schema_format)
+        return converse(store, question, llm=llm, options=replace(LLMOptions.from_settings(settings), mode="plan"))
 
     rules = run_sets(paths)
     model = run_sets(paths, with_model)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from budgetqa import __version__
 from budgetqa.answer import ask
 from budgetqa.answer.schema import Answer
-from budgetqa.chat import converse
+from budgetqa.chat import LLMOptions, converse
 from budgetqa.service.lookup import document_id
 from budgetqa.service.presenting import Choice, Figure, choices, figures
 from budgetqa.service.state import AppState, get_state
@@ -60,8 +60,7 @@ def post_ask(request: AskRequest, state: State) -> AskResponse:
         else:
             answer = converse(state.store, request.question, sessions=state.sessions,
                               session_id=request.session_id, doc=doc, llm=state.llm,
-                              max_steps=state.settings.llm_max_steps, llm_mode=state.settings.llm_mode,
-                              schema_format=state.settings.llm_schema_format)
+                              options=LLMOptions.from_settings(state.settings))
         offered = choices(state.store, answer)
     return AskResponse(**answer.model_dump(), session_id=request.session_id, figures=figures(answer),
                        choices=offered)

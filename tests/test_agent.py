@@ -12,7 +12,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, SystemMessage, ToolMessage
 
 from budgetqa.answer.schema import Answer, Plan
-from budgetqa.chat import SessionStore, converse
+from budgetqa.chat import LLMOptions, SessionStore, converse
 from budgetqa.chat.agent import run_agent
 from budgetqa.chat.tools import make_tools
 from budgetqa.prompts import load_prompt
@@ -124,7 +124,8 @@ def test_converse_uses_the_agent_only_when_rules_cannot_plan(chat_store) -> None
     assert [v.value for v in answer.values] == ["1712.80"] and planned.seen == []
     model = script(call("get_value", quantity="项目支出", doc=SEED_DEPT), AIMessage(content="1,712.80万元"))
     sessions = SessionStore()
-    answer = converse(chat_store, UNPLANNABLE, sessions=sessions, session_id="s", llm=model, llm_mode="agent")
+    answer = converse(chat_store, UNPLANNABLE, sessions=sessions, session_id="s", llm=model,
+                      options=LLMOptions(mode="agent"))
     assert answer.plan.route == "agent" and answer.answer == "1,712.80万元"
 
 

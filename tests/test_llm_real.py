@@ -19,7 +19,7 @@ import pytest
 from servers import free_port, running
 
 from budgetqa.answer import ask
-from budgetqa.chat import SessionStore, converse
+from budgetqa.chat import LLMOptions, SessionStore, converse
 from budgetqa.chat.guard import tool_figures, unsupported
 from budgetqa.chat.numerals import read_figures
 from budgetqa.settings import Settings
@@ -77,7 +77,7 @@ GOLD = {"财政局搞项目的钱有多少": {"603.14"}, "机关事务管理局�
 @pytest.mark.parametrize("question", UNPLANNABLE)
 def test_llm_answers_are_grounded(llm, chat_store, question: str, mode: str) -> None:
     answer = converse(chat_store, question, sessions=SessionStore(), session_id="q", llm=llm,
-                      max_steps=4, llm_mode=mode)
+                      options=LLMOptions(mode=mode, max_steps=4))
     assert answer.status in ("answered", "refused", "clarify")
     assert _grounded(answer), answer.answer
     assert "《" not in answer.answer or answer.plan.route != "agent", answer.answer
@@ -103,7 +103,7 @@ def test_an_agent_reason_is_quoted_or_replaced(llm, chat_store) -> None:
     """The small model invented a regulation for this question once; whatever it writes now, a
     title or sentence no tool returned sends the rule-based answer instead."""
     question = "机关事务管理局一般公共预算为什么减少"
-    answer = converse(chat_store, question, llm=llm, llm_mode="agent", max_steps=4)
+    answer = converse(chat_store, question, llm=llm, options=LLMOptions(mode="agent", max_steps=4))
     if answer.plan.route == "agent":
         titles = re.findall(r"《[^》]+》", answer.answer)
         texts = [row[0] for row in chat_store.db.execute("SELECT text FROM chunks")]

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from budgetqa.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class LLMOptions:
+    """How the configured model is used (``BUDGETQA_LLM_MODE``, ``_SCHEMA_FORMAT``, ``_MAX_STEPS``)."""
+
+    mode: str = "plan"
+    schema_format: str = "auto"
+    max_steps: int = 6
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LLMOptions:
+        return cls(settings.llm_mode, settings.llm_schema_format, settings.llm_max_steps)
 
 
 def configured_llm(settings: Settings):
