@@ -159,10 +159,11 @@ class Chunk:
 
 @dataclass(slots=True)
 class FrontPage:
-    """The cover or a table-of-contents page, as printed: read by the audit (years, the department's
-    name, the tables listed), never quoted in answers nor searched."""
+    """The cover, a table-of-contents page or a blank page, as printed: read by the audit (years, the
+    department's name, the tables listed, a listed table's page left blank), never quoted in answers
+    nor searched."""
 
-    role: Literal["cover", "contents"]
+    role: Literal["cover", "contents", "blank"]
     page: int
     lines: list[str]
     source_file: str = ""

@@ -1,8 +1,10 @@
-"""The cover and the table of contents: kept as printed for the audit, apart from the narrative.
+"""The cover, the table of contents and the blank pages: kept as printed for the audit, apart from the narrative.
 
 The narrative reader drops both (a contents page is not prose; a cover is a title, not a
 paragraph), so answers never quote them and retrieval never finds them. The audit needs them:
 the cover's year and department, the years and names in the contents, and the tables it lists.
+A blank page (nothing printed but a page number) is kept too: where the contents list a table
+that is missing, a blank page in its place says the table was lost on the way to print.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ YEAR_LINE = re.compile(r"^(?:19|20)\d\d$")
 
 
 def front_pages(pages: list[tuple[int, list[str]]], table_pages: set[int], source_file: str) -> list[FrontPage]:
-    """The cover (the first page with text, when it holds no table and no prose) and every contents page.
+    """The cover (the first page with text, when it holds no table and no prose), every contents page
+    and every blank page (no table, nothing printed but a page number).
 
     A first page that is both (a title above “目录”) gives the lines above the title as the cover."""
     printed = printed_lines([PageText(page=p, lines=lines) for p, lines in pages])
@@ -34,6 +37,8 @@ def front_pages(pages: list[tuple[int, list[str]]], table_pages: set[int], sourc
             found.append(FrontPage("contents", page, lines[title:], source_file))
         elif i == first and page not in table_pages and _is_cover(lines):
             found.append(FrontPage("cover", page, _cover_lines(pages[i][1]), source_file))
+        elif not lines and page not in table_pages:
+            found.append(FrontPage("blank", page, [line.strip() for line in pages[i][1] if line.strip()], source_file))
     return found
 
 

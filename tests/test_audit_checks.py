@@ -12,15 +12,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import FINAL_2024, SHARED, corpus_file
+from conftest import FINAL_2024, SHARED, WANLI_2023, corpus_file
 
 from budgetqa.audit import AuditReport, audit_document, render_html
 from budgetqa.ingest import pipeline
-from budgetqa.models import Document
+from budgetqa.ingest.front import front_pages
+from budgetqa.models import Cell, Document, FrontPage, Table
 from budgetqa.settings import Settings
 
 SEED = SHARED / "seeds" / "000_648cb979c5ae0ed7.txt"
-NEW = ("W-", "Y-", "D-", "K-", "S-", "T-表与说明", "T-车辆", "N-万元元", "C-说明所述表", "C-目录所列表")
+NEW = ("W-", "Y-", "D-", "K-", "S-", "T-表与说明", "T-车辆", "N-万元元", "C-说明所述表", "C-目录所列表", "C-空白页")
 FRONT = ("Y-封面", "D-封面", "C-目录所列表")
 """The checks that read the cover and the contents (ingest/front.py)."""
 
@@ -112,6 +113,25 @@ def _front(role: str, old: str, new: str) -> Callable[[Document], None]:
     return plant
 
 
+def _blank(page: int, *lines: str) -> Callable[[Document], None]:
+    """The page left blank (nothing printed but ``lines``, e.g. its page number)."""
+    def plant(doc: Document) -> None:
+        doc.front.append(FrontPage("blank", page, list(lines), doc.files[0].file_name))
+    return plant
+
+
+def _numbered_contents(shift: int) -> Callable[[Document], None]:
+    """Print a page number after every contents entry that names a table: its first PDF page − ``shift``."""
+    def plant(doc: Document) -> None:
+        for page in (p for p in doc.front if p.role == "contents"):
+            for i, line in enumerate(page.lines):
+                named = [t for t in doc.tables if line.replace(" ", "").endswith(t.title.replace(" ", ""))]
+                table = max(named, key=lambda t: len(t.title), default=None)
+                if table is not None:
+                    page.lines[i] = f"{line} …………………… {table.pages[0] - shift}"
+    return plant
+
+
 def _all(*mutations: Callable[[Document], None]) -> Callable[[Document], None]:
     def plant(doc: Document) -> None:
         for mutate in mutations:
@@ -149,6 +169,11 @@ FINAL_MUTATIONS = [
     ("contents-placeholder", _front("contents", "第一部分 上海市普陀区财政局概况", "第一部分 上海市 XX 局概况"),
      "D-占位符", "error", 2, "目录留有占位符"),
     ("contents-table-absent", _drop("三公经费表"), "C-目录所列表", "warning", 2, "未找到该表"),
+    ("blank-in-place", _all(_drop("一般公共预算支出表"), _blank(15)), "C-空白页", "warning", 15, "第14、15页是空白页"),
+    ("blank-at-printed-page", _all(_numbered_contents(2), _drop("一般公共预算支出表"), _blank(15)),
+     "C-空白页", "error", 15, "在第13页，该页（PDF 第15页）是空白页"),
+    ("blank-prints-its-number", _all(_drop("一般公共预算支出表"), _blank(15, "- 15 -"), _front("contents", "五、一般公共预算财政拨款支出决算表", "五、一般公共预算财政拨款支出决算表 …… 15")),
+     "C-空白页", "error", 15, "在第15页"),
     ("zero-budget-rate", _fact("“三公”经费财政拨款支出", budget=Decimal("0.00")), "S-预算为0的完成率", "note", 23, "预算为 0"),
 ]
 
@@ -225,7 +250,7 @@ def test_cover_and_contents_checked_on_every_shared_pdf(ingested):
     for name in ingested.results:
         doc = ingested.document(name)
         report = audit_document(doc)
-        assert [f.title for f in report.findings if f.check in FRONT] == [], name
+        assert [f.title for f in report.findings if f.check in (*FRONT, "C-空白页")] == [], name
         ran = {c.id: c.checked for c in report.checks}
         for check in FRONT:
             checked[check] = checked.get(check, 0) + ran[check]
@@ -234,6 +259,58 @@ def test_cover_and_contents_checked_on_every_shared_pdf(ingested):
         assert all(p.source_file in {f.file_name for f in doc.files} for p in doc.front), name
         assert not any("目录" in c.text.replace(" ", "")[:4] for c in doc.chunks), name
     assert checked["Y-封面"] >= 10 and checked["D-封面"] >= 9 and checked["C-目录所列表"] >= 70, checked
+
+
+def test_blank_pages_are_kept_at_ingest():
+    """A page with nothing but its number, and no table, is kept as blank (with its number); a table page
+    with no text outside the table is not."""
+    pages = [(1, ["某某局2024年部门预算"]), (2, ["一、收支总表", "二、收入表"]), (3, ["- 3 -"]), (4, []), (5, ["说明。"])]
+    front = front_pages(pages, table_pages={4}, source_file="f.pdf")
+    assert [(p.role, p.page, p.lines) for p in front if p.role == "blank"] == [("blank", 3, ["- 3 -"])]
+
+
+@pytest.mark.corpus
+def test_a_blank_page_with_no_missing_table_is_not_reported(final):
+    """The 决算's page 14 is blank (its only marks are a table frame's rules) and every listed table is there."""
+    assert [(p.role, p.page) for p in final.front if p.role == "blank"] == [("blank", 14)]
+    report = audit_document(final)
+    assert [f for f in report.findings if f.check == "C-空白页"] == []
+
+
+def _asset_table(rows: list[tuple[str, str, str]], page: int = 30) -> Table:
+    """A 国有资产占用情况表 as some disclosures print it: (row name, 数量/面积, 金额) per row."""
+    cells = []
+    for i, (name, count, amount) in enumerate(rows):
+        for col, (path, raw) in enumerate(((("数量/面积",), count), (("金额（万元）",), amount))):
+            if raw:
+                cells.append(Cell("", i, None, name, None, None, col, path, "value", Decimal(raw.replace(",", "")),
+                                  "万元", page, raw))
+    return Table("t-assets", "国有资产占用情况表", "国有资产表", None, "万元", [page],
+                 columns={"": [("数量/面积",), ("金额（万元）",)]}, cells=cells)
+
+
+ASSETS = [("流动资产", "", "448.82"), ("固定资产", "", "3,149.52"), ("房屋", "14,609.83", ""), ("车辆", "7", ""),
+          ("专用设备", "818", "")]
+"""What 上海市普陀区人民政府万里街道办事处2023年部门预算 p29 says of its 国有资产, as a table."""
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(("row", "printed", "check", "words"), [
+    ("固定资产", ("固定资产", "", "3,194.52"), "N-金额", "3,194.52"),
+    ("车辆", ("车辆", "8", ""), "T-资产数量", "“车辆” 7辆"),
+    ("房屋", ("房屋", "14,690.83", ""), "T-资产数量", "14,690.83"),
+])
+def test_assets_table_against_narrative(read_cache, row, printed, check, words):
+    """The narrative's 国有资产 values, counts and areas are checked against an asset table when one is printed."""
+    doc = pipeline.read_document(corpus_file(WANLI_2023), Settings())
+    doc.tables.append(_asset_table(ASSETS))
+    clean = audit_document(doc)
+    assert [f.title for f in clean.findings if "资产" in f.title or f.check == "T-资产数量"] == []
+    assert {c.id: c.passed for c in clean.checks}["T-资产数量"] == 3
+    doc.tables[-1] = _asset_table([printed if name == row else (name, n, v) for name, n, v in ASSETS])
+    before = {f.title for f in clean.findings}
+    found = [f for f in audit_document(doc).findings if f.check == check and f.severity == "error" and f.title not in before]
+    assert len(found) == 1 and words in found[0].title and 30 in found[0].pages, [f.title for f in found]
 
 
 def test_text_findings_render(final):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from budgetqa.audit.front import contents, is_part
+from budgetqa.audit.front import Blank, Printed, blank_pages, contents, is_part
 from budgetqa.audit.index import is_empty, table_name
 from budgetqa.audit.names import vocab
 from budgetqa.audit.registry import Audit, CheckDef
 from budgetqa.audit.report import Ref
 from budgetqa.audit.text import headings
+from budgetqa.models import Table
 from budgetqa.vocab import table_kind
 
 TABLES = CheckDef("C-必备表", "完整性", "warning",
@@ -20,7 +22,10 @@ DESCRIBED = CheckDef("C-说明所述表", "完整性", "warning",
                      "情况说明的标题所说明的表（“……预算表情况说明”）在公开中找得到（按表名识别种类）。")
 LISTED = CheckDef("C-目录所列表", "完整性", "warning",
                   "目录列出的表在公开中找得到（按表名识别种类，不看编号）。")
-CHECKS = (TABLES, EMPTY, DESCRIBED, LISTED)
+BLANK = CheckDef("C-空白页", "完整性", "error",
+                 "目录列出的表找不到，而它应在的那一页是空白页（除页码外什么也没印）：表在导出或排版时丢失。"
+                 "目录印有页码时按页码定位（错误），否则按目录中前后两张表之间的空白页推断（提示）。")
+CHECKS = (TABLES, EMPTY, DESCRIBED, LISTED, BLANK)
 TABLE_WORD = "表"
 """A heading with this word explains a table (not only a topic such as 政府采购)."""
 
@@ -46,6 +51,7 @@ def run(audit: Audit) -> None:
         _check_empty(audit, table)
     _check_described(audit, present)
     _check_listed(audit, present | {table_kind(t.title) for t in doc.tables})
+    _check_blank(audit)
 
 
 def _check_described(audit: Audit, present: set[str]) -> None:
@@ -57,12 +63,94 @@ def _check_described(audit: Audit, present: set[str]) -> None:
 
 def _check_listed(audit: Audit, present: set[str | None]) -> None:
     """Every table the contents list ("七、财政拨款“三公”经费支出决算表") is one the document holds."""
-    named = []
-    for entry in contents(audit.doc):
+    named = [(kind, entry.text, entry.page, "目录列出", f"目录（第{entry.page}页）列出了", "目录")
+             for entry, kind in _listed_tables(audit.doc)]
+    _named_tables(audit, LISTED, present, named)
+
+
+def _listed_tables(doc) -> list[tuple[Printed, str]]:
+    """The contents entries that name a table, with the kind each names, in the order printed."""
+    listed = []
+    for entry in contents(doc):
         title = re.sub(r"[（(]续[)）]$", "", entry.text)
         kind = table_kind(title) if title.endswith(TABLE_WORD) and not is_part(entry) else None
-        named.append((kind, entry.text, entry.page, "目录列出", f"目录（第{entry.page}页）列出了", "目录"))
-    _named_tables(audit, LISTED, present, named)
+        if kind and kind != "其他":
+            listed.append((entry, kind))
+    return listed
+
+
+def _check_blank(audit: Audit) -> None:
+    """A table the contents list, absent, with a blank page where it should be.
+
+    Entries are matched to the tables read in order (the first unused table of the kind each names).
+    The place of a missing one is its printed page shifted by the offset the matched entries show
+    (printed page → PDF page), or, when the contents print no page numbers, the pages between the
+    tables of the entries before and after it."""
+    doc = audit.doc
+    blanks = blank_pages(doc)
+    listed = _listed_tables(doc)
+    if not blanks or not listed:
+        return
+    unused = sorted(doc.tables, key=lambda t: (t.source_file, min(t.pages, default=0)))
+    matched: list[Table | None] = []
+    for _, kind in listed:
+        table = next((t for t in unused if kind in (t.kind, table_kind(t.title))), None)
+        if table is not None:
+            unused.remove(table)
+        matched.append(table)
+    offsets = Counter((t.source_file, t.pages[0] - e.printed_page)
+                      for (e, _), t in zip(listed, matched, strict=True)
+                      if t is not None and t.pages and e.printed_page is not None)
+    for i, ((entry, kind), table) in enumerate(zip(listed, matched, strict=True)):
+        if table is not None:
+            continue
+        if not _report_blank(audit, entry, kind, blanks, offsets, _neighbours(matched, i)):
+            audit.passed(BLANK.id)
+
+
+def _neighbours(matched: list[Table | None], i: int) -> tuple[Table | None, Table | None]:
+    """The tables matched to the nearest listed entries before and after entry ``i``."""
+    before = next((t for t in reversed(matched[:i]) if t is not None and t.pages), None)
+    after = next((t for t in matched[i + 1:] if t is not None and t.pages), None)
+    return before, after
+
+
+def _report_blank(audit: Audit, entry: Printed, kind: str, blanks: list[Blank],
+                  offsets: Counter, around: tuple[Table | None, Table | None]) -> bool:
+    """Report the blank page where a missing listed table should be; False when there is none."""
+    said = f"目录（第{entry.page}页）列出“{entry.text}”"
+    listed_ref = Ref(page=entry.page, table="目录", sentence=entry.text)
+    if entry.printed_page is not None:
+        at = _blank_at(entry.printed_page, blanks, offsets)
+        if at is None:
+            return False
+        audit.note(BLANK.id, "error", f"{said}在第{entry.printed_page}页，该页（PDF 第{at.page}页）是空白页",
+                   f"目录所列的{kind}在公开中找不到，按目录页码它应在的那一页空白：表漏印或导出时丢失。",
+                   [at.page], [listed_ref, Ref(page=at.page, raw="（空白页）")])
+        return True
+    before, after = around
+    if before is None and after is None:
+        return False
+    source = (before or after).source_file
+    low = before.pages[-1] if before else 0
+    high = after.pages[0] if after and after.source_file == source else float("inf")
+    pages = [b.page for b in blanks if b.source_file == source and low < b.page < high]
+    if not pages:
+        return False
+    audit.note(BLANK.id, "warning", f"{said}，未找到该表；它在目录中的位置对应的第{'、'.join(map(str, pages))}页是空白页",
+               f"目录中此表前后的表都在，夹在它们之间的是空白页：{kind}可能漏印，请对照原件。",
+               pages, [listed_ref] + [Ref(page=p, raw="（空白页）") for p in pages])
+    return True
+
+
+def _blank_at(printed: int, blanks: list[Blank], offsets: Counter) -> Blank | None:
+    """The blank page printed as page ``printed``: by the number it prints, else by the offset the
+    matched contents entries show between printed and PDF pages."""
+    by_number = next((b for b in blanks if b.printed_page == printed), None)
+    if by_number is not None or not offsets:
+        return by_number
+    (source, offset), _ = offsets.most_common(1)[0]
+    return next((b for b in blanks if (b.source_file, b.page) == (source, printed + offset)), None)
 
 
 def _named_tables(audit: Audit, check: CheckDef, present: set, named: list[tuple[str | None, str, int, str, str, str]]) -> None:

@@ -44,8 +44,11 @@ class Side:
         return [first, *(t for t in self.trees.values() if t is not first)]
 
     def first_column(self, measure: str | None = None) -> ColNode | None:
-        """The first value column (one that holds a figure somewhere, when any does)."""
+        """The first money column (one that holds a figure somewhere, when any does): a count or area
+        column (数量, 面积) is passed over when the side has another."""
         columns = [n for n, _ in self.tree(measure).walk() if n.index is not None]
+        words = vocab()["columns"]["count_words"]
+        columns = [n for n in columns if not any(w in n.label for w in words)] or columns
         filled = {i for r in self.rows for i, c in r.cells.items() if c.state == "value"}
         return next((n for n in columns if n.index in filled), columns[0] if columns else None)
 
