@@ -206,7 +206,7 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     """Doubts about the metadata (sources that disagree, a name that could not be read)."""
     front: list[FrontPage] = field(default_factory=list)
-    """The cover and contents pages (see ingest/front.py)."""
+    """The cover, contents and blank pages (see ingest/front.py)."""
 
     @property
     def key(self) -> str:

@@ -6,7 +6,7 @@ tables read back in insertion order, which get a ``rowid`` column of their own o
 
 - v2 → v3: scope, level, identity key, warnings and the alias table;
 - v3 → v4: the performance and indicators tables (empty until a document is ingested again;
-  so is ``front_pages``, the cover and contents the audit reads, added later without a version);
+  so is ``front_pages``, the cover, contents and blank pages the audit reads, added later without a version);
 - v4 → v5: the version tables, each stored document kept as its version 1;
 - v5 → v6: the keyword index (``passages`` with its full-text index: FTS5 on SQLite, a GIN
   ``tsvector`` on PostgreSQL), filled from the stored chunks, and an index on every looked-up column.
