@@ -6,45 +6,14 @@ grid, a page break), so a test states the layout it exercises in a few lines.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from layout_pdf import Block, make_pdf
 
 from budgetqa.ingest.pdf_reader import read_pdf
 from budgetqa.models import Table as BqTable
-
-FONT = "STSong-Light"
-Block = str | list[list[str]] | float | None
-"""A line of text, a ruled grid (rows of cells), a vertical gap in points, or None for a page break."""
-
-
-def make_pdf(path: Path, blocks: Sequence[Block], spans: dict[int, list[tuple]] | None = None) -> Path:
-    """Draw ``blocks`` top to bottom; ``spans[i]`` lists reportlab SPAN commands for the i-th grid."""
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    style = ParagraphStyle("line", fontName=FONT, fontSize=10, leading=14)
-    story: list = []
-    grids = 0
-    for block in blocks:
-        if block is None:
-            story.append(PageBreak())
-        elif isinstance(block, float):
-            story.append(Spacer(1, block))
-        elif isinstance(block, str):
-            story.append(Paragraph(block, style))
-        else:
-            commands = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONT", (0, 0), (-1, -1), FONT, 9)]
-            commands += [("SPAN", *span) for span in (spans or {}).get(grids, [])]
-            story.append(Table(block, style=TableStyle(commands)))
-            grids += 1
-    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(story)
-    return path
 
 
 def values(table: BqTable, column: int = 0, side: int = 0) -> dict[str, Decimal | None]:
@@ -261,3 +230,4 @@ def test_a_performance_form_is_stored_shown_and_searchable(tmp_path: Path) -> No
     assert "产出指标/数量指标 服务人次：≥10000人次。" in chunk.text and "联系人：李四。" in chunk.text
     shown = CliRunner().invoke(app, ["table", doc_id, table.table_id, "--data-dir", str(settings.data_dir)])
     assert shown.exit_code == 0 and "联系电话：021-12345678" in shown.output and "老人满意度" in shown.output
+
