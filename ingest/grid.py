@@ -117,11 +117,17 @@ def _col_ranges(table: Fragment) -> list[tuple[float, float]]:
 
 
 def _map_columns(base: list[tuple[float, float]], frag: list[tuple[float, float]]) -> list[int]:
-    """For each fragment column, the base column it overlaps most."""
+    """For each fragment column, the base column it matches best: most overlap over the span of both.
+
+    Overlap alone ties a narrow column between a wide merged base column and the
+    narrow one it sits in (a form whose first page prints 指标值 and 分值 under one
+    cell); measured against the union, the narrow base column wins.
+    """
     mapping = []
     for x0, x1 in frag:
         overlaps = [max(0.0, min(x1, b1) - max(x0, b0)) for b0, b1 in base]
-        best = max(range(len(base)), key=lambda i: overlaps[i])
+        spans = [max(x1, b1) - min(x0, b0) or 1.0 for b0, b1 in base]
+        best = max(range(len(base)), key=lambda i: overlaps[i] / spans[i])
         if overlaps[best] <= 0:
             centre = (x0 + x1) / 2
             best = min(range(len(base)), key=lambda i: abs((base[i][0] + base[i][1]) / 2 - centre))

@@ -231,3 +231,40 @@ def test_a_performance_form_is_stored_shown_and_searchable(tmp_path: Path) -> No
     shown = CliRunner().invoke(app, ["table", doc_id, table.table_id, "--data-dir", str(settings.data_dir)])
     assert shown.exit_code == 0 and "联系电话：021-12345678" in shown.output and "老人满意度" in shown.output
 
+
+def test_a_form_whose_indicators_continue_on_a_finer_frame_keeps_weights_apart(tmp_path: Path) -> None:
+    """Page 1 prints 指标值 and 分值 under one merged cell; page 2's indicator grid splits them,
+    wraps its indicator names over lines and gives decimal weights."""
+    widths = [25.0, 58.0, 101.0, 148.0, 101.0, 58.0]
+    top = [
+        ["项目名称", "", "城乡环境整治专项", "", "", ""],
+        ["主管部门", "", "某县某局", "实施单位", "某县某中心", ""],
+        ["项目资金\n（万元）", "", "年度资金总额：", "62.00", "", "执行率\n分值\n（10）"],
+        ["", "", "其中：财政拨款", "62.00", "", ""],
+        ["年度\n总体\n目标", "全年完成城乡环境整治任务，改善人居环境，提升群众满意度。", "", "", "", ""],
+    ]
+    top_spans = [((0, 0), (1, 0)), ((2, 0), (5, 0)), ((0, 1), (1, 1)), ((4, 1), (5, 1)), ((0, 2), (1, 3)),
+                 ((3, 2), (4, 2)), ((3, 3), (4, 3)), ((5, 2), (5, 3)), ((1, 4), (5, 4))]
+    indicators = [
+        ["绩效\n指标", "一级\n指标", "二级指标", "三级指标", "指标值", "分值\n（90）"],
+        ["", "产出指标", "数量指标", "整治村庄\n数量", "12个", "40"],
+        ["", "效益指标", "社会效益\n指标", "人居环境明显\n改善", "显著", "40"],
+        ["", "满意度指\n标", "服务对象满意度指\n标", "群众满意度", "90%", "2.5"],
+        ["", "", "", "相关单位\n满意度", "90%", "2.5"],
+        ["", "", "", "参与人员满意度", "90%", "2.5"],
+        ["", "", "", "上级部门满意度", "90%", "2.5"],
+    ]
+    blocks = ["2024年项目支出绩效目标表", top, None, indicators]
+    spans = {0: top_spans, 1: [((0, 0), (0, 6)), ((1, 3), (1, 6)), ((2, 3), (2, 6))]}
+    pdf = make_pdf(tmp_path / "form.pdf", blocks, spans, {0: widths, 1: widths})
+    [table] = read_pdf(pdf).tables
+    form = table.performance
+    assert form is not None and form.amounts["年度资金总额"] == Decimal("62.00")
+    assert [(i.level1, i.name, i.target, i.weight) for i in form.indicators] == [
+        ("产出指标", "整治村庄数量", "12个", "40"),
+        ("效益指标", "人居环境明显改善", "显著", "40"),
+        ("满意度指标", "群众满意度", "90%", "2.5"),
+        ("满意度指标", "相关单位满意度", "90%", "2.5"),
+        ("满意度指标", "参与人员满意度", "90%", "2.5"),
+        ("满意度指标", "上级部门满意度", "90%", "2.5"),
+    ]
