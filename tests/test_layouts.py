@@ -268,3 +268,23 @@ def test_a_form_whose_indicators_continue_on_a_finer_frame_keeps_weights_apart(t
         ("满意度指标", "参与人员满意度", "90%", "2.5"),
         ("满意度指标", "上级部门满意度", "90%", "2.5"),
     ]
+
+
+def test_whole_number_amounts_under_codes_printed_once_per_level(tmp_path: Path) -> None:
+    """元 printed without decimals, 类/款/项 each printed only on its own row, no 编码 header:
+    the codes carry down, and amounts that repeat down the chain stay amounts."""
+    grid = [
+        ["科目", "", "", "名称", "合计", "基本支出", "项目支出"],
+        ["210", "", "", "卫生健康支出", "350", "350", "-"],
+        ["", "03", "", "基层医疗卫生机构", "350", "350", "-"],
+        ["", "", "01", "城市社区卫生机构", "350", "350", "-"],
+        ["213", "", "", "农林水支出", "190", "120", "70"],
+        ["", "07", "", "农村综合改革", "190", "120", "70"],
+        ["", "", "05", "对村民委员会的补助", "190", "120", "70"],
+        ["合计", "", "", "", "540", "470", "70"],
+    ]
+    spans = [((0, 0), (2, 0)), ((0, 7), (3, 7))]
+    [table] = read_pdf(make_pdf(tmp_path / "whole.pdf", ["2024年部门支出预算表", "单位：元", grid], {0: spans})).tables
+    assert table.columns[""] == [("合计",), ("基本支出",), ("项目支出",)]
+    assert values(table) == {"210": Decimal(350), "21003": Decimal(350), "2100301": Decimal(350), "213": Decimal(190),
+                             "21307": Decimal(190), "2130705": Decimal(190), "合计": Decimal(540)}
