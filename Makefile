@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 SAMPLE_DATA := data/sample
 
-.PHONY: install run test test-slow axe test-llm model lint eval sample bench bench-serve bench-scale clean
+.PHONY: install run test test-slow axe test-llm model lint eval sample bench bench-serve bench-scale bench-variants clean
 
 install: $(VENV)/.installed
 
@@ -90,6 +90,10 @@ sample: install
 bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/ask.py
+
+# 40 seeded synthetic disclosures with random layouts, read and scored against the drawing (~10 s)
+bench-variants: install
+	$(BIN)/python bench/layout_variants.py
 
 bench-serve: install
 	$(BIN)/python bench/serve.py --start

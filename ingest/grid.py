@@ -117,11 +117,17 @@ def _col_ranges(table: Fragment) -> list[tuple[float, float]]:
 
 
 def _map_columns(base: list[tuple[float, float]], frag: list[tuple[float, float]]) -> list[int]:
-    """For each fragment column, the base column it overlaps most."""
+    """For each fragment column, the base column it matches best: most overlap over the span of both.
+
+    Overlap alone ties a narrow column between a wide merged base column and the
+    narrow one it sits in (a form whose first page prints 指标值 and 分值 under one
+    cell); measured against the union, the narrow base column wins.
+    """
     mapping = []
     for x0, x1 in frag:
         overlaps = [max(0.0, min(x1, b1) - max(x0, b0)) for b0, b1 in base]
-        best = max(range(len(base)), key=lambda i: overlaps[i])
+        spans = [max(x1, b1) - min(x0, b0) or 1.0 for b0, b1 in base]
+        best = max(range(len(base)), key=lambda i: overlaps[i] / spans[i])
         if overlaps[best] <= 0:
             centre = (x0 + x1) / 2
             best = min(range(len(base)), key=lambda i: abs((base[i][0] + base[i][1]) / 2 - centre))
@@ -168,23 +174,30 @@ def start_grid(table: Fragment, page: int) -> Grid:
 
 
 _UNIT_CELL = re.compile(r"^单位[:：]")
-_TOTAL_LABEL = re.compile(r"^(?:合计|总计|小计|收入总计|支出总计)$")
+_CODE_LABEL = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _INTEGER = re.compile(r"^-?\d+$")
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
 
 
 def _first_body_row(rows: list[list[tuple[str, object]]]) -> int:
-    """The first row holding data: an amount, or else a total/code label beside an integer."""
-    for i, row in enumerate(rows):
-        if is_data_row([t for t, _ in row]):
-            return i
-    for i, row in enumerate(rows):
+    """The first row holding data: an amount, or a label beside a whole number, whichever comes first.
+
+    A table printed in whole numbers (元 without separators) has no amount with decimals;
+    its first body row is the first that prints a label and then an integer (a header
+    never does: column numbers and years aside).
+    """
+    amounts = next((i for i, row in enumerate(rows) if is_data_row([t for t, _ in row])), len(rows))
+    for i, row in enumerate(rows[:amounts]):
         texts = [t for t, _ in row if t]
-        label = texts[0].replace(" ", "") if texts else ""
-        if (_TOTAL_LABEL.match(label) or re.fullmatch(r"\d{3}(\d{2}){0,2}", label)) and any(
-            _INTEGER.match(t) for t in texts[1:]
+        if is_column_number_row(texts):
+            continue
+        label = 0 if texts and _CODE_LABEL.match(texts[0].replace(" ", "")) else next(
+            (j for j, t in enumerate(texts) if not _INTEGER.match(t.replace(" ", ""))), None)
+        if label is not None and any(
+            _INTEGER.match(t.replace(" ", "")) and not _YEAR.match(t) for t in texts[label + 1:]
         ):
             return i
-    return len(rows)
+    return amounts
 
 
 def _join_split_header_words(cells: list[HeaderCell]) -> list[HeaderCell]:

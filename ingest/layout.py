@@ -17,6 +17,7 @@ from budgetqa.ingest.grid import Grid
 from budgetqa.numbers import parse_cell
 
 _CODE_CELL = re.compile(r"^\d{2,7}$")
+_CODE_PART = re.compile(r"^\d{1,7}$")
 _CODE_HEADER = re.compile(r"编码|代码|(?:^|/)[类款项]$")
 _TOTAL_LABEL = re.compile(r"合计|总计|小计")
 
@@ -46,7 +47,8 @@ def column_roles(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[
             roles.append("code" if _CODE_HEADER.search(header) else "empty")
             continue
         numbers = sum(1 for c in cells if parse_cell(c)[0] in ("value", "dash"))
-        if is_code_column(cells, bool(_CODE_HEADER.search(header)), settings):
+        leading = "text" not in roles
+        if is_code_column(cells, bool(_CODE_HEADER.search(header)), settings, leading):
             roles.append("code")
         elif numbers / len(cells) >= settings.value_share:
             roles.append("value")
@@ -56,16 +58,32 @@ def column_roles(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[
     for col, role in enumerate(roles):
         if role == "empty" and any(r == "value" for r in roles[:col]):
             roles[col] = "value"
-    return _code_parts_beside(grid, roles)
+    return _codes_before_labels(grid, _code_parts_beside(grid, roles))
 
 
-def is_code_column(cells: list[str], named: bool, settings: LayoutSettings = DEFAULT_LAYOUT) -> bool:
+def _codes_before_labels(grid: Grid, roles: list[str]) -> list[str]:
+    """A code column the header does not name is a code column only when a label column follows it
+    (codes stand before the names they code): whole-number amounts that repeat down a 类/款/项
+    chain are values."""
+    for col, role in enumerate(roles):
+        if role != "code" or _CODE_HEADER.search("/".join(grid.header_path(col))):
+            continue
+        after = next((r for r in roles[col + 1:] if r not in ("code", "empty")), None)
+        if after != "text":
+            roles[col] = "value"
+    return roles
+
+
+def is_code_column(
+    cells: list[str], named: bool, settings: LayoutSettings = DEFAULT_LAYOUT, leading: bool = False
+) -> bool:
     """A column of classification codes, decided from its cells (a total label in it aside).
 
     Codes are bare integers: never a separator or decimals. A header that names codes
     (编码, 类/款/项) needs most cells to be codes; without it the cells must be codes of
-    3/5/7 digits that nest (a 款 code under a 类 printed above it) or repeat (one 类 printed
-    on each of its rows) — amounts do neither.
+    3/5/7 digits that nest (a 款 code under a 类 printed above it), repeat (one 类 printed
+    on each of its rows) or stand left of every label column (``leading``: amounts follow
+    the names they belong to, a 类 printed once per group does not repeat).
     """
     cells = [c.replace(" ", "") for c in cells if not _TOTAL_LABEL.search(c)]
     if not cells or any(re.search(r"[,，.]", c) for c in cells):
@@ -79,16 +97,28 @@ def is_code_column(cells: list[str], named: bool, settings: LayoutSettings = DEF
         return False
     nested = any(c[:3] in codes[:i] for i, c in enumerate(codes) if len(c) > 3)
     repeated = any(a == b for a, b in zip(codes, codes[1:], strict=False))
-    return nested or repeated
+    return nested or repeated or leading
 
 
 def _code_parts_beside(grid: Grid, roles: list[str]) -> list[str]:
-    """2-digit 款/项 parts in the columns right of a 类 code column are code columns too."""
-    for col in range(1, grid.width):
-        if roles[col - 1] != "code" or roles[col] != "value":
-            continue
+    """2-digit 款/项 parts in the columns right of a 类 code column are code columns too: those
+    printed with a leading zero, and all that stand between it and the name column (no
+    amount column stands between a code and its name)."""
+    def parts(col: int) -> list[str] | None:
         cells = [r.texts[col] for r in grid.rows if r.texts[col] and not _TOTAL_LABEL.search(r.texts[col])]
-        if cells and all(re.fullmatch(r"\d{1,2}", c) for c in cells) and any(c.startswith("0") for c in cells):
+        return cells if all(re.fullmatch(r"\d{1,2}", c) for c in cells) else None
+
+    for col in range(1, grid.width):
+        if roles[col - 1] != "code" or roles[col] not in ("value", "empty"):
+            continue
+        end = col
+        while end < grid.width and roles[end] in ("value", "empty") and parts(end) is not None:
+            end += 1
+        if end < grid.width and roles[end] == "text" and end - col <= 2:
+            roles[col:end] = ["code"] * (end - col)
+            continue
+        cells = parts(col)
+        if cells and any(c.startswith("0") for c in cells):
             roles[col] = "code"
     return roles
 
@@ -149,23 +179,33 @@ def _compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return longer[: len(shorter)] == shorter or (bool(a) and bool(b) and a[-1] == b[-1])
 
 
+def _untotalled(texts: list[str]) -> list[str]:
+    """A column's texts without its total labels (合计 printed over the code columns)."""
+    return [t for t in texts if not _TOTAL_LABEL.search(t)]
+
+
 def merge_split_columns(grid: Grid) -> Grid:
     """Join value columns a spreadsheet export split into several grid columns.
 
     Two neighbouring columns are one when no row fills both, both hold only
-    numbers, and their header paths agree (one is a prefix of the other).
+    numbers, and their header paths agree (one is a prefix of the other). Columns of
+    bare integers left of every label are 类/款/项 code parts printed one per row, never merged.
     """
     width = grid.width
     target = list(range(width))
     columns = [[r.texts[c] for r in grid.rows] for c in range(width)]
     paths = [grid.header_path(c) for c in range(width)]
+    first_label = next((c for c in range(width) if not _numeric_or_empty(_untotalled(columns[c]))), width)
     keep = 0
     for col in range(1, width):
         merged = columns[keep]
         candidate = columns[col]
         disjoint = not any(a and b for a, b in zip(merged, candidate, strict=True))
+        both = [t for t in _untotalled(merged + candidate) if t]
+        codes = col < first_label and bool(both) and all(_CODE_PART.match(t) for t in both)
         if (
             disjoint
+            and not codes
             and _numeric_or_empty(merged)
             and _numeric_or_empty(candidate)
             and _compatible(paths[keep], paths[col])
@@ -284,12 +324,20 @@ def read_sides(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[Ra
 
 
 def _continued_code(parts: list[str], previous: str) -> str | None:
-    """Split 类/款/项 parts whose 类 is left out (printed once per group) or is not a 类 code:
-    the 款/项 parts continue the previous row's code."""
+    """Split 类/款/项 parts whose leading parts are left out (printed once per group) or whose
+    类 is not a 类 code: the parts printed continue the previous row's code."""
     head, rest = parts[0].replace(" ", ""), [p.replace(" ", "") for p in parts[1:]]
-    if (head and re.fullmatch(r"\d{3}", head)) or not rest[0] or not re.fullmatch(r"\d{1,2}", rest[0]):
+    if (head and re.fullmatch(r"\d{3}", head)) or not any(rest):
         return None
     if head and not re.fullmatch(r"\d{1,2}", head):
+        return None
+    if not head and not rest[0]:
+        # only the 项 part printed: 类 and 款 carry down from the row above
+        tail = [p for p in rest[1:] if p]
+        if len(previous) < 5 or len(tail) != 1 or not re.fullmatch(r"\d{1,2}", tail[0]):
+            return None
+        return join_code(previous[:3], previous[3:5], tail[0])
+    if not re.fullmatch(r"\d{1,2}", rest[0]):
         return None
     return join_code(previous[:3], *rest)
 

@@ -6,45 +6,14 @@ grid, a page break), so a test states the layout it exercises in a few lines.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from layout_pdf import Block, make_pdf
 
 from budgetqa.ingest.pdf_reader import read_pdf
 from budgetqa.models import Table as BqTable
-
-FONT = "STSong-Light"
-Block = str | list[list[str]] | float | None
-"""A line of text, a ruled grid (rows of cells), a vertical gap in points, or None for a page break."""
-
-
-def make_pdf(path: Path, blocks: Sequence[Block], spans: dict[int, list[tuple]] | None = None) -> Path:
-    """Draw ``blocks`` top to bottom; ``spans[i]`` lists reportlab SPAN commands for the i-th grid."""
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    style = ParagraphStyle("line", fontName=FONT, fontSize=10, leading=14)
-    story: list = []
-    grids = 0
-    for block in blocks:
-        if block is None:
-            story.append(PageBreak())
-        elif isinstance(block, float):
-            story.append(Spacer(1, block))
-        elif isinstance(block, str):
-            story.append(Paragraph(block, style))
-        else:
-            commands = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONT", (0, 0), (-1, -1), FONT, 9)]
-            commands += [("SPAN", *span) for span in (spans or {}).get(grids, [])]
-            story.append(Table(block, style=TableStyle(commands)))
-            grids += 1
-    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(story)
-    return path
 
 
 def values(table: BqTable, column: int = 0, side: int = 0) -> dict[str, Decimal | None]:
@@ -261,3 +230,61 @@ def test_a_performance_form_is_stored_shown_and_searchable(tmp_path: Path) -> No
     assert "产出指标/数量指标 服务人次：≥10000人次。" in chunk.text and "联系人：李四。" in chunk.text
     shown = CliRunner().invoke(app, ["table", doc_id, table.table_id, "--data-dir", str(settings.data_dir)])
     assert shown.exit_code == 0 and "联系电话：021-12345678" in shown.output and "老人满意度" in shown.output
+
+
+def test_a_form_whose_indicators_continue_on_a_finer_frame_keeps_weights_apart(tmp_path: Path) -> None:
+    """Page 1 prints 指标值 and 分值 under one merged cell; page 2's indicator grid splits them,
+    wraps its indicator names over lines and gives decimal weights."""
+    widths = [25.0, 58.0, 101.0, 148.0, 101.0, 58.0]
+    top = [
+        ["项目名称", "", "城乡环境整治专项", "", "", ""],
+        ["主管部门", "", "某县某局", "实施单位", "某县某中心", ""],
+        ["项目资金\n（万元）", "", "年度资金总额：", "62.00", "", "执行率\n分值\n（10）"],
+        ["", "", "其中：财政拨款", "62.00", "", ""],
+        ["年度\n总体\n目标", "全年完成城乡环境整治任务，改善人居环境，提升群众满意度。", "", "", "", ""],
+    ]
+    top_spans = [((0, 0), (1, 0)), ((2, 0), (5, 0)), ((0, 1), (1, 1)), ((4, 1), (5, 1)), ((0, 2), (1, 3)),
+                 ((3, 2), (4, 2)), ((3, 3), (4, 3)), ((5, 2), (5, 3)), ((1, 4), (5, 4))]
+    indicators = [
+        ["绩效\n指标", "一级\n指标", "二级指标", "三级指标", "指标值", "分值\n（90）"],
+        ["", "产出指标", "数量指标", "整治村庄\n数量", "12个", "40"],
+        ["", "效益指标", "社会效益\n指标", "人居环境明显\n改善", "显著", "40"],
+        ["", "满意度指\n标", "服务对象满意度指\n标", "群众满意度", "90%", "2.5"],
+        ["", "", "", "相关单位\n满意度", "90%", "2.5"],
+        ["", "", "", "参与人员满意度", "90%", "2.5"],
+        ["", "", "", "上级部门满意度", "90%", "2.5"],
+    ]
+    blocks = ["2024年项目支出绩效目标表", top, None, indicators]
+    spans = {0: top_spans, 1: [((0, 0), (0, 6)), ((1, 3), (1, 6)), ((2, 3), (2, 6))]}
+    pdf = make_pdf(tmp_path / "form.pdf", blocks, spans, {0: widths, 1: widths})
+    [table] = read_pdf(pdf).tables
+    form = table.performance
+    assert form is not None and form.amounts["年度资金总额"] == Decimal("62.00")
+    assert [(i.level1, i.name, i.target, i.weight) for i in form.indicators] == [
+        ("产出指标", "整治村庄数量", "12个", "40"),
+        ("效益指标", "人居环境明显改善", "显著", "40"),
+        ("满意度指标", "群众满意度", "90%", "2.5"),
+        ("满意度指标", "相关单位满意度", "90%", "2.5"),
+        ("满意度指标", "参与人员满意度", "90%", "2.5"),
+        ("满意度指标", "上级部门满意度", "90%", "2.5"),
+    ]
+
+
+def test_whole_number_amounts_under_codes_printed_once_per_level(tmp_path: Path) -> None:
+    """元 printed without decimals, 类/款/项 each printed only on its own row, no 编码 header:
+    the codes carry down, and amounts that repeat down the chain stay amounts."""
+    grid = [
+        ["科目", "", "", "名称", "合计", "基本支出", "项目支出"],
+        ["210", "", "", "卫生健康支出", "350", "350", "-"],
+        ["", "03", "", "基层医疗卫生机构", "350", "350", "-"],
+        ["", "", "01", "城市社区卫生机构", "350", "350", "-"],
+        ["213", "", "", "农林水支出", "190", "120", "70"],
+        ["", "07", "", "农村综合改革", "190", "120", "70"],
+        ["", "", "05", "对村民委员会的补助", "190", "120", "70"],
+        ["合计", "", "", "", "540", "470", "70"],
+    ]
+    spans = [((0, 0), (2, 0)), ((0, 7), (3, 7))]
+    [table] = read_pdf(make_pdf(tmp_path / "whole.pdf", ["2024年部门支出预算表", "单位：元", grid], {0: spans})).tables
+    assert table.columns[""] == [("合计",), ("基本支出",), ("项目支出",)]
+    assert values(table) == {"210": Decimal(350), "21003": Decimal(350), "2100301": Decimal(350), "213": Decimal(190),
+                             "21307": Decimal(190), "2130705": Decimal(190), "合计": Decimal(540)}

@@ -1,0 +1,55 @@
+"""Draw small disclosure PDFs with reportlab from a list of blocks (shared by layout tests and benches).
+
+A block is a line of text, a ruled grid (rows of cells), a vertical gap in points,
+or None for a page break, so a caller states the layout it draws in a few lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FONT = "STSong-Light"
+Block = str | list[list[str]] | float | None
+"""A line of text, a ruled grid (rows of cells), a vertical gap in points, or None for a page break."""
+
+
+def make_pdf(
+    path: Path,
+    blocks: Sequence[Block],
+    spans: dict[int, list[tuple]] | None = None,
+    widths: dict[int, list[float]] | None = None,
+    page_numbers: bool = False,
+) -> Path:
+    """Draw ``blocks`` top to bottom; ``spans[i]`` lists reportlab SPAN commands for the i-th grid,
+    ``widths[i]`` its column widths in points; ``page_numbers`` prints "- n -" at each page's foot."""
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    style = ParagraphStyle("line", fontName=FONT, fontSize=10, leading=14)
+    story: list = []
+    grids = 0
+    for block in blocks:
+        if block is None:
+            story.append(PageBreak())
+        elif isinstance(block, float):
+            story.append(Spacer(1, block))
+        elif isinstance(block, str):
+            story.append(Paragraph(block, style))
+        else:
+            commands = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONT", (0, 0), (-1, -1), FONT, 9)]
+            commands += [("SPAN", *span) for span in (spans or {}).get(grids, [])]
+            story.append(Table(block, colWidths=(widths or {}).get(grids), style=TableStyle(commands)))
+            grids += 1
+
+    def number(canvas, doc) -> None:
+        if page_numbers:
+            canvas.setFont(FONT, 9)
+            canvas.drawCentredString(A4[0] / 2, 30, f"- {doc.page} -")
+
+    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(story, onFirstPage=number, onLaterPages=number)
+    return path
