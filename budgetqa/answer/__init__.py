@@ -65,9 +65,10 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
     """
     from budgetqa.answer.definitions import answer_definition, term_of
     from budgetqa.answer.performance import answer_form
-    from budgetqa.answer.planner import compact
+    from budgetqa.answer.planner import compact, fold
     from budgetqa.answer.text import answer_text, asks_reason, is_text_question
 
+    question = fold(question)  # traditional characters and full-width digits, for every route below
     doc_id = store.resolve(doc) if doc else None
     if doc and not doc_id:
         return ask_catalogs(question, [])

@@ -210,8 +210,9 @@ def rank_position(text: str) -> int:
     return _ORDINALS[match.group(1)] if match else 0
 
 
-_TOP = re.compile(r"前([二三四五六七八九十2-9]|10)(?:名|项|位|个)?|(?:哪|那)([二三四五六七八九十2-9])(?:项|个|类|款)")
-_NUMERALS = {"二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_TOP = re.compile(r"前([两二三四五六七八九十2-9]|10)(?:名|项|位|个)?|(?:哪|那)([两二三四五六七八九十2-9])(?:项|个|类|款)"
+                  r"|最[多大高少小低]的?([两二三四五六七八九十2-9]|10)(?:个|项|名|位|类|款)")
+_NUMERALS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 def top_count(text: str) -> int:
@@ -219,14 +220,15 @@ def top_count(text: str) -> int:
     match = _TOP.search(text)
     if not match:
         return 1
-    word = match.group(1) or match.group(2)
+    word = match.group(1) or match.group(2) or match.group(3)
     return _NUMERALS.get(word) or int(word)
 
 
 def rank_level(text: str) -> int | None:
     """Which level a ranking compares: 类 (3 digits), 款 (5), 项 (7), or None for the most detailed rows."""
-    for level, pattern in ((3, r"哪(?:一|个)?(?:大)?类|大类|类级"), (5, r"哪(?:一|个)?款|款级"),
-                           (7, r"哪(?:一)?项(?!目)|项级")):
+    leaders = r"最[多大高少小低]的?(?:[两二三四五六七八九十\d]+个)?"  # "最大的两个项", "最多的款"
+    for level, pattern in ((3, rf"哪(?:一|个)?(?:大)?类|大类|类级|{leaders}类"), (5, rf"哪(?:一|个)?款|款级|{leaders}款"),
+                           (7, rf"哪(?:一)?项(?!目)|项级|{leaders}项(?!目)")):
         if re.search(pattern, text):
             return level
     return None

@@ -63,6 +63,10 @@ def lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         return Answer(status="answered", answer=f"{q.name}为 {q.value.normalize():f} {q.unit}。",
                       values=[Value(name=q.name, value=str(q.value), unit=q.unit)], citations=[q.citation])
     unit = parsed.unit
+    if q.fact is not None and unit == "元" and q.fact.unit == "万元" and _tables_in_yuan(catalog):
+        # the narrative rounds the 元 tables to 0.01 万元: in 元 it would be a figure the document never printed
+        raise Refusal(f"{q.name}只在说明中以万元印出（{show(q.value, '万元')} 万元），本文件的表以元列示但没有找到这一行，"
+                      "换算成元只精确到百元，不作为元数回答。")
     notes = []
     formula = None
     values = [money(q.name, q.value, unit)]
@@ -88,6 +92,11 @@ def lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         citations=[q.citation],
         notes=notes,
     )
+
+
+def _tables_in_yuan(catalog: Catalog) -> bool:
+    """The document prints its amount tables in 元 (its narrative's 万元 figures are rounded from them)."""
+    return any(row.table.unit == "元" for row in catalog.rows)
 
 
 def _count_and_amount(parsed: ParsedQuestion, catalog: Catalog, fact, other) -> Answer:

@@ -85,9 +85,21 @@ _SHORT_YEAR = re.compile(r"(?<![\d.])([0-4]\d)(?=年|(?:到|至|—|－|-|~|～)
 _YEAR_RANGE = re.compile(r"(20\d{2})年?(?:到|至|—|－|-|~|～)(20\d{2})")
 
 
+def fold(question: str) -> str:
+    """Full-width digits and traditional characters folded to the forms disclosures print."""
+    return question.translate(_FULLWIDTH).translate(_traditional())
+
+
+@lru_cache(maxsize=1)
+def _traditional() -> dict[int, str]:
+    pairs = load("questions")["traditional"]["pairs"]
+    return {ord(pairs[i]): pairs[i + 1] for i in range(0, len(pairs) - 1, 2)}
+
+
 def compact(question: str) -> str:
-    """The question without spaces, full-width forms folded, and "19年" written as "2019年"."""
-    return _SHORT_YEAR.sub(r"20\1", re.sub(r"\s+", "", question.translate(_FULLWIDTH)))
+    """The question without spaces, full-width forms and traditional characters folded, and "19年"
+    written as "2019年"."""
+    return _SHORT_YEAR.sub(r"20\1", re.sub(r"\s+", "", fold(question)))
 
 
 def years_named(text: str) -> list[int]:
@@ -422,6 +434,33 @@ def _longest_contained(chunk: str, names: list[str]) -> tuple[int, int, str] | N
     return None
 
 
+_WHOLE_PART = re.compile(r"([\u4e00-\u9fa5]{2,8}?)(?:里面|里|当中|之中|中)的?([\u4e00-\u9fa5]{2,3}?)(?:类|方面)?"
+                         r"(?=花|是|有|多少|预算|支出|安排|用|占|共|一共|金额|的钱|$)")
+
+
+def _part_of_whole(text: str, catalog: Catalog) -> list[Mention]:
+    """"采购里工程多少": a part named after its whole, neither printed alone, bound to the one printed
+    name holding both ("政府采购工程预算"); nothing when none or several different names do."""
+    for match in _WHOLE_PART.finditer(text):
+        whole, part = match.group(1), match.group(2)
+        for stem in dict.fromkeys((whole, whole[-2:])):
+            found = sorted((n for n in catalog.names if stem in n and part in n and n.find(stem) != n.find(part)),
+                           key=len)
+            if found and all(found[0] in n for n in found):
+                return [Mention(found[0], match.start(2), match.end(2), "name")]
+            if found:
+                return []
+    return []
+
+
+def _speaker_year_is_document_year(text: str, in_scope: list[Catalog]) -> bool:
+    """"去年" asked of 决算 only: the year the final accounts cover (they are published the year after)."""
+    words = load("questions")["speaker_year"]
+    return (bool(in_scope) and all(c.doc.kind == "决算" for c in in_scope)
+            and any(w in text for w in words["last_year"])
+            and not any(w in text for w in words["document_last_year"]))
+
+
 def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     text = compact(question)
     operation = detect_operation(text)
@@ -463,11 +502,17 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
         parsed.clarify = [c.doc.label for c in in_scope]
         return parsed
     parsed.notes += _edition_notes(in_scope, catalogs)
-    parsed.mentions = find_mentions(_mask_departments(text, catalogs, binding), in_scope)
+    unnamed = _mask_departments(text, catalogs, binding)
+    parsed.mentions = find_mentions(unnamed, in_scope)
+    if not parsed.mentions and len(in_scope) == 1:
+        parsed.mentions = _part_of_whole(unnamed, in_scope[0])
     masked = mask_mentions(text, parsed.mentions)
     if not derived_last_year:
         # read again without the names: "上年结转" names a row, it does not ask for last year
         parsed.operation = detect_operation(masked)
+    if parsed.operation == "last_year" and _speaker_year_is_document_year(masked, in_scope):
+        parsed.operation = "lookup"
+        parsed.notes.append(f"“去年”按决算的年度（{in_scope[0].doc.year}年）回答：决算在次年公布；问“上年”可查它的前一年。")
     if parsed.operation == "lookup" and _asks_for_final(masked) and all(c.doc.kind == "预算" for c in in_scope):
         parsed.refusal = "已载入的是预算公开，其中没有决算（实际执行）数。"
         return parsed

@@ -1,0 +1,81 @@
+"""How the public phrases questions (holdout_public): "去年" of a 决算, "最多的三个项", 福利院,
+traditional characters, "采购里工程", a 元 figure the document never printed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from conftest import IngestedCorpus
+
+from budgetqa.answer import ask
+from budgetqa.answer.bind import rank_level, top_count
+from budgetqa.answer.planner import compact, detect_operation
+from ingest.identity import aliases
+
+
+@pytest.mark.parametrize(("text", "count", "level"), [
+    ("万里街道2024年钱最多的三个项级科目是哪些", 3, 7),
+    ("普陀区财政局支出最大的两个项", 2, 7),
+    ("支出最多的类", 1, 3),
+    ("前两名是哪些", 2, None),
+])
+def test_leaders_named_after_a_superlative(text: str, count: int, level: int | None) -> None:
+    assert top_count(text) == count
+    assert rank_level(text) == level
+
+
+def test_difference_with_le() -> None:
+    assert detect_operation("省法院17年和18年的会议费预算差了多少") == "difference"
+
+
+def test_traditional_characters_and_full_width_digits_fold() -> None:
+    assert compact("萬里街道２０２４年機關運行經費預算") == "万里街道2024年机关运行经费预算"
+    assert compact("西南大學科學技術支出") == "西南大学科学技术支出"
+
+
+def test_a_social_welfare_home_is_called_by_its_short_name() -> None:
+    assert "福利院" in aliases("上海市普陀区社会福利院")
+    assert "福利院" not in aliases("上海市普陀区儿童福利院")
+
+
+def _values(answer) -> set[Decimal]:
+    return {Decimal(v.value).quantize(Decimal("0.01")) for v in answer.values}
+
+
+def test_last_year_of_final_accounts_is_their_own_year(ingested: IngestedCorpus) -> None:
+    # a 决算 of 2024 is published in 2025: "去年花了多少" is 2024's figure, not 2023's (182.10)
+    answer = ask(ingested.store, "普陀财政局去年机关运行经费花了多少")
+    assert answer.status == "answered" and Decimal("184.65") in _values(answer)
+    # "上年" still counts from the document's year
+    answer = ask(ingested.store, "普陀区财政局上年机关运行经费是多少")
+    assert answer.status == "answered" and Decimal("182.10") in _values(answer)
+
+
+def test_short_names_and_colloquial_items(ingested: IngestedCorpus) -> None:
+    cases = {
+        "福利院24年办公费多少": "6.90",
+        "福利院24年养老保险缴费多少元": "767579.00",  # the table's 元 figure, not 76.76 万元 × 10000
+        "万里街道24年社保就业支出占总支出多少": "12.55",
+        "西南大学21年学费收入大概多少": "75020.47",
+        "江苏高院2019年一共多少预算": "37188.34",
+        "万里街道2024年采购里工程多少": "815.87",
+        "省法院２０１８年的差旅費": "305.00",
+    }
+    for question, gold in cases.items():
+        answer = ask(ingested.store, question)
+        assert answer.status == "answered", (question, answer.answer)
+        assert Decimal(gold) in _values(answer), (question, answer.answer)
+
+
+def test_top_n_at_the_level_asked(ingested: IngestedCorpus) -> None:
+    answer = ask(ingested.store, "普陀区财政局支出最大的两个项")
+    assert {Decimal("1511.89"), Decimal("449.52")} <= _values(answer)
+    assert Decimal("2106.66") not in _values(answer)  # the 类 total is not a 项
+
+
+def test_a_yuan_figure_is_not_made_from_a_rounded_narrative(ingested: IngestedCorpus) -> None:
+    # tables in 元, the item only in the narrative in 万元 (to 0.01): no 元 figure to give
+    answer = ask(ingested.store, "福利院2024年政府采购服务预算多少元")
+    assert answer.status == "refused", answer.answer
+    assert ask(ingested.store, "福利院2024年政府采购服务预算多少万元").status == "answered"
