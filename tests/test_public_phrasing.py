@@ -11,7 +11,7 @@ from conftest import IngestedCorpus
 from budgetqa.answer import ask
 from budgetqa.answer.bind import rank_level, top_count
 from budgetqa.answer.planner import compact, detect_operation
-from ingest.identity import aliases
+from budgetqa.ingest.identity import aliases
 
 
 @pytest.mark.parametrize(("text", "count", "level"), [
