@@ -25,6 +25,14 @@ read by the text reader (a quarter right, the rest missed or in the wrong row or
 行次 columns stored as amounts; 科目编码 printed "201-01-02" or "[2010102]" not read as
 codes; a 注 row inside the grid read as a table row; the 单位 at the title line's right end
 hiding the title.
+
+After the fixes (same seed and count): 11929 right, 1932 missed, 1809 wrong, 48 codes as
+amounts, 48 extra, 125 identity failures in 6564 checks (code 37, 合计 row 26, 合计 column 62,
+balance 0), tables 315/345 (1 split, 30 unexpected), form 486/486. Fully ruled documents
+read perfectly (4139/4139); all that is left is in tables without vertical rules: multi-level
+headers whose spans have only partial rules or none, rows split over pages, and stacked
+tables. Since the first run the unruled drawing centres its header rows (a label over
+several columns is readable without rules only when centred there).
 """
 
 from __future__ import annotations
@@ -123,6 +131,9 @@ class WildWriter(Writer):
             return super().grid(rows, widths, spans, head)
         rules: list[tuple] = [("LINEABOVE", (0, 0), (-1, 0), 1.0, "black"),
                               ("LINEBELOW", (0, -1), (-1, -1), 1.0, "black")]
+        if head:
+            # without rules a header stands over what it spans only when centred there
+            rules.append(("ALIGN", (0, 0), (-1, head - 1), "CENTER"))
         if ruling == "three-line" and head:
             rules.append(("LINEBELOW", (0, head - 1), (-1, head - 1), 0.5, "black"))
         elif ruling == "horizontal":

@@ -20,7 +20,8 @@ _CODE_CELL = re.compile(r"^\d{2,7}$")
 _CODE_PART = re.compile(r"^\d{1,7}$")
 _CODE_HEADER = re.compile(r"编码|代码|(?:^|/)[类款项]$")
 _TOTAL_LABEL = re.compile(r"合计|总计|小计")
-_ROW_NUMBER_HEADER = re.compile(r"^(?:行次|栏次|序号)$")
+_ROW_NUMBER_HEADER = re.compile(r"(?:行次|栏次|序号)$")
+"""A row-number header, maybe joined to a group label printed right above it ("收入行次")."""
 _ROW_NUMBER = re.compile(r"^\d{1,3}$")
 
 
@@ -51,6 +52,9 @@ def column_roles(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[
         if is_row_number_column(cells, grid.header_path(col)):
             roles.append("index")
             continue
+        if _zero_padded_parts(cells):
+            roles.append("code")
+            continue
         numbers = sum(1 for c in cells if parse_cell(c)[0] in ("value", "dash"))
         leading = "text" not in roles
         if is_code_column(cells, bool(_CODE_HEADER.search(header)), settings, leading):
@@ -68,8 +72,15 @@ def column_roles(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[
 
 def is_row_number_column(cells: list[str], header: tuple[str, ...]) -> bool:
     """A 行次/栏次/序号 column: row numbers, never amounts (its header names it, its cells are small integers)."""
-    return (bool(header) and bool(_ROW_NUMBER_HEADER.match(header[-1].replace(" ", "")))
+    return (bool(header) and bool(_ROW_NUMBER_HEADER.search(header[-1].replace(" ", "")))
             and all(_ROW_NUMBER.match(c.replace(" ", "")) for c in cells))
+
+
+def _zero_padded_parts(cells: list[str]) -> bool:
+    """A column of 2-digit 款/项 code parts, some printed with a leading zero ("08"): an amount never is."""
+    parts = [c.replace(" ", "") for c in cells if not _TOTAL_LABEL.search(c)]
+    return bool(parts) and all(re.fullmatch(r"\d{1,2}", c) for c in parts) and any(
+        len(c) == 2 and c.startswith("0") for c in parts)
 
 
 def _codes_before_labels(grid: Grid, roles: list[str]) -> list[str]:
@@ -78,6 +89,8 @@ def _codes_before_labels(grid: Grid, roles: list[str]) -> list[str]:
     chain are values."""
     for col, role in enumerate(roles):
         if role != "code" or _CODE_HEADER.search("/".join(grid.header_path(col))):
+            continue
+        if _zero_padded_parts([r.texts[col] for r in grid.rows if r.texts[col]]):
             continue
         after = next((r for r in roles[col + 1:] if r not in ("code", "empty")), None)
         if after != "text":

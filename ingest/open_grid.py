@@ -35,6 +35,11 @@ class OpenGridSettings:
     """A frame needs this many data lines to be read as a table (a page may end a table's last row)."""
     min_data_share: float = 0.4
     """…and this share of its text lines (prose between page rules is not a table)."""
+    run_on_lines: float = 3.5
+    """A table runs on past its first or last rule over lines no further apart than this many line
+    heights (a blank row between them)."""
+    wrap_gap: float = 0.35
+    """Lines without data closer than this share of a line's height are one cell's wrapped lines."""
     lone_row_gap: float = 0.5
     """With no two data rows to measure, a gap below this share of a line's height is within a cell."""
     cell_line_share: float = 0.6
@@ -78,7 +83,11 @@ def _frames(page, settings: OpenGridSettings) -> list[tuple[float, float, list[f
             stacks.append((rule["x0"], rule["x1"], [rule["top"]]))
         elif rule["top"] - stack[2][-1] > 1:
             stack[2].append(rule["top"])
-    return sorted(stacks, key=lambda s: s[2][0])
+    # a shorter rule under a spanning header label, inside a wider table's rules, is no table
+    inner = [s for s in stacks if any(
+        o is not s and o[0] - 1 <= s[0] and s[1] <= o[1] + 1 and (o[1] - o[0]) > (s[1] - s[0])
+        and o[2][0] <= s[2][0] and s[2][-1] <= o[2][-1] for o in stacks)]
+    return sorted((s for s in stacks if s not in inner), key=lambda s: s[2][0])
 
 
 def _run_on(page, x0: float, x1: float, rules: list[float], above: float, below: float,
@@ -89,9 +98,8 @@ def _run_on(page, x0: float, x1: float, rules: list[float], above: float, below:
     chars = [c for c in page.chars if c["text"].strip() and x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1]
     lines = _lines(chars, settings)
     spans = [(min(p[1] for p in line), max(p[3] for p in line), _is_data_line(line)) for line in lines]
-    inside = [s for s in spans if rules[0] < s[0] and s[1] < rules[-1]]
-    pitch = sorted(b[0] - a[1] for a, b in zip(inside, inside[1:], strict=False))
-    step = 2 * (pitch[len(pitch) // 2] if pitch else 8.0) + 1
+    heights = sorted(s[1] - s[0] for s in spans) or [10.0]
+    step = settings.run_on_lines * heights[len(heights) // 2]
     top, bottom = rules[0], rules[-1]
     for line_top, line_bottom, _ in sorted((s for s in spans if s[1] <= rules[0] and s[0] > above),
                                            key=lambda s: -s[0]):
@@ -176,15 +184,16 @@ def _read_frame(page, x0: float, x1: float, rules: list[float], settings: OpenGr
         spans = []
         for (a, b), band in zip(bands, in_band, strict=True):
             inside = [line for line in lines if a < (line[0][1] + line[0][3]) / 2 < b]
-            groups = [[p for line in inside for p in line]] if band else inside
+            groups = [[p for line in inside for p in line]] if band else _wrapped(inside, rules, settings)
             rows += groups
-            spans += [(a, b)] * len(groups) if band else [_line_band(line) for line in inside]
+            spans += [(a, b)] * len(groups) if band else [_line_band(group) for group in groups]
         bands = spans
     else:
         rows = _rows_of_lines(lines, rules, settings)
         bands = [_line_band(row) for row in rows]
     boxes: list[list[tuple[float, float, float, float] | None]] = []
     texts: list[list[str | None]] = []
+    spans = _header_spans(rows, columns, extents)
     for (band_top, band_bottom), pieces in zip(bands, rows, strict=True):
         if not pieces:
             continue
@@ -192,7 +201,7 @@ def _read_frame(page, x0: float, x1: float, rules: list[float], settings: OpenGr
         row_boxes: list[tuple[float, float, float, float] | None] = [
             (c0, band_top, c1, band_bottom) for c0, c1 in columns]
         for piece in sorted(pieces, key=lambda p: (p[1], p[0])):
-            first, last = _covered(piece, columns, extents)
+            first, last = spans.get(piece) or _covered(piece, columns, extents)
             text = row_texts[first]
             joiner = "\n" if text and piece[1] > _last_top(pieces, first, columns, extents, piece) else " "
             row_texts[first] = f"{text}{joiner}{piece[4]}" if text else piece[4]
@@ -254,7 +263,62 @@ def _rows_of_lines(lines: list[list[Piece]], rules: list[float], settings: OpenG
     for i, line in enumerate(lines):
         target = anchor(i)
         rows.setdefault(i if target is None else target, []).extend(line)
-    return [rows[k] for k in sorted(rows)]
+    result: list[list[Piece]] = []
+    loose: list[list[Piece]] = []
+    for k in sorted(rows):
+        if data[k]:
+            result += _wrapped(loose, rules, settings) + [rows[k]]
+            loose = []
+        else:
+            loose.append(rows[k])
+    return result + _wrapped(loose, rules, settings)
+
+
+def _wrapped(lines: list[list[Piece]], rules: list[float], settings: OpenGridSettings) -> list[list[Piece]]:
+    """Consecutive lines without data joined where they stand as close as one cell's wrapped lines
+    (a header label printed over several lines, one character per line in a narrow column)."""
+    if not lines:
+        return []
+    heights = sorted(max(p[3] for p in line) - min(p[1] for p in line) for line in lines)
+    limit = heights[len(heights) // 2] * settings.wrap_gap
+    groups = [list(lines[0])]
+    for previous, line in zip(lines, lines[1:], strict=False):
+        bottom, top = max(p[3] for p in previous), min(p[1] for p in line)
+        if top - bottom < limit and not any(bottom <= r <= top for r in rules):
+            groups[-1].extend(line)
+        else:
+            groups.append(list(line))
+    return groups
+
+
+def _header_spans(rows: list[list[Piece]], columns: list[tuple[float, float]],
+                  extents: list[tuple[float, float] | None]) -> dict[Piece, tuple[int, int]]:
+    """Columns a parent label spans: in a header row with fewer labels than the row below it, a
+    label stands centred over the columns it spans, so it spans the narrowest run of two or more
+    columns (nearer to it than to its neighbours) whose middle is its middle."""
+    head = next((i for i, row in enumerate(rows) if _is_data_line(row)), 0)
+    spans: dict[Piece, tuple[int, int]] = {}
+    for upper, lower in zip(rows[:head], rows[1:head], strict=False):
+        if len(upper) >= len(lower):
+            continue
+        for piece in upper:
+            centre = (piece[0] + piece[2]) / 2
+            mine = [c for c in range(len(columns)) if min(
+                upper, key=lambda p, c=c: abs(_middle(columns[c]) - (p[0] + p[2]) / 2)) is piece]
+            runs = [(a, b) for a in mine for b in mine if b > a and set(range(a, b + 1)) <= set(mine)]
+            fits = [(a, b) for a, b in runs
+                    if abs((columns[a][0] + columns[b][1]) / 2 - centre) <= 0.15 * (columns[b][1] - columns[a][0])]
+            if fits:
+                spans[piece] = min(fits, key=lambda r: r[1] - r[0])
+    return spans
+
+
+def _plus_one(span: tuple[int, int]) -> tuple[int, int]:
+    return span[0], span[1] + 1
+
+
+def _middle(column: tuple[float, float]) -> float:
+    return (column[0] + column[1]) / 2
 
 
 def _line_band(line: list[Piece]) -> tuple[float, float]:
