@@ -13,7 +13,10 @@ unexpected, and the form's amounts and indicators.
 
 Usage::
 
-    python bench/layout_variants.py [--seed 15] [--count 40] [--failures] [--keep DIR]
+    python bench/layout_variants.py [--seed 15] [--count 40] [--failures] [--keep DIR] [--wild]
+
+``--wild`` draws bench/wild_docs.py's documents instead: layouts of real disclosures this
+generator does not draw, written independently of the ingest fixes above (results there).
 
 Measured (seed 15, 40 documents, about 8 s on one core):
 
@@ -43,16 +46,17 @@ sys.path[:0] = [str(PROJECT / "bench"), str(PROJECT / "tests")]
 from ingest_quality import read_tables  # noqa: E402
 from variant_check import IDENTITY_CAUSES, Score, score  # noqa: E402
 from variant_docs import DIMENSIONS, DrawnDoc, generate  # noqa: E402
+from wild_docs import WILD_DIMENSIONS, generate_wild  # noqa: E402
 
 from budgetqa.settings import Settings  # noqa: E402
 
 
-def run(seed: int, count: int, folder: Path) -> list[tuple[DrawnDoc, Score]]:
-    """Draw, read and score ``count`` documents of a seeded run."""
+def run(seed: int, count: int, folder: Path, wild: bool = False) -> list[tuple[DrawnDoc, Score]]:
+    """Draw, read and score ``count`` documents of a seeded run (of the wild generator when ``wild``)."""
     settings = Settings()
     results = []
     for number in range(count):
-        doc = generate(seed, number)
+        doc = generate_wild(seed, number) if wild else generate(seed, number)
         path = doc.draw(folder)
         tables, note = read_tables(path, settings)
         result = score(doc, tables)
@@ -69,7 +73,7 @@ def _row(label: str, s: Score) -> str:
             f"{s.split:>3} {s.unexpected:>3}  {s.form_right:>4}/{s.form_items:<4}")
 
 
-def render(results: list[tuple[DrawnDoc, Score]], failures: bool) -> str:
+def render(results: list[tuple[DrawnDoc, Score]], failures: bool, wild: bool = False) -> str:
     head = (f"{'variant':<28} {'docs':>4} {'cells':>6} {'right':>6} {'missed':>6} {'wrong':>5} {'codes':>5} "
             f"{'extra':>5} {'idfail/checks':>10} (code row col bal other)  found/drawn split unexp  form")
     lines = [head, "-" * len(head)]
@@ -79,7 +83,7 @@ def render(results: list[tuple[DrawnDoc, Score]], failures: bool) -> str:
         total.add(result)
         for name, option in doc.variants.items():
             by_variant[(name, option)].add(result)
-    for name, options in DIMENSIONS.items():
+    for name, options in ({**DIMENSIONS, **WILD_DIMENSIONS} if wild else DIMENSIONS).items():
         for option in options:
             if (name, option) in by_variant:
                 lines.append(_row(f"{name}={option}", by_variant[(name, option)]))
@@ -96,15 +100,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=40)
     parser.add_argument("--failures", action="store_true", help="list every problem found")
     parser.add_argument("--keep", type=Path, help="write the PDFs here (default: a temporary folder)")
+    parser.add_argument("--wild", action="store_true", help="draw bench/wild_docs.py's layouts")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        results = run(args.seed, args.count, args.keep)
+        results = run(args.seed, args.count, args.keep, args.wild)
     else:
         with tempfile.TemporaryDirectory() as folder:
-            results = run(args.seed, args.count, Path(folder))
-    print(render(results, args.failures))
+            results = run(args.seed, args.count, Path(folder), args.wild)
+    print(render(results, args.failures, args.wild))
     print(f"{args.count} documents, seed {args.seed}, {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -1,7 +1,8 @@
 """Score the tables read from a generated disclosure against what was drawn (see variant_docs.py).
 
 Every drawn amount must be a value cell of the table with its title, in the row with its
-code (or, uncoded, its name) and under the column whose header leaf it was drawn under.
+code (or, uncoded, its name), under the column whose header leaf it was drawn under, and
+with the value printed (a bracketed amount is negative).
 A drawn amount read elsewhere is *wrong*, one not read at all *missed*; a value cell whose
 text is a drawn code is a *code stored as an amount*. Sum identities are judged by
 bench/ingest_quality.py's rules: every one holds in the drawing, so a failure is an ingest error.
@@ -18,6 +19,7 @@ from ingest_quality import Report, measure_identities, normal, title_key
 from variant_docs import DrawnDoc, DrawnTable
 
 from budgetqa.models import Cell, Table
+from budgetqa.numbers import parse_number
 
 IDENTITY_CAUSES = (("Σ下级", "code"), ("= Σ类", "total-row"), ("列 = Σ分列", "total-column"),
                    ("收入总计 = 支出总计", "balance"))
@@ -115,6 +117,7 @@ def _score_cells(result: Score, drawn: DrawnTable, tables: list[Table], hits: se
 
         def fits(cell: Cell, amount=amount) -> bool:
             column = bool(cell.col_path) and _squeeze(cell.col_path[-1]) == _squeeze(amount.column)
+            column = column and cell.value == parse_number(amount.text)
             if amount.code is not None:
                 return column and cell.row_code == amount.code and _squeeze(cell.row_name) == _squeeze(amount.name)
             return column and not cell.row_code and _squeeze(cell.row_name) == _squeeze(amount.name)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from layout_pdf import Block, make_pdf
+from reportlab.lib.pagesizes import A4
 
 DIMENSIONS: dict[str, tuple[str, ...]] = {
     "codes": ("split", "split-bare", "joined", "inline"),
@@ -95,17 +96,24 @@ class DrawnDoc:
     spans: dict[int, list[tuple]] = field(default_factory=dict)
     widths: dict[int, list[float]] = field(default_factory=dict)
     tables: list[DrawnTable] = field(default_factory=list)
+    rules: dict[int, list[tuple]] = field(default_factory=dict)
+    """Grids drawn with other rules than a full grid (reportlab LINE… commands, or none)."""
+    pagesize: tuple[float, float] = A4
 
-    def grid(self, rows: list[list[str]], widths: list[float], spans: list[tuple] | None = None) -> None:
-        """Add a ruled grid with its column widths and spans."""
+    def grid(self, rows: list[list[str]], widths: list[float], spans: list[tuple] | None = None,
+             rules: list[tuple] | None = None) -> None:
+        """Add a grid with its column widths and spans, fully ruled unless ``rules`` says otherwise."""
         index = sum(1 for b in self.blocks if isinstance(b, list))
         self.blocks.append(rows)
         self.widths[index] = widths
         if spans:
             self.spans[index] = spans
+        if rules is not None:
+            self.rules[index] = rules
 
     def draw(self, folder: Path) -> Path:
-        return make_pdf(folder / self.name, self.blocks, self.spans, self.widths, page_numbers=True)
+        return make_pdf(folder / self.name, self.blocks, self.spans, self.widths, page_numbers=True,
+                        rules=self.rules, pagesize=self.pagesize)
 
 
 class Writer:
@@ -116,6 +124,7 @@ class Writer:
         self.v = doc.variants
         self.scale = Decimal(10) if self.v["unit"] == "元" else Decimal(1)
         self.numbered = 0
+        self.page_width = PAGE_WIDTH
 
     # --- numbers ---------------------------------------------------------------------
 
@@ -194,7 +203,11 @@ class Writer:
             rows += piece
             spans += [_shift(s, offset - first) for s in body_spans if first <= s[0][1] < first + len(piece)]
             first += len(piece)
-            self.doc.grid(rows, widths, spans)
+            self.grid(rows, widths, spans, offset)
+
+    def grid(self, rows: list[list[str]], widths: list[float], spans: list[tuple] | None, head: int) -> None:
+        """Draw one grid whose first ``head`` rows are title, metadata and header rows."""
+        self.doc.grid(rows, widths, spans)
 
     # --- coded tables --------------------------------------------------------------------
 
@@ -212,12 +225,21 @@ class Writer:
             parts[0] = ""
         return parts
 
+    def inline_label(self, code: str, name: str) -> str:
+        """A row label with its code written before the name (no code column)."""
+        return f"{code} {name}"
+
+    def fit(self, text: str, width: float) -> str:
+        """A header text as printed in a column ``width`` points wide."""
+        return _fit(text, width)
+
     def coded_table(self, words: str, columns: list[str], groups: dict[str, list[str]], rows_per_lei: int,
-                    economic: bool = False) -> None:
+                    economic: bool = False, leis: tuple[int, int] = (2, 4)) -> None:
         """A table of code rows (功能分类 类/款/项 or 经济分类 类/款) under a total row."""
         title = self.title(words)
         table = DrawnTable(title, self.words)
-        tree = _economic_tree(self.rng, rows_per_lei) if economic else _function_tree(self.rng, rows_per_lei)
+        tree = (_economic_tree(self.rng, rows_per_lei) if economic
+                else _function_tree(self.rng, rows_per_lei, leis))
         if self.v["names"] == "wrapped" and not economic:
             tree = [(code, f"{self.rng.choice(_WORDS)}{name}") for code, name in tree]
         leaves = [code for code, _ in tree if not any(c != code and c.startswith(code) for c, _ in tree)]
@@ -238,7 +260,7 @@ class Writer:
             code_width = 2
         widths = self.widths(code_width, len(columns))
         header, header_spans = self.code_header(columns, groups, code_width)
-        header = [[_fit(text, width) for text, width in zip(row, widths, strict=True)] for row in header]
+        header = [[self.fit(text, width) for text, width in zip(row, widths, strict=True)] for row in header]
         if self.v["header"] == "numbered":
             header.append([""] * code_width + ["栏次"] + [str(i) for i in range(1, len(columns) + 1)])
         body: list[list[str]] = []
@@ -261,7 +283,7 @@ class Writer:
                 cells = [code[:3], code[3:5]] if level else [code, ""]
                 if self.v["code_repeat"] == "sparse" and level:
                     cells[0] = ""
-            label = f"{code} {name}" if code_width == 0 else name
+            label = self.inline_label(code, name) if code_width == 0 else name
             if self.v["names"] == "wrapped":
                 label = _wrap(label, 7)
             table.codes.update(c for c in cells if c)
@@ -314,8 +336,8 @@ class Writer:
     def widths(self, code_width: int, values: int) -> list[float]:
         codes = [60.0] if code_width == 1 else [26.0] * code_width
         least = 100.0 if code_width else 150.0
-        value = min(64.0, (PAGE_WIDTH - sum(codes) - least) / values)
-        return [*codes, PAGE_WIDTH - sum(codes) - value * values, *[value] * values]
+        value = min(64.0, (self.page_width - sum(codes) - least) / values)
+        return [*codes, self.page_width - sum(codes) - value * values, *[value] * values]
 
     # --- other tables ----------------------------------------------------------------------
 
@@ -352,7 +374,7 @@ class Writer:
         columns = self.rng.choice([["本年预算"], ["合计", "财政拨款", "其他资金"], ["本年预算", "上年预算"]])
         stacked: list[list[str]] = []
         stacked_spans: list[tuple] = []
-        widths = [PAGE_WIDTH - 80.0 * len(columns), *[80.0] * len(columns)]
+        widths = [self.page_width - 80.0 * len(columns), *[80.0] * len(columns)]
         self.doc.blocks.append(None)
         for n, (words, items) in enumerate(chosen):
             title = self.title(words)
@@ -379,10 +401,10 @@ class Writer:
             if packing == "one-per-page" and n:
                 self.doc.blocks.append(None)
             self.doc.blocks += [title, self.meta_line()]
-            self.doc.grid(rows, widths)
+            self.grid(rows, widths, None, 1)
             self.doc.blocks.append(14.0)
         if stacked:
-            self.doc.grid(stacked, widths, stacked_spans)
+            self.grid(stacked, widths, stacked_spans, 0)
 
     def form(self) -> None:
         """A 项目绩效目标表: fields, amounts, a goal, and the indicator grid (weights as the variant says)."""
@@ -476,10 +498,10 @@ def _split(rng: random.Random, total: Decimal, parts: int, step: Decimal) -> lis
     return [(b - a) * step for a, b in zip(edges, edges[1:], strict=False)]
 
 
-def _function_tree(rng: random.Random, size: int) -> list[tuple[str, str]]:
+def _function_tree(rng: random.Random, size: int, leis: tuple[int, int] = (2, 4)) -> list[tuple[str, str]]:
     """功能分类 codes in print order: 类 (3 digits) → 款 (+2) → 项 (+2), with names."""
     tree = []
-    for lei in sorted(rng.sample(range(201, 235), rng.randint(2, 4))):
+    for lei in sorted(rng.sample(range(201, 235), rng.randint(*leis))):
         tree.append((str(lei), f"{rng.choice(_WORDS)}支出"))
         for kuan in sorted(rng.sample(range(1, 20), rng.randint(1, 3))):
             kuan_code = f"{lei}{kuan:02d}"

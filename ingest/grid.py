@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 _AMOUNT = re.compile(r"\d[\d,]*\.\d+|\d{1,3}(?:,\d{3})+")
 _COLUMN_NUMBERS = re.compile(r"^(?:栏次|※|\*|[0-9]{1,2}|行次)$")
+_NOTE = re.compile(r"^(?:注|说明|备注|附注)\s*\d?\s*[:：]")
 
 
 def clean_text(text: str | None) -> str:
@@ -73,6 +74,8 @@ class Grid:
     pages: list[int] = field(default_factory=list)
     head_rows: list[list[str]] = field(default_factory=list)
     """The header rows' texts as printed, one per column (a form's label/value rows live here)."""
+    notes: list[str] = field(default_factory=list)
+    """Note rows printed inside the grid ("注：本表无数据"), kept out of the body."""
 
     @property
     def width(self) -> int:
@@ -90,6 +93,12 @@ class Grid:
 def is_data_row(texts: list[str]) -> bool:
     """A body row prints at least one amount (with decimals or thousands separators)."""
     return any(_AMOUNT.fullmatch(t.replace(" ", "")) for t in texts if t)
+
+
+def is_note_row(texts: list[str]) -> bool:
+    """A row holding only a note ("注：…", "说明：…"), usually one cell across the table."""
+    filled = [t for t in texts if t]
+    return len(filled) == 1 and bool(_NOTE.match(filled[0]))
 
 
 def is_column_number_row(texts: list[str]) -> bool:
@@ -168,6 +177,9 @@ def start_grid(table: Fragment, page: int) -> Grid:
         texts = [t for t, _ in row]
         if is_column_number_row(texts):
             continue
+        if is_note_row(texts):
+            grid.notes += [t for t in texts if t]
+            continue
         texts = ["" if t in ("类", "款", "项") else t for t in texts]
         grid.rows.append(BodyRow(texts, page))
     return grid
@@ -245,6 +257,7 @@ def _restart_grid(grid: Grid, table: Fragment, page: int) -> None:
     grid.header = carried + body.header
     grid.header_labels = body.header_labels
     grid.rows = body.rows
+    grid.notes += body.notes
     grid.pages.append(page)
 
 
@@ -268,6 +281,9 @@ def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
             if text and text not in ("类", "款", "项"):
                 texts[target] = f"{texts[target]}{text}" if texts[target] else text
         if is_column_number_row(texts):
+            continue
+        if is_note_row(texts):
+            grid.notes += [t for t in texts if t]
             continue
         grid.rows.append(BodyRow(texts, page))
     grid.pages.append(page)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from budgetqa.ingest.assemble import RawRow, RawSide
-from budgetqa.ingest.codes import join_code, split_leading_code
+from budgetqa.ingest.codes import compact_code, join_code, split_leading_code
 from budgetqa.ingest.grid import Grid
 from budgetqa.numbers import parse_cell
 
@@ -20,6 +20,9 @@ _CODE_CELL = re.compile(r"^\d{2,7}$")
 _CODE_PART = re.compile(r"^\d{1,7}$")
 _CODE_HEADER = re.compile(r"编码|代码|(?:^|/)[类款项]$")
 _TOTAL_LABEL = re.compile(r"合计|总计|小计")
+_ROW_NUMBER_HEADER = re.compile(r"(?:行次|栏次|序号)$")
+"""A row-number header, maybe joined to a group label printed right above it ("收入行次")."""
+_ROW_NUMBER = re.compile(r"^\d{1,3}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +41,19 @@ DEFAULT_LAYOUT = LayoutSettings()
 
 
 def column_roles(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[str]:
-    """Role of each column: "code", "value", "text" or "empty"."""
+    """Role of each column: "code", "value", "text", "index" (行次 row numbers, not read) or "empty"."""
     roles = []
     for col in range(grid.width):
         cells = [r.texts[col] for r in grid.rows if r.texts[col]]
         header = "/".join([*grid.header_path(col), *(grid.header_labels[col:col + 1] if grid.header_labels else [])])
         if not cells:
             roles.append("code" if _CODE_HEADER.search(header) else "empty")
+            continue
+        if is_row_number_column(cells, grid.header_path(col)):
+            roles.append("index")
+            continue
+        if _zero_padded_parts(cells):
+            roles.append("code")
             continue
         numbers = sum(1 for c in cells if parse_cell(c)[0] in ("value", "dash"))
         leading = "text" not in roles
@@ -61,12 +70,27 @@ def column_roles(grid: Grid, settings: LayoutSettings = DEFAULT_LAYOUT) -> list[
     return _codes_before_labels(grid, _code_parts_beside(grid, roles))
 
 
+def is_row_number_column(cells: list[str], header: tuple[str, ...]) -> bool:
+    """A 行次/栏次/序号 column: row numbers, never amounts (its header names it, its cells are small integers)."""
+    return (bool(header) and bool(_ROW_NUMBER_HEADER.search(header[-1].replace(" ", "")))
+            and all(_ROW_NUMBER.match(c.replace(" ", "")) for c in cells))
+
+
+def _zero_padded_parts(cells: list[str]) -> bool:
+    """A column of 2-digit 款/项 code parts, some printed with a leading zero ("08"): an amount never is."""
+    parts = [c.replace(" ", "") for c in cells if not _TOTAL_LABEL.search(c)]
+    return bool(parts) and all(re.fullmatch(r"\d{1,2}", c) for c in parts) and any(
+        len(c) == 2 and c.startswith("0") for c in parts)
+
+
 def _codes_before_labels(grid: Grid, roles: list[str]) -> list[str]:
     """A code column the header does not name is a code column only when a label column follows it
     (codes stand before the names they code): whole-number amounts that repeat down a 类/款/项
     chain are values."""
     for col, role in enumerate(roles):
         if role != "code" or _CODE_HEADER.search("/".join(grid.header_path(col))):
+            continue
+        if _zero_padded_parts([r.texts[col] for r in grid.rows if r.texts[col]]):
             continue
         after = next((r for r in roles[col + 1:] if r not in ("code", "empty")), None)
         if after != "text":
@@ -85,7 +109,7 @@ def is_code_column(
     on each of its rows) or stand left of every label column (``leading``: amounts follow
     the names they belong to, a 类 printed once per group does not repeat).
     """
-    cells = [c.replace(" ", "") for c in cells if not _TOTAL_LABEL.search(c)]
+    cells = [compact_code(c).replace(" ", "") for c in cells if not _TOTAL_LABEL.search(c)]
     if not cells or any(re.search(r"[,，.]", c) for c in cells):
         return False
     codes = [c for c in cells if _CODE_CELL.match(c)]

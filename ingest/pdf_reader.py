@@ -22,6 +22,7 @@ from budgetqa.ingest.grid import (
 )
 from budgetqa.ingest.layout import read_sides
 from budgetqa.ingest.narrative import is_contents_title
+from budgetqa.ingest.open_grid import open_fragments
 from budgetqa.ingest.performance import grid_rows, read_performance
 from budgetqa.models import Table
 from budgetqa.numbers import normalise_unit
@@ -29,6 +30,8 @@ from budgetqa.vocab import table_kind
 
 _LABEL = re.compile(r"^(?:附表|公开)?\s*\d{1,2}\s*表$|^表\s*\d{1,2}$|^(?:附表|公开)\s*\d{1,2}")
 _UNIT = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)")
+_UNIT_TAIL = re.compile(r"\s*(?:金额)?单位[:：]\s*(?:亿元|万元|千元|元)\s*$")
+"""A unit printed at the right end of the title's line."""
 _DEPARTMENT = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称|部门)[:：]\s*(\S+?)(?:\s|单位[:：]|$)")
 _EMPTY_STATEMENT = re.compile(
     r"空表|无数据|没有.{0,30}(?:收入|支出|安排|经费)|未安排|不涉及|无此项|无相关|无该项|本(?:部门|单位)无"
@@ -157,8 +160,9 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
     table_settings = dict(settings.table_settings)
     for number, page in enumerate(pdf.pages, start=1):
         chars += len(page.chars)
+        fragments = list(map(Fragment.of, find_tables(page, table_settings))) or open_fragments(page)
         found = [
-            part for f in map(Fragment.of, find_tables(page, table_settings))
+            part for f in fragments
             for part in _split_at_titles(f, settings) if part.has_text() and not _is_contents_frame(part)
         ]
         found.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
@@ -328,7 +332,7 @@ def _split_at_titles(table: Fragment, settings: PdfSettings) -> list[Fragment]:
 
 
 def _is_title(text: str, settings: PdfSettings) -> bool:
-    compact = clean_text(text)
+    compact = _UNIT_TAIL.sub("", clean_text(text))
     ending = _CONTINUED.sub("", re.sub(r"[（(][^）)]*[）)]$", "", compact)).strip()
     return (
         len(compact) <= settings.title_max_chars and ending.endswith("表") and not _SENTENCE.search(compact)
@@ -400,6 +404,7 @@ def _finish(pending: _Pending, index: int, source: str) -> Table | None:
     statement = None
     if not has_values:
         texts = [t for r in pending.grid.rows for t in r.texts] + [h.text for h in pending.grid.header]
+        texts += pending.grid.notes
         inside = [t for t in texts if t and _EMPTY_STATEMENT.search(t)]
         candidates = inside + pending.statements
         statement = candidates[0] if candidates else None

@@ -1,7 +1,8 @@
 """Draw small disclosure PDFs with reportlab from a list of blocks (shared by layout tests and benches).
 
-A block is a line of text, a ruled grid (rows of cells), a vertical gap in points,
-or None for a page break, so a caller states the layout it draws in a few lines.
+A block is a line of text, a line with text at both ends (a pair), a ruled grid (rows of
+cells), a vertical gap in points, or None for a page break, so a caller states the layout
+it draws in a few lines.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONT = "STSong-Light"
-Block = str | list[list[str]] | float | None
-"""A line of text, a ruled grid (rows of cells), a vertical gap in points, or None for a page break."""
+Block = str | tuple[str, str] | list[list[str]] | float | None
+"""A line of text, a line with text at both ends, a ruled grid (rows of cells), a vertical gap in
+points, or None for a page break."""
 
 
 def make_pdf(
@@ -26,9 +28,13 @@ def make_pdf(
     spans: dict[int, list[tuple]] | None = None,
     widths: dict[int, list[float]] | None = None,
     page_numbers: bool = False,
+    rules: dict[int, list[tuple]] | None = None,
+    pagesize: tuple[float, float] = A4,
 ) -> Path:
     """Draw ``blocks`` top to bottom; ``spans[i]`` lists reportlab SPAN commands for the i-th grid,
-    ``widths[i]`` its column widths in points; ``page_numbers`` prints "- n -" at each page's foot."""
+    ``widths[i]`` its column widths in points; ``page_numbers`` prints "- n -" at each page's foot.
+    ``rules[i]`` replaces the i-th grid's full ruling with these style commands (LINEABOVE…, or none);
+    ``pagesize`` is (width, height) in points."""
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     style = ParagraphStyle("line", fontName=FONT, fontSize=10, leading=14)
     story: list = []
@@ -40,8 +46,13 @@ def make_pdf(
             story.append(Spacer(1, block))
         elif isinstance(block, str):
             story.append(Paragraph(block, style))
+        elif isinstance(block, tuple):
+            width = pagesize[0] - 144
+            story.append(Table([list(block)], colWidths=[width * 0.7, width * 0.3], style=TableStyle(
+                [("FONT", (0, 0), (-1, -1), FONT, 10), ("ALIGN", (1, 0), (1, 0), "RIGHT")])))
         else:
-            commands = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONT", (0, 0), (-1, -1), FONT, 9)]
+            ruling = (rules or {}).get(grids, [("GRID", (0, 0), (-1, -1), 0.5, "black")])
+            commands = [*ruling, ("FONT", (0, 0), (-1, -1), FONT, 9)]
             commands += [("SPAN", *span) for span in (spans or {}).get(grids, [])]
             story.append(Table(block, colWidths=(widths or {}).get(grids), style=TableStyle(commands)))
             grids += 1
@@ -49,7 +60,7 @@ def make_pdf(
     def number(canvas, doc) -> None:
         if page_numbers:
             canvas.setFont(FONT, 9)
-            canvas.drawCentredString(A4[0] / 2, 30, f"- {doc.page} -")
+            canvas.drawCentredString(pagesize[0] / 2, 30, f"- {doc.page} -")
 
-    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(story, onFirstPage=number, onLaterPages=number)
+    SimpleDocTemplate(str(path), pagesize=pagesize, invariant=1).build(story, onFirstPage=number, onLaterPages=number)
     return path

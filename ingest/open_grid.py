@@ -1,0 +1,357 @@
+"""Tables ruled by horizontal lines only (a "three-line" or row-ruled Word table): a grid from alignment.
+
+pdfplumber's line strategy needs vertical rules, so such a table reaches the reader as
+loose text. Here its frame is the stack of full-width horizontal rules; its columns are
+the x-gaps no data line prints across (a data line prints a number beside other text);
+its rows are the bands between rules when every row is ruled, else its text lines. A
+text piece over several columns' data becomes one merged cell spanning them, as a
+header's parent label does in a ruled grid. The result is a :class:`Fragment`, read
+from there on like any ruled table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from budgetqa.ingest.grid import Fragment
+from budgetqa.numbers import parse_cell
+
+
+@dataclass(frozen=True, slots=True)
+class OpenGridSettings:
+    """Named thresholds for reading a table from horizontal rules and text alignment."""
+
+    min_rule_width: float = 150.0
+    """A shorter horizontal line is an underline, not a table rule."""
+    rule_x_tolerance: float = 3.0
+    """Rules of one table start and end within this many points of each other."""
+    line_tolerance: float = 3.0
+    """Characters whose tops differ by less than this print on one text line."""
+    piece_gap: float = 3.0
+    """Characters further apart than this on a line belong to different text pieces."""
+    column_gap: float = 4.0
+    """A gap no data line prints across must be at least this wide to part two columns."""
+    min_data_lines: int = 1
+    """A frame needs this many data lines to be read as a table (a page may end a table's last row)."""
+    min_data_share: float = 0.4
+    """…and this share of its text lines (prose between page rules is not a table)."""
+    run_on_lines: float = 3.5
+    """A table runs on past its first or last rule over lines no further apart than this many line
+    heights (a blank row between them)."""
+    wrap_gap: float = 0.35
+    """Lines without data closer than this share of a line's height are one cell's wrapped lines."""
+    lone_row_gap: float = 0.5
+    """With no two data rows to measure, a gap below this share of a line's height is within a cell."""
+    cell_line_share: float = 0.6
+    """A line without data belongs to a neighbour's cell when their gap is below this share of
+    the usual gap between data rows."""
+
+
+DEFAULT_OPEN_GRID = OpenGridSettings()
+
+Piece = tuple[float, float, float, float, str]
+"""A run of characters on one line: x0, top, x1, bottom, text."""
+
+
+def open_fragments(page, settings: OpenGridSettings = DEFAULT_OPEN_GRID) -> list[Fragment]:
+    """Tables on a page without vertical rules, framed by full-width horizontal rules."""
+    if any(e["height"] > 20 for e in page.vertical_edges):
+        return []
+    fragments = []
+    frames = _frames(page, settings)
+    for n, (x0, x1, rules) in enumerate(frames):
+        above = max((r[2][-1] for r in frames[:n]), default=0.0)
+        below = min((r[2][0] for r in frames[n + 1:]), default=float(page.height))
+        rules = _run_on(page, x0, x1, rules, above, below, settings)
+        if len(rules) < 2:
+            continue
+        fragment = _read_frame(page, x0, x1, rules, settings)
+        if fragment is not None:
+            fragments.append(fragment)
+    return fragments
+
+
+def _frames(page, settings: OpenGridSettings) -> list[tuple[float, float, list[float]]]:
+    """(x0, x1, rule tops) of each stack of two or more rules of one width."""
+    rules = sorted((e for e in page.horizontal_edges if e["x1"] - e["x0"] >= settings.min_rule_width),
+                   key=lambda e: e["top"])
+    stacks: list[tuple[float, float, list[float]]] = []
+    for rule in rules:
+        stack = next((s for s in stacks if abs(s[0] - rule["x0"]) <= settings.rule_x_tolerance
+                      and abs(s[1] - rule["x1"]) <= settings.rule_x_tolerance), None)
+        if stack is None:
+            stacks.append((rule["x0"], rule["x1"], [rule["top"]]))
+        elif rule["top"] - stack[2][-1] > 1:
+            stack[2].append(rule["top"])
+    # a shorter rule under a spanning header label, inside a wider table's rules, is no table
+    inner = [s for s in stacks if any(
+        o is not s and o[0] - 1 <= s[0] and s[1] <= o[1] + 1 and (o[1] - o[0]) > (s[1] - s[0])
+        and o[2][0] <= s[2][0] and s[2][-1] <= o[2][-1] for o in stacks)]
+    return sorted((s for s in stacks if s not in inner), key=lambda s: s[2][0])
+
+
+def _run_on(page, x0: float, x1: float, rules: list[float], above: float, below: float,
+            settings: OpenGridSettings) -> list[float]:
+    """The rules, with the frame carried past its first or last rule over the data lines a table
+    split over pages prints there without a rule (its top rule on the page before, its bottom on
+    the next)."""
+    chars = [c for c in page.chars if c["text"].strip() and x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1]
+    lines = _lines(chars, settings)
+    spans = [(min(p[1] for p in line), max(p[3] for p in line), _is_data_line(line)) for line in lines]
+    heights = sorted(s[1] - s[0] for s in spans) or [10.0]
+    step = settings.run_on_lines * heights[len(heights) // 2]
+    top, bottom = rules[0], rules[-1]
+    for line_top, line_bottom, _ in sorted((s for s in spans if s[1] <= rules[0] and s[0] > above),
+                                           key=lambda s: -s[0]):
+        if top - line_bottom > step:
+            break
+        top = line_top - 1
+    run = sorted(s for s in spans if top <= s[0] < rules[0])
+    first = next((i for i, s in enumerate(run) if s[2]), None)
+    if first is None:
+        top = rules[0]
+    else:
+        # a wrapped label's first lines stand just above its data line
+        while first > 0 and run[first][0] - run[first - 1][1] < settings.lone_row_gap * (run[first][1] - run[first][0]):
+            first -= 1
+        top = run[first][0] - 1
+    for line_top, line_bottom, _ in sorted(s for s in spans if s[0] >= rules[-1] and s[1] < below):
+        if line_top - bottom > step:
+            break
+        bottom = line_bottom + 1
+    run = [s for s in spans if rules[-1] < s[0] and s[1] <= bottom]
+    last_data = next((s for s in sorted(run, reverse=True) if s[2]), None)
+    bottom = rules[-1] if last_data is None else last_data[1] + 1
+    return sorted({top, *rules, bottom})
+
+
+def _lines(chars: list[dict], settings: OpenGridSettings) -> list[list[Piece]]:
+    """Characters grouped into text lines (top to bottom) of pieces (left to right)."""
+    lines: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if lines and abs(char["top"] - lines[-1][0]["top"]) < settings.line_tolerance:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    result = []
+    for line in lines:
+        pieces: list[list[dict]] = []
+        for char in sorted(line, key=lambda c: c["x0"]):
+            if pieces and char["x0"] - pieces[-1][-1]["x1"] <= settings.piece_gap:
+                pieces[-1].append(char)
+            else:
+                pieces.append([char])
+        result.append([(p[0]["x0"], min(c["top"] for c in p), p[-1]["x1"], max(c["bottom"] for c in p),
+                        "".join(c["text"] for c in p)) for p in pieces])
+    return result
+
+
+def _is_data_line(pieces: list[Piece]) -> bool:
+    return len(pieces) >= 2 and any(parse_cell(p[4])[0] == "value" for p in pieces)
+
+
+def _separators(data: list[list[Piece]], x0: float, x1: float, settings: OpenGridSettings) -> list[float]:
+    """The middles of the x-gaps that no data line prints across."""
+    spans = sorted((p[0], p[2]) for line in data for p in line)
+    cuts: list[float] = []
+    reach = spans[0][1]
+    for start, end in spans[1:]:
+        if start - reach >= settings.column_gap:
+            cuts.append((start + reach) / 2)
+        reach = max(reach, end)
+    return [c for c in cuts if x0 < c < x1]
+
+
+def _read_frame(page, x0: float, x1: float, rules: list[float], settings: OpenGridSettings) -> Fragment | None:
+    top, bottom = rules[0], rules[-1]
+    chars = [c for c in page.chars if c["text"].strip() and x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1
+             and top < (c["top"] + c["bottom"]) / 2 < bottom]
+    lines = _lines(chars, settings)
+    data = [line for line in lines if _is_data_line(line)]
+    if len(data) < settings.min_data_lines or len(data) < settings.min_data_share * len(lines):
+        return None
+    cuts = _separators(data, x0, x1, settings)
+    if not cuts:
+        return None
+    edges = [x0, *cuts, x1]
+    columns = list(zip(edges, edges[1:], strict=False))
+    extents = _extents(data, columns)
+    bands = list(zip(rules, rules[1:], strict=False))
+    in_band = [[line for line in data if a < (line[0][1] + line[0][3]) / 2 < b] for a, b in bands]
+    rows: list[list[Piece]] = []
+    if all(len(band) <= 1 for band in in_band):
+        # every row ruled: a band with data is one row; the lines of another (title, header) stay apart
+        spans = []
+        for (a, b), band in zip(bands, in_band, strict=True):
+            inside = [line for line in lines if a < (line[0][1] + line[0][3]) / 2 < b]
+            groups = [[p for line in inside for p in line]] if band else _wrapped(inside, rules, settings)
+            rows += groups
+            spans += [(a, b)] * len(groups) if band else [_line_band(group) for group in groups]
+        bands = spans
+    else:
+        rows = _rows_of_lines(lines, rules, settings)
+        bands = [_line_band(row) for row in rows]
+    boxes: list[list[tuple[float, float, float, float] | None]] = []
+    texts: list[list[str | None]] = []
+    spans = _header_spans(rows, columns, extents)
+    for (band_top, band_bottom), pieces in zip(bands, rows, strict=True):
+        if not pieces:
+            continue
+        row_texts: list[str | None] = [""] * len(columns)
+        row_boxes: list[tuple[float, float, float, float] | None] = [
+            (c0, band_top, c1, band_bottom) for c0, c1 in columns]
+        for piece in sorted(pieces, key=lambda p: (p[1], p[0])):
+            first, last = spans.get(piece) or _covered(piece, columns, extents)
+            text = row_texts[first]
+            joiner = "\n" if text and piece[1] > _last_top(pieces, first, columns, extents, piece) else " "
+            row_texts[first] = f"{text}{joiner}{piece[4]}" if text else piece[4]
+            if last > first:
+                row_boxes[first] = (columns[first][0], band_top, columns[last][1], band_bottom)
+                for col in range(first + 1, last + 1):
+                    row_boxes[col], row_texts[col] = None, None
+        texts.append(row_texts)
+        boxes.append(row_boxes)
+    if not texts:
+        return None
+    # a column is where its data prints: a continuation's few rows map onto the first page's columns
+    printed = [extent or column for extent, column in zip(extents, columns, strict=True)]
+    return Fragment((x0, top, x1, bottom), boxes, texts, printed)
+
+
+def _rows_of_lines(lines: list[list[Piece]], rules: list[float], settings: OpenGridSettings) -> list[list[Piece]]:
+    """Text lines as table rows: a line without data joins the data line its cell continues.
+
+    Lines of one cell stand closer together than rows do; a line without data goes to
+    its nearer neighbour (never across a rule) when that gap is well below the usual gap
+    before or after a data line (the wider of the two: the other side holds a wrapped
+    cell's lines), and so on until a data line is reached. Lines that reach none (a
+    header's lines) stay rows of their own.
+    """
+    tops = [min(p[1] for p in line) for line in lines]
+    bottoms = [max(p[3] for p in line) for line in lines]
+    data = [_is_data_line(line) for line in lines]
+
+    def gap(i: int, j: int) -> float:
+        upper, lower = min(i, j), max(i, j)
+        if any(bottoms[upper] <= r <= tops[lower] for r in rules):
+            return float("inf")
+        return tops[lower] - bottoms[upper]
+
+    pairs = range(len(lines) - 1)
+    after = sorted(g for i in pairs if data[i] and (g := gap(i, i + 1)) != float("inf"))
+    before = sorted(g for i in pairs if data[i + 1] and (g := gap(i, i + 1)) != float("inf"))
+    heights = sorted(b - t for t, b in zip(tops, bottoms, strict=True))
+    # a cell's lines wrap below (or above) its data line; the gap on the other side is a row's
+    limit = (max(after[len(after) // 2], before[len(before) // 2]) * settings.cell_line_share
+             if after and before else heights[len(heights) // 2] * settings.lone_row_gap)
+    owner = list(range(len(lines)))
+    for i in range(len(lines)):
+        if data[i]:
+            continue
+        near = [j for j in (i - 1, i + 1) if 0 <= j < len(lines) and gap(i, j) < limit]
+        if near:
+            owner[i] = min(near, key=lambda j: gap(i, j))
+
+    def anchor(i: int) -> int | None:
+        seen = set()
+        while not data[i] and owner[i] != i and i not in seen:
+            seen.add(i)
+            i = owner[i]
+        return i if data[i] else None
+
+    rows: dict[int, list[Piece]] = {}
+    for i, line in enumerate(lines):
+        target = anchor(i)
+        rows.setdefault(i if target is None else target, []).extend(line)
+    result: list[list[Piece]] = []
+    loose: list[list[Piece]] = []
+    for k in sorted(rows):
+        if data[k]:
+            result += _wrapped(loose, rules, settings) + [rows[k]]
+            loose = []
+        else:
+            loose.append(rows[k])
+    return result + _wrapped(loose, rules, settings)
+
+
+def _wrapped(lines: list[list[Piece]], rules: list[float], settings: OpenGridSettings) -> list[list[Piece]]:
+    """Consecutive lines without data joined where they stand as close as one cell's wrapped lines
+    (a header label printed over several lines, one character per line in a narrow column)."""
+    if not lines:
+        return []
+    heights = sorted(max(p[3] for p in line) - min(p[1] for p in line) for line in lines)
+    limit = heights[len(heights) // 2] * settings.wrap_gap
+    groups = [list(lines[0])]
+    for previous, line in zip(lines, lines[1:], strict=False):
+        bottom, top = max(p[3] for p in previous), min(p[1] for p in line)
+        if top - bottom < limit and not any(bottom <= r <= top for r in rules):
+            groups[-1].extend(line)
+        else:
+            groups.append(list(line))
+    return groups
+
+
+def _header_spans(rows: list[list[Piece]], columns: list[tuple[float, float]],
+                  extents: list[tuple[float, float] | None]) -> dict[Piece, tuple[int, int]]:
+    """Columns a parent label spans: in a header row with fewer labels than the row below it, a
+    label stands centred over the columns it spans, so it spans the narrowest run of two or more
+    columns (nearer to it than to its neighbours) whose middle is its middle."""
+    head = next((i for i, row in enumerate(rows) if _is_data_line(row)), 0)
+    spans: dict[Piece, tuple[int, int]] = {}
+    for upper, lower in zip(rows[:head], rows[1:head], strict=False):
+        if len(upper) >= len(lower):
+            continue
+        for piece in upper:
+            centre = (piece[0] + piece[2]) / 2
+            mine = [c for c in range(len(columns)) if min(
+                upper, key=lambda p, c=c: abs(_middle(columns[c]) - (p[0] + p[2]) / 2)) is piece]
+            runs = [(a, b) for a in mine for b in mine if b > a and set(range(a, b + 1)) <= set(mine)]
+            fits = [(a, b) for a, b in runs
+                    if abs((columns[a][0] + columns[b][1]) / 2 - centre) <= 0.15 * (columns[b][1] - columns[a][0])]
+            if fits:
+                spans[piece] = min(fits, key=lambda r: r[1] - r[0])
+    return spans
+
+
+def _plus_one(span: tuple[int, int]) -> tuple[int, int]:
+    return span[0], span[1] + 1
+
+
+def _middle(column: tuple[float, float]) -> float:
+    return (column[0] + column[1]) / 2
+
+
+def _line_band(line: list[Piece]) -> tuple[float, float]:
+    return min(p[1] for p in line) - 1, max(p[3] for p in line) + 1
+
+
+def _extents(data: list[list[Piece]], columns: list[tuple[float, float]]) -> list[tuple[float, float] | None]:
+    """Per column, the x-range its data lines print in (None for a column no data line fills)."""
+    extents: list[tuple[float, float] | None] = [None] * len(columns)
+    for line in data:
+        for x0, _, x1, _, _ in line:
+            col = next(i for i, (a, b) in enumerate(columns) if a <= (x0 + x1) / 2 <= b)
+            current = extents[col]
+            extents[col] = (x0, x1) if current is None else (min(current[0], x0), max(current[1], x1))
+    return extents
+
+
+def _covered(piece: Piece, columns: list[tuple[float, float]], extents: list[tuple[float, float] | None]
+             ) -> tuple[int, int]:
+    """The first and last column a piece of text stands over: those whose data it overlaps, else
+    the one its middle falls in."""
+    x0, x1 = piece[0], piece[2]
+    over = [i for i, extent in enumerate(extents) if extent is not None and x0 < extent[1] and extent[0] < x1]
+    if not over:
+        middle = (x0 + x1) / 2
+        col = min(range(len(columns)), key=lambda i: 0 if columns[i][0] <= middle <= columns[i][1]
+                  else min(abs(columns[i][0] - middle), abs(columns[i][1] - middle)))
+        return col, col
+    return over[0], over[-1]
+
+
+def _last_top(pieces: list[Piece], col: int, columns, extents, piece: Piece) -> float:
+    """The top of the previous piece placed in ``col`` before ``piece`` (a new line starts lower)."""
+    earlier = [p for p in pieces if p is not piece and (p[1], p[0]) < (piece[1], piece[0])
+               and _covered(p, columns, extents)[0] == col]
+    return max((p[1] for p in earlier), default=piece[1]) + 2
