@@ -87,13 +87,15 @@ _YEAR_RANGE = re.compile(r"(20\d{2})年?(?:到|至|—|－|-|~|～)(20\d{2})")
 
 def fold(question: str) -> str:
     """Full-width digits and traditional characters folded to the forms disclosures print."""
-    return question.translate(_FULLWIDTH).translate(_traditional())
+    return _to_simplified().convert(question.translate(_FULLWIDTH))
 
 
 @lru_cache(maxsize=1)
-def _traditional() -> dict[int, str]:
-    pairs = load("questions")["traditional"]["pairs"]
-    return {ord(pairs[i]): pairs[i + 1] for i in range(0, len(pairs) - 1, 2)}
+def _to_simplified():
+    """OpenCC's traditional → simplified converter (it leaves simplified text as it is)."""
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
 
 
 def compact(question: str) -> str:
