@@ -14,9 +14,12 @@ For each PDF (default: every PDF in ../shared/corpus, or $BUDGETQA_SHARED/corpus
 * **titles** — distinct table titles printed (lines ending in 表 that name a kind) that a
   table read carries, and the number of tables read.
 
+``--self-check`` lists, per file, every table the ingest self-check (ingest/self_check.py)
+would not trust, whatever its reader (only "open"/"unruled" tables are dropped).
+
 Usage::
 
-    python bench/ingest_quality.py [FILE.pdf ...] [--failures] [--json]
+    python bench/ingest_quality.py [FILE.pdf ...] [--failures] [--json] [--self-check]
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.grid import clean_text
 from budgetqa.ingest.pdf_reader import DEFAULT_PDF, find_tables, read_pdf
 from budgetqa.ingest.pipeline import read_document
+from budgetqa.ingest.self_check import check_table, self_check
 from budgetqa.ingest.unruled import read_unruled
 from budgetqa.models import Cell, Table
 from budgetqa.settings import Settings
@@ -94,7 +98,8 @@ def read_tables(path: Path, settings: Settings) -> tuple[list[Table], str]:
     except IngestError as exc:
         result = read_pdf(path)
         unruled, _ = read_unruled(result.narrative_pages, result.tables, path.name)
-        return [*result.tables, *unruled], f"refused: {exc.reason}"
+        kept, _ = self_check([*result.tables, *unruled])
+        return kept, f"refused: {exc.reason}"
 
 
 def normal(text: str) -> str:
@@ -327,6 +332,21 @@ def measure(path: Path, settings: Settings) -> Report:
     return report
 
 
+def self_check_flags(path: Path) -> list[str]:
+    """Every table read from the file (before the self-check) that the self-check would not trust."""
+    result = read_pdf(path)
+    unruled, _ = read_unruled(result.narrative_pages, result.tables, path.name)
+    flags = []
+    for table in [*result.tables, *unruled]:
+        if table.performance is not None:
+            continue
+        found = check_table(table)
+        if found.fails():
+            flags.append(f"{path.name}: {table.reader} p{table.pages} {table.title}: {found.failed}/{found.checked} "
+                         f"failed, codes {found.codes}, unverified {found.unverified} — {found.warning()}")
+    return flags
+
+
 def render(reports: list[Report], failures: bool) -> str:
     width = max([display_width(r.name) for r in reports] + [5])
     head = (f"{pad('file', width)}  {'recall':>15}  {'precision':>15}  {'identities':>13}  "
@@ -355,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", type=Path, help="PDFs to measure (default: the shared corpus)")
     parser.add_argument("--failures", action="store_true", help="list identity failures and missed amounts")
     parser.add_argument("--json", action="store_true", help="print the reports as JSON")
+    parser.add_argument("--self-check", action="store_true", help="list the tables the self-check would flag")
     args = parser.parse_args(argv)
     files = args.files or sorted((SHARED / "corpus").glob("*.pdf"))
     if not files:
@@ -366,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=1))
     else:
         print(render(reports, args.failures))
+    if args.self_check:
+        flags = [line for path in files for line in self_check_flags(path)]
+        print("\n".join(flags) or "self-check: no table flagged")
     return 0
 
 

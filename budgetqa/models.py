@@ -110,6 +110,10 @@ class Table:
     source_file: str = ""
     performance: Performance | None = None
     """For a performance-target table, the form it holds (see ingest/performance.py)."""
+    reader: str = "ruled"
+    """How ingest read it: "ruled" (a grid of rules), "open" (horizontal rules only, columns from
+    text alignment), "unruled" (PDF text without rules) or "text" (a text dump). Used at ingest by
+    the self-check (ingest/self_check.py); not stored."""
 
     def rows(self, side: str | None = None) -> list[list[Cell]]:
         """The cells grouped into rows (of one side, or of every side), in reading order."""

@@ -35,6 +35,8 @@ class Fragment:
     texts: list[list[str | None]]
     columns: list[tuple[float, float]] = field(default_factory=list)
     """Each column's x-range, read from every row before any (title, unit) row is removed."""
+    reader: str = "ruled"
+    """"ruled" (pdfplumber's line grid) or "open" (horizontal rules only, see open_grid.py)."""
 
     @classmethod
     def of(cls, table) -> Fragment:
@@ -76,6 +78,8 @@ class Grid:
     """The header rows' texts as printed, one per column (a form's label/value rows live here)."""
     notes: list[str] = field(default_factory=list)
     """Note rows printed inside the grid ("注：本表无数据"), kept out of the body."""
+    reader: str = "ruled"
+    """"open" when any of its fragments was read from alignment rather than rules."""
 
     @property
     def width(self) -> int:
@@ -154,7 +158,7 @@ def _fragment_rows(table: Fragment) -> list[list[tuple[str, tuple[float, float, 
 def start_grid(table: Fragment, page: int) -> Grid:
     """A grid from a table's first fragment: header cells with spans, then body rows."""
     columns = _col_ranges(table)
-    grid = Grid(columns=columns, pages=[page])
+    grid = Grid(columns=columns, pages=[page], reader=table.reader)
     rows = _fragment_rows(table)
     first_data = _first_body_row(rows)
     centres = [(x0 + x1) / 2 for x0, x1 in columns]
@@ -263,6 +267,8 @@ def _restart_grid(grid: Grid, table: Fragment, page: int) -> None:
 
 def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
     """Append a continuation fragment, dropping its repeated header rows."""
+    if table.reader != "ruled":
+        grid.reader = table.reader
     if not grid.rows:
         _restart_grid(grid, table, page)
         return

@@ -215,7 +215,7 @@ def _read_frame(page, x0: float, x1: float, rules: list[float], settings: OpenGr
         return None
     # a column is where its data prints: a continuation's few rows map onto the first page's columns
     printed = [extent or column for extent, column in zip(extents, columns, strict=True)]
-    return Fragment((x0, top, x1, bottom), boxes, texts, printed)
+    return Fragment((x0, top, x1, bottom), boxes, texts, printed, reader="open")
 
 
 def _rows_of_lines(lines: list[list[Piece]], rules: list[float], settings: OpenGridSettings) -> list[list[Piece]]:

@@ -327,7 +327,7 @@ def _split_at_titles(table: Fragment, settings: PdfSettings) -> list[Fragment]:
         top = min((b[1] for b in boxes), default=table.bbox[1])
         bottom = max((b[3] for b in boxes), default=table.bbox[3])
         parts.append(Fragment((table.bbox[0], top, table.bbox[2], bottom), table.boxes[start:end],
-                              table.texts[start:end], table.columns))
+                              table.texts[start:end], table.columns, table.reader))
     return parts
 
 
@@ -420,4 +420,5 @@ def _finish(pending: _Pending, index: int, source: str) -> Table | None:
         source_file=source,
     )
     table.performance = form
+    table.reader = pending.grid.reader
     return table

@@ -18,6 +18,7 @@ from budgetqa.ingest.metadata import Metadata, detect_metadata
 from budgetqa.ingest.narrative import PageText, read_narrative
 from budgetqa.ingest.pdf_reader import read_pdf
 from budgetqa.ingest.performance import PERFORMANCE_CHUNK, performance_chunks
+from budgetqa.ingest.self_check import self_check
 from budgetqa.ingest.text_reader import read_text_tables
 from budgetqa.ingest.unruled import read_unruled
 from budgetqa.models import Chunk, Document, SourceFile, Table
@@ -102,20 +103,21 @@ def read_document(path: Path, settings: Settings) -> Document:
     if not meta.department:
         raise IngestError(name, "no_department", "could not read the department's name from the document")
     role = "full" if numeric_tables and narrative.facts else ("tables" if numeric_tables else "narrative")
+    tables, dropped = self_check(_kind_by_content(tables), meta.department, meta.kind)
     return Document(
         doc_id=doc_id_for(meta.department, meta.year, meta.kind, meta.scope),
         department=meta.department,
         scope=meta.scope,
         level=meta.level,
         aliases=aliases(meta.department),
-        warnings=meta.warnings,
+        warnings=meta.warnings + dropped,
         region=meta.region,
         year=meta.year,
         kind=meta.kind,
         unit=_document_unit(tables),
         title=_title(meta),
         files=[SourceFile(name, sha, page_count, path.stat().st_size, role)],
-        tables=_renumber(_kind_by_content(tables)),
+        tables=_renumber(tables),
         facts=narrative.facts,
         chunks=narrative.chunks + _performance_chunks(tables, name),
         profile=narrative.profile,

@@ -272,7 +272,7 @@ def _table(index: int, p: _Parsed, problems: list[SideProblem], source_file: str
         ]
         raw_sides.append(RawSide(prob.side, list(prob.paths), raw_rows))
     block = p.block
-    return build_table(
+    table = build_table(
         table_id=f"t{index + 1:02d}",
         title=block.title,
         kind=block.kind,
@@ -283,6 +283,8 @@ def _table(index: int, p: _Parsed, problems: list[SideProblem], source_file: str
         empty_statement=block.empty_statement,
         source_file=source_file,
     )
+    table.reader = "text"
+    return table
 
 
 def _pages(lines: list[TextLine]) -> list[tuple[int, list[str]]]:

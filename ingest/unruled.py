@@ -84,6 +84,7 @@ def read_unruled(
         return [], pages
     page_of = dict(enumerate(numbers, start=1))
     for table in found:
+        table.reader = "unruled"
         table.pages = [page_of.get(p, p) for p in table.pages]
         for cell in table.cells:
             cell.page = page_of.get(cell.page, cell.page)

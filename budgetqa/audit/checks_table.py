@@ -18,12 +18,14 @@ BALANCE = CheckDef("T-收支平衡", "表内", "error", "收支两栏的表：�
 CHECKS = (CODES, TOTALS, OUTLINE, COLUMNS, BALANCE)
 
 
-def run(audit: Audit) -> None:
+def run(audit: Audit, blank_totals: bool = False) -> None:
+    """Record every in-table identity. ``blank_totals``: a total left blank beside printed parts
+    fails too (the ingest self-check: a reader that shifted a column leaves its total blank)."""
     for check in CHECKS:
         audit.define(check)
     for side in audit.index.sides:
         for group in row_groups(side.rows, side.table.kind):
-            _check_group(audit, side, group)
+            _check_group(audit, side, group, blank_totals)
         for tree in side.trees.values():
             for _caption, total_node, parts in column_groups(tree):
                 for row in side.rows:
@@ -33,7 +35,7 @@ def run(audit: Audit) -> None:
                     if whole is None or cell is None or any(v is None for v in values):
                         continue
                     found = [v for v in values if v is not None]
-                    if not _comparable(cell.state, whole, found):
+                    if not _comparable(cell.state, whole, found, blank_totals):
                         continue
                     summed = total(found, f"{table_name(side.table)}：{row.label}（{'+'.join(p.label for p in parts)}）")
                     _compare(audit, COLUMNS.id, whole, summed, len(parts) == 1 and not found[0].is_sum,
@@ -45,7 +47,7 @@ def run(audit: Audit) -> None:
 PARTS_WORD = {CODES.id: "下级科目", TOTALS.id: "各项", OUTLINE.id: "所列分项"}
 
 
-def _check_group(audit: Audit, side: Side, group: Group) -> None:
+def _check_group(audit: Audit, side: Side, group: Group, blank_totals: bool = False) -> None:
     if group.parent.style == "code":
         check_id = CODES.id
     elif group.parent.style in ("total", "unit"):
@@ -59,7 +61,7 @@ def _check_group(audit: Audit, side: Side, group: Group) -> None:
         if whole is None or any(p is None for p in parts):
             continue
         parts_q = [p for p in parts if p is not None]
-        if not _comparable(cell.state, whole, parts_q):
+        if not _comparable(cell.state, whole, parts_q, blank_totals):
             continue
         summed = total(parts_q, f"{side.label(group.parent, None)}下各项之和（{cell.column or '数'}）")
         if group.relation == "le":
@@ -72,11 +74,12 @@ def _check_group(audit: Audit, side: Side, group: Group) -> None:
         _compare(audit, check_id, whole, summed, len(parts_q) == 1, title, group.basis)
 
 
-def _comparable(state: str, whole: Quantity, parts: list[Quantity]) -> bool:
-    """Worth comparing: something is printed, and the total is printed when its parts are."""
+def _comparable(state: str, whole: Quantity, parts: list[Quantity], blank_totals: bool = False) -> bool:
+    """Worth comparing: something is printed, and the total is printed when its parts are
+    (or, with ``blank_totals``, may be blank)."""
     if whole.value == 0 and not any(p.value for p in parts):
         return False
-    return state == "value"
+    return state == "value" or (blank_totals and state == "blank")
 
 
 def _compare(audit: Audit, check_id: str, whole: Quantity, summed: Quantity, single: bool, title: str,
