@@ -5,8 +5,10 @@ loose text. Here its frame is the stack of full-width horizontal rules; its colu
 the x-gaps no data line prints across (a data line prints a number beside other text);
 its rows are the bands between rules when every row is ruled, else its text lines. A
 text piece over several columns' data becomes one merged cell spanning them, as a
-header's parent label does in a ruled grid. The result is a :class:`Fragment`, read
-from there on like any ruled table.
+header's parent label does in a ruled grid. The header above the first data row is
+re-read label by label, on levels by vertical position, each parent spanning the
+columns of the labels under it (``open_header``). The result is a :class:`Fragment`,
+read from there on like any ruled table.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from budgetqa.ingest.grid import Fragment
+from budgetqa.ingest.open_header import header_labels, nest_spans
 from budgetqa.numbers import parse_cell
 
 
@@ -191,9 +194,13 @@ def _read_frame(page, x0: float, x1: float, rules: list[float], settings: OpenGr
     else:
         rows = _rows_of_lines(lines, rules, settings)
         bands = [_line_band(row) for row in rows]
+    rows, bands, labels = _relevel_header(rows, bands, rules, settings)
     boxes: list[list[tuple[float, float, float, float] | None]] = []
     texts: list[list[str | None]] = []
-    spans = _header_spans(rows, columns, extents)
+    first_spans = _header_spans(rows, columns, extents)
+    nested = nest_spans(labels, {p: first_spans.get(p) or _covered(p, columns, extents) for p in labels}, columns)
+    spans: dict[Piece, tuple[int, int]] = {**first_spans, **{p: s for p, s in nested.items() if s is not None}}
+    rows = [[p for p in row if p not in nested or nested[p] is not None] for row in rows]
     for (band_top, band_bottom), pieces in zip(bands, rows, strict=True):
         if not pieces:
             continue
@@ -216,6 +223,20 @@ def _read_frame(page, x0: float, x1: float, rules: list[float], settings: OpenGr
     # a column is where its data prints: a continuation's few rows map onto the first page's columns
     printed = [extent or column for extent, column in zip(extents, columns, strict=True)]
     return Fragment((x0, top, x1, bottom), boxes, texts, printed, reader="open")
+
+
+def _relevel_header(rows: list[list[Piece]], bands: list[tuple[float, float]], rules: list[float],
+                    settings: OpenGridSettings) -> tuple[list[list[Piece]], list[tuple[float, float]], list[Piece]]:
+    """Rows and bands with the header rows (above the first data row) re-read label by label, one
+    row per level (:func:`header_labels`), and those labels."""
+    head = next((i for i, row in enumerate(rows) if _is_data_line(row)), 0)
+    if head == 0:
+        return rows, bands, []
+    heights = sorted(p[3] - p[1] for row in rows[:head] for p in row) or [10.0]
+    levels = header_labels(rows[:head], rules, settings.wrap_gap * heights[len(heights) // 2],
+                           settings.line_tolerance)
+    labels = [p for level in levels for p in level]
+    return levels + rows[head:], [_line_band(level) for level in levels] + bands[head:], labels
 
 
 def _rows_of_lines(lines: list[list[Piece]], rules: list[float], settings: OpenGridSettings) -> list[list[Piece]]:

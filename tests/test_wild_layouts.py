@@ -19,6 +19,7 @@ from ingest_quality import read_tables  # noqa: E402
 from variant_check import score  # noqa: E402
 from wild_docs import generate_wild  # noqa: E402
 
+from budgetqa.ingest.open_header import nest_spans  # noqa: E402
 from budgetqa.settings import Settings  # noqa: E402
 
 PLAIN = {"overview": "template", "code_print": "as-drawn", "spend_header": "as-drawn", "ruling": "grid",
@@ -45,3 +46,38 @@ def test_a_wild_layout_is_read_cell_by_cell(tmp_path: Path, force: dict[str, str
     assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
     assert result.identity_failures == 0 and result.checks > 50, result.problems[:5]
     assert (result.found, result.split, result.unexpected) == (result.drawn, 0, 0), result.problems[:5]
+
+
+
+@pytest.mark.parametrize("number", [0, 9, 20])
+def test_a_three_level_header_without_vertical_rules_nests_by_position(tmp_path: Path, number: int) -> None:
+    """Centred parent labels (基本支出 over 人员经费 over two leaves) span the columns under them,
+    never one leaf's column: three-line rules (0), rules between the levels (9), one character a
+    line (20). Bench documents of seed 15 that read parents onto a leaf before."""
+    doc = generate_wild(15, number)
+    assert doc.variants["spend_header"] == "three-level" and doc.variants["ruling"] != "grid"
+    tables, _ = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert result.wrong == 0, [p for p in result.problems if p.startswith("wrong")][:5]
+    paths = {tuple(c.col_path) for t in tables for c in t.cells if c.state == "value"
+             and c.col_path and c.col_path[-1].replace("\n", "") in ("工资福利支出", "对个人和家庭的补助")}
+    assert paths and all(p[-3:-1] == ("基本支出", "人员经费") for p in paths), paths
+
+
+COLUMNS = [(0.0, 50.0), (50.0, 100.0), (100.0, 150.0), (150.0, 200.0)]
+
+
+def test_a_parent_label_widens_to_the_centred_run_over_its_child() -> None:
+    child = (55.0, 20.0, 95.0, 29.0, "人员经费")  # spans columns 0-1, centred at 50
+    parent = (65.0, 5.0, 85.0, 14.0, "基本支出")  # over column 1 alone, centred at 75
+    spans = nest_spans([child, parent], {child: (0, 1), parent: (1, 1)}, COLUMNS)
+    assert spans == {child: (0, 1), parent: (0, 2)}
+
+
+def test_a_parent_over_part_of_a_child_or_competing_for_a_column_is_left_out() -> None:
+    child = (80.0, 20.0, 120.0, 29.0, "人员经费")  # spans columns 1-2, centred at 100
+    partial = (40.0, 5.0, 60.0, 14.0, "基本支出")  # centred at 50: no run centred there covers the child
+    assert nest_spans([child, partial], {child: (1, 2), partial: (0, 1)}, COLUMNS)[partial] is None
+    left, right = (20.0, 5.0, 80.0, 14.0, "甲"), (70.0, 5.5, 130.0, 14.5, "乙")
+    spans = nest_spans([left, right], {left: (0, 1), right: (1, 2)}, COLUMNS)
+    assert spans == {left: None, right: None}
