@@ -291,8 +291,10 @@ def _balance_identity(report: Report, table: Table) -> None:
 
 def title_key(text: str) -> str:
     """A title without its number, ordinal, year and spaces, for matching printed titles to tables."""
+    # the label goes first, while a space still ends it ("表1 2021年…" must not read as "表12021…")
+    label = r"(?:[一二三四五六七八九十]+、|\d+[.、]|公开\d+表|附表\d+|表\d+?(?=(?:19|20)\d\d年)|表\d+)"
+    text = re.sub(rf"^\s*(?:{label}\s*)+", "", text)
     text = re.sub(r"\s|[“”\"]", "", text)
-    text = re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.、]|公开\d+表|附表\d+|表\d+)+", "", text)
     text = re.sub(r"[（(]续[）)]|续表", "", text)
     return re.sub(r"^\d{4}年(?:度)?", "", text)
 
