@@ -126,8 +126,9 @@ def is_code_column(
 
 def _code_parts_beside(grid: Grid, roles: list[str]) -> list[str]:
     """2-digit 款/项 parts in the columns right of a 类 code column are code columns too: those
-    printed with a leading zero, and all that stand between it and the name column (no
-    amount column stands between a code and its name)."""
+    printed with a leading zero, and all that stand between it and the name column, or between
+    it and another code part before the name (no amount column stands between a code and its
+    name)."""
     def parts(col: int) -> list[str] | None:
         cells = [r.texts[col] for r in grid.rows if r.texts[col] and not _TOTAL_LABEL.search(r.texts[col])]
         return cells if all(re.fullmatch(r"\d{1,2}", c) for c in cells) else None
@@ -138,7 +139,10 @@ def _code_parts_beside(grid: Grid, roles: list[str]) -> list[str]:
         end = col
         while end < grid.width and roles[end] in ("value", "empty") and parts(end) is not None:
             end += 1
-        if end < grid.width and roles[end] == "text" and end - col <= 2:
+        label = end
+        while label < grid.width and roles[label] == "code":  # a 项 part printed "04" is a code already
+            label += 1
+        if label < grid.width and roles[label] == "text" and end - col <= 2 and label - col <= 3:
             roles[col:end] = ["code"] * (end - col)
             continue
         cells = parts(col)

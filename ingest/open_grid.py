@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from budgetqa.ingest.grid import Fragment
 from budgetqa.ingest.open_header import header_labels, nest_spans
+from budgetqa.ingest.text_lines import is_note
 from budgetqa.numbers import parse_cell
 
 
@@ -48,6 +49,10 @@ class OpenGridSettings:
     cell_line_share: float = 0.6
     """A line without data belongs to a neighbour's cell when their gap is below this share of
     the usual gap between data rows."""
+    even_spacing: float = 1.2
+    """A line without data whose nearer neighbour reaches no data line reaches on through its other
+    neighbour when both stand as close as wrapped lines and that gap is at most this many times the
+    nearer one (a cell's evenly spaced wrapped lines)."""
 
 
 DEFAULT_OPEN_GRID = OpenGridSettings()
@@ -153,6 +158,29 @@ def _is_data_line(pieces: list[Piece]) -> bool:
     return len(pieces) >= 2 and any(parse_cell(p[4])[0] == "value" for p in pieces)
 
 
+def _text_lines(lines: list[list[Piece]], bands: list[tuple[float, float]], in_band: list[list[list[Piece]]]) -> int:
+    """How many text lines a frame prints, a run of lines of single characters (header labels printed
+    one character per line) counting as one, and, when every row is ruled, a row with data (its
+    wrapped name's lines too) counting as one."""
+    ruled = all(len(band) <= 1 for band in in_band)
+    count, in_run = 0, False
+    for line in lines:
+        middle = (line[0][1] + line[0][3]) / 2
+        if ruled and not _is_data_line(line) and any(
+                held and a < middle < b for (a, b), held in zip(bands, in_band, strict=True)):
+            continue
+        vertical = not _is_data_line(line) and all(len(p[4]) == 1 for p in line)
+        count += not (vertical and in_run)
+        in_run = vertical
+    return count
+
+
+def _is_note_line(line: list[Piece]) -> bool:
+    """A note under (or in the last row of) a table ("注：…", "说明：…"): a row of its own, never a
+    wrapped line of the row above."""
+    return not _is_data_line(line) and is_note(line[0][4])
+
+
 def _separators(data: list[list[Piece]], x0: float, x1: float, settings: OpenGridSettings) -> list[float]:
     """The middles of the x-gaps that no data line prints across."""
     spans = sorted((p[0], p[2]) for line in data for p in line)
@@ -171,7 +199,9 @@ def _read_frame(page, x0: float, x1: float, rules: list[float], settings: OpenGr
              and top < (c["top"] + c["bottom"]) / 2 < bottom]
     lines = _lines(chars, settings)
     data = [line for line in lines if _is_data_line(line)]
-    if len(data) < settings.min_data_lines or len(data) < settings.min_data_share * len(lines):
+    bands = list(zip(rules, rules[1:], strict=False))
+    in_band = [[line for line in data if a < (line[0][1] + line[0][3]) / 2 < b] for a, b in bands]
+    if len(data) < settings.min_data_lines or len(data) < settings.min_data_share * _text_lines(lines, bands, in_band):
         return None
     cuts = _separators(data, x0, x1, settings)
     if not cuts:
@@ -179,15 +209,16 @@ def _read_frame(page, x0: float, x1: float, rules: list[float], settings: OpenGr
     edges = [x0, *cuts, x1]
     columns = list(zip(edges, edges[1:], strict=False))
     extents = _extents(data, columns)
-    bands = list(zip(rules, rules[1:], strict=False))
-    in_band = [[line for line in data if a < (line[0][1] + line[0][3]) / 2 < b] for a, b in bands]
     rows: list[list[Piece]] = []
     if all(len(band) <= 1 for band in in_band):
         # every row ruled: a band with data is one row; the lines of another (title, header) stay apart
         spans = []
         for (a, b), band in zip(bands, in_band, strict=True):
             inside = [line for line in lines if a < (line[0][1] + line[0][3]) / 2 < b]
+            notes = [line for line in inside if _is_note_line(line)]
+            inside = [line for line in inside if line not in notes]
             groups = [[p for line in inside for p in line]] if band else _wrapped(inside, rules, settings)
+            groups += notes
             rows += groups
             spans += [(a, b)] * len(groups) if band else [_line_band(group) for group in groups]
         bands = spans
@@ -265,20 +296,22 @@ def _rows_of_lines(lines: list[list[Piece]], rules: list[float], settings: OpenG
     # a cell's lines wrap below (or above) its data line; the gap on the other side is a row's
     limit = (max(after[len(after) // 2], before[len(before) // 2]) * settings.cell_line_share
              if after and before else heights[len(heights) // 2] * settings.lone_row_gap)
-    owner = list(range(len(lines)))
+    wrap = heights[len(heights) // 2] * settings.wrap_gap
+    near: list[list[int]] = [[] for _ in lines]
     for i in range(len(lines)):
-        if data[i]:
+        if data[i] or _is_note_line(lines[i]):
             continue
-        near = [j for j in (i - 1, i + 1) if 0 <= j < len(lines) and gap(i, j) < limit]
-        if near:
-            owner[i] = min(near, key=lambda j: gap(i, j))
+        near[i] = sorted((j for j in (i - 1, i + 1) if 0 <= j < len(lines) and gap(i, j) < limit),
+                         key=lambda j: gap(i, j))
 
-    def anchor(i: int) -> int | None:
-        seen = set()
-        while not data[i] and owner[i] != i and i not in seen:
-            seen.add(i)
-            i = owner[i]
-        return i if data[i] else None
+    def anchor(i: int, seen: frozenset[int] = frozenset()) -> int | None:
+        # on to the nearer neighbour; lines as close as one cell's wrapped lines, evenly spaced, lead
+        # on either way
+        if data[i]:
+            return i
+        steps = [j for j in near[i] if j not in seen and (j == near[i][0] or gap(i, j) < wrap
+                                                          and gap(i, j) <= settings.even_spacing * gap(i, near[i][0]))]
+        return next((a for j in steps if (a := anchor(j, seen | {i})) is not None), None)
 
     rows: dict[int, list[Piece]] = {}
     for i, line in enumerate(lines):

@@ -370,13 +370,19 @@ def _foot_title(after: list[tuple[int, str]], settings: PdfSettings) -> list[tup
     return lines if any(_is_title(t, settings) for _, t in lines) else []
 
 
+# a label's number never takes the first digit of the year printed right after it ("表62025年" is 表6)
+_LABEL_NUMBER = r"\d{1,2}(?=\s*\d{4}年|\D|$)"
+_LABEL_IN = re.compile(rf"(公开\s*\d{{1,2}}\s*表|表\s*{_LABEL_NUMBER}|附表\s*{_LABEL_NUMBER})")
+
+
 def _label_in(text: str) -> str | None:
-    match = re.search(r"(公开\s*\d{1,2}\s*表|表\s*\d{1,2}|附表\s*\d{1,2})", text)
+    match = _LABEL_IN.search(text)
     return match.group(1).replace(" ", "") if match else None
 
 
 def _strip_label(text: str) -> str:
-    return re.sub(r"^(公开\s*\d{1,2}\s*表|表\s*\d{1,2}|附表\s*\d{1,2})\s*", "", text).strip()
+    match = _LABEL_IN.match(text)
+    return text[match.end():].strip() if match else text.strip()
 
 
 def _has_title_words(above: list[tuple[int, str]]) -> bool:

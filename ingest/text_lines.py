@@ -20,7 +20,9 @@ _CODE_PART = re.compile(r"^\d{2}$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _COLUMN_MARK = {"※", "*", "＊", "栏次", "行次"}
-_LABEL = re.compile(r"^(公开\s*\d{1,2}\s*表|附表\s*\d{1,2}(?:[-－]\d{1,2})?|表\s*\d{1,2}(?:[-－]\d{1,2})?)\s*")
+# a label's number never takes the first digit of the year printed right after it ("表62025年" is 表6)
+_LABEL = re.compile(r"^(公开\s*\d{1,2}\s*表|附表\s*\d{1,2}(?:[-－]\d{1,2})?(?=\s*\d{4}年|\D|$)"
+                    r"|表\s*\d{1,2}(?:[-－]\d{1,2})?(?=\s*\d{4}年|\D|$))\s*")
 _UNIT_LINE = re.compile(
     r"(?:(?:编制(?:部门|单位)|部门名称|单位名称|部门)\s*[:：]\s*(?P<dept>\S.*?)\s+)?"
     r"(?:金额)?单位\s*[:：]\s*(?P<unit>亿元|千元|万元|元)\s*[)）]?\s*$"

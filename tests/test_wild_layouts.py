@@ -81,3 +81,38 @@ def test_a_parent_over_part_of_a_child_or_competing_for_a_column_is_left_out() -
     left, right = (20.0, 5.0, 80.0, 14.0, "甲"), (70.0, 5.5, 130.0, 14.5, "乙")
     spans = nest_spans([left, right], {left: (0, 1), right: (1, 2)}, COLUMNS)
     assert spans == {left: None, right: None}
+
+
+# (seed, number) of wild bench documents that stored wrong values or codes as amounts before
+SEEN_WRONG = {
+    "header-one-char-per-line-on-continuation": (2, 33),
+    "ruled-rows-with-names-wrapped-over-three-lines": (2, 4),
+    "note-line-under-the-last-row": (2, 31),
+    "ruled-grid-with-split-codes-over-10": (3, 20),
+    "names-wrapped-evenly-above-the-data-line": (3, 12),
+    "label-joined-to-the-year": (3, 6),
+}
+
+
+@pytest.mark.parametrize("seed_number", SEEN_WRONG.values(), ids=SEEN_WRONG.keys())
+def test_no_wrong_value_or_code_as_amount_in_a_formerly_misread_document(
+        tmp_path: Path, seed_number: tuple[int, int]) -> None:
+    """A frame counts a header printed one character per line (or a ruled row's wrapped name) as one
+    line; a 注 line is never a row's wrapped name; evenly spaced wrapped lines reach their data line
+    either way; a 款 part ≥ 10 between a 类 code and a 项 part is a code; "表62025年" is 表6."""
+    doc = generate_wild(*seed_number)
+    tables, _ = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    bad = [p for p in result.problems if p.startswith(("wrong", "code as", "table not drawn"))]
+    assert (result.wrong, result.codes, result.unexpected) == (0, 0, 0), bad[:5]
+
+
+def test_a_table_label_never_takes_the_year_s_first_digit() -> None:
+    from budgetqa.ingest.pdf_reader import _label_in, _strip_label
+    from budgetqa.ingest.text_lines import split_label
+
+    assert split_label("表62025年机关运行经费预算表") == ("表6", "2025年机关运行经费预算表")
+    assert split_label("表12 2025年部门收入预算表") == ("表12", "2025年部门收入预算表")
+    assert (_label_in("表62025年政府采购预算表"), _strip_label("表62025年政府采购预算表")) == (
+        "表6", "2025年政府采购预算表")
+    assert _label_in("公开08表2025年部门支出预算表") == "公开08表"
