@@ -68,6 +68,11 @@ lines each took the other as nearer, reaching no data line); 款 parts of 10 or 
 split in two sides); "表6" printed against its title's year ("表62025年…") taken for 表62, the
 title cut to "025年…". Left: seed 2's 12 code identity failures (child rows of one 类 missed
 on a long table's page, no wrong figure).
+
+Seed 5 (never tuned on), before → after: 14688/372/18/0/0/0 → 14706/372/0/0/0/0. The 18 wrong
+were one 基本支出 table ruled by three lines whose "栏次 1 2 3" line, printed in the header's band,
+was joined onto the labels ("合计1", "人员经费2"); a column-number line is now a row of its own
+(the ruled reader's rule), never a label's line. The 372 missed are one 支出 table (w009 表3).
 """
 
 from __future__ import annotations

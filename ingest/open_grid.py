@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from budgetqa.ingest.grid import Fragment
+from budgetqa.ingest.grid import Fragment, is_column_number_row
 from budgetqa.ingest.open_header import header_labels, nest_spans
 from budgetqa.ingest.text_lines import is_note
 from budgetqa.numbers import parse_cell
@@ -158,6 +158,12 @@ def _is_data_line(pieces: list[Piece]) -> bool:
     return len(pieces) >= 2 and any(parse_cell(p[4])[0] == "value" for p in pieces)
 
 
+def _is_column_numbers(pieces: list[Piece]) -> bool:
+    """The "栏次 1 2 3 …" line under a header numbering its columns (the ruled reader's rule): a row
+    of its own, never joined to a label above it or a row's wrapped name."""
+    return is_column_number_row([p[4] for p in pieces])
+
+
 def _text_lines(lines: list[list[Piece]], bands: list[tuple[float, float]], in_band: list[list[list[Piece]]]) -> int:
     """How many text lines a frame prints, a run of lines of single characters (header labels printed
     one character per line) counting as one, and, when every row is ruled, a row with data (its
@@ -211,16 +217,18 @@ def _read_frame(page, x0: float, x1: float, rules: list[float], settings: OpenGr
     extents = _extents(data, columns)
     rows: list[list[Piece]] = []
     if all(len(band) <= 1 for band in in_band):
-        # every row ruled: a band with data is one row; the lines of another (title, header) stay apart
+        # every row ruled: a band with data is one row; the lines of another (title, header), a note
+        # and a column-number line stay apart
         spans = []
-        for (a, b), band in zip(bands, in_band, strict=True):
+        for a, b in bands:
             inside = [line for line in lines if a < (line[0][1] + line[0][3]) / 2 < b]
-            notes = [line for line in inside if _is_note_line(line)]
-            inside = [line for line in inside if line not in notes]
-            groups = [[p for line in inside for p in line]] if band else _wrapped(inside, rules, settings)
-            groups += notes
-            rows += groups
-            spans += [(a, b)] * len(groups) if band else [_line_band(group) for group in groups]
+            apart = [line for line in inside if _is_note_line(line) or _is_column_numbers(line)]
+            inside = [line for line in inside if line not in apart]
+            whole = any(_is_data_line(line) for line in inside)
+            groups = [[p for line in inside for p in line]] if whole else _wrapped(inside, rules, settings)
+            spans += [(a, b)] * len(groups) if whole else [_line_band(group) for group in groups]
+            rows += groups + apart
+            spans += [_line_band(line) for line in apart]
         bands = spans
     else:
         rows = _rows_of_lines(lines, rules, settings)
@@ -282,6 +290,7 @@ def _rows_of_lines(lines: list[list[Piece]], rules: list[float], settings: OpenG
     tops = [min(p[1] for p in line) for line in lines]
     bottoms = [max(p[3] for p in line) for line in lines]
     data = [_is_data_line(line) for line in lines]
+    apart = [_is_column_numbers(line) for line in lines]
 
     def gap(i: int, j: int) -> float:
         upper, lower = min(i, j), max(i, j)
@@ -301,7 +310,7 @@ def _rows_of_lines(lines: list[list[Piece]], rules: list[float], settings: OpenG
     for i in range(len(lines)):
         if data[i] or _is_note_line(lines[i]):
             continue
-        near[i] = sorted((j for j in (i - 1, i + 1) if 0 <= j < len(lines) and gap(i, j) < limit),
+        near[i] = sorted((j for j in (i - 1, i + 1) if 0 <= j < len(lines) and not apart[j] and gap(i, j) < limit),
                          key=lambda j: gap(i, j))
 
     def anchor(i: int, seen: frozenset[int] = frozenset()) -> int | None:

@@ -116,3 +116,14 @@ def test_a_table_label_never_takes_the_year_s_first_digit() -> None:
     assert (_label_in("表62025年政府采购预算表"), _strip_label("表62025年政府采购预算表")) == (
         "表6", "2025年政府采购预算表")
     assert _label_in("公开08表2025年部门支出预算表") == "公开08表"
+
+
+def test_a_column_number_line_under_a_header_without_vertical_rules_is_no_label(tmp_path: Path) -> None:
+    """The "栏次 1 2 3" line printed under three-line-ruled header labels is a row of its own, never
+    joined onto the labels ("合计1", "人员经费2"): the shape of seed 5's 基本支出 table."""
+    force = {"ruling": "three-line", "header": "numbered", "spend_header": "three-level", "blank_rows": "some"}
+    doc = generate_wild(15, 706, PLAIN | force)
+    tables, _ = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    assert result.identity_failures == 0 and result.cells > 100, result.problems[:5]
