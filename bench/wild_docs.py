@@ -73,6 +73,14 @@ Seed 5 (never tuned on), before → after: 14688/372/18/0/0/0 → 14706/372/0/0/
 were one 基本支出 table ruled by three lines whose "栏次 1 2 3" line, printed in the header's band,
 was joined onto the labels ("合计1", "人员经费2"); a column-number line is now a row of its own
 (the ruled reader's rule), never a label's line. The 372 missed are one 支出 table (w009 表3).
+
+Seeds 7 and 9 (never tuned on), before → after: seed 7 12745/1745/20/0/0/0 → 12745/1765/0/0/0/0;
+seed 9 13640/960/127/0/0/7 → 13611/1116/0/0/0/7. Both wrong sets were tables read without
+vertical rules whose label column was taken for a value column: seed 7 an unruled 收入表 whose
+wrapped first name was read as its last line, the code lost (合计 under "科目编码及名称", 事业收入
+under "合计"); seed 9 an open 支出表 with every figure under the header to its left ("科目名称").
+The sums still held; the self-check now drops an uncertain table holding a figure under a
+header that names row labels (``ingest/self_check.py``). The reader cause is still open.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from layout_pdf import make_pdf  # noqa: E402
 
 from budgetqa.audit import audit_document  # noqa: E402
 from budgetqa.ingest.pipeline import read_document  # noqa: E402
-from budgetqa.ingest.self_check import check_table, code_columns  # noqa: E402
+from budgetqa.ingest.self_check import check_table, code_columns, label_columns, self_check  # noqa: E402
 from budgetqa.models import Cell, Table  # noqa: E402
 from budgetqa.settings import Settings  # noqa: E402
 
@@ -86,3 +86,22 @@ def test_a_column_of_code_parts_is_codes_and_a_column_of_whole_amounts_is_not() 
                            enumerate([("201", "120"), ("20101", "345"), ("2010101", "345")])])
     assert code_columns(parts) == ["科目 / 款"]
     assert code_columns(amounts) == []
+
+
+def _shifted_table(reader: str) -> Table:
+    """A 收入表 read one column left: each row's 合计 under the label header, 事业收入 under 合计."""
+    rows = [(None, "合计", "500"), ("201", "一般公共服务支出", "500"), ("20101", "人大事务", "500")]
+    cells = [Cell(side="", row_index=i, row_code=code, row_name=name, parent_code=None, level=None, col_index=j,
+                  col_path=(header,), state="value" if raw else "blank", value=Decimal(raw) if raw else None,
+                  unit="万元", page=1, raw=raw)
+             for i, (code, name, amount) in enumerate(rows)
+             for j, (header, raw) in enumerate([("科目编码及名称", amount), ("合计", amount), ("事业收入", "")])]
+    return Table("t01", TITLE, "收入表", None, "万元", [1], cells=cells, reader=reader)
+
+
+def test_a_figure_under_a_row_label_header_drops_an_uncertain_table() -> None:
+    assert label_columns(_shifted_table("unruled")) == ["科目编码及名称"]
+    kept, warnings = self_check([_shifted_table("open")])
+    assert kept == [] and "错位" in warnings[0]
+    kept, warnings = self_check([_shifted_table("ruled")])
+    assert len(kept) == 1 and warnings == []
