@@ -13,10 +13,12 @@ unexpected, and the form's amounts and indicators.
 
 Usage::
 
-    python bench/layout_variants.py [--seed 15] [--count 40] [--failures] [--keep DIR] [--wild]
+    python bench/layout_variants.py [--seed 15] [--count 40] [--failures] [--keep DIR] [--wild | --stranger]
 
 ``--wild`` draws bench/wild_docs.py's documents instead: layouts of real disclosures this
 generator does not draw, written independently of the ingest fixes above (results there).
+``--stranger`` draws bench/stranger_docs.py's: layouts and PDF quirks neither draws (Kangxi
+radicals in the text layer, fake bold, /Rotate 90, no rules, merged 类 cells…; results there).
 
 Measured (seed 15, 40 documents, about 8 s on one core):
 
@@ -45,6 +47,7 @@ sys.path[:0] = [str(PROJECT / "bench"), str(PROJECT / "tests")]
 
 from ingest_quality import read_tables  # noqa: E402
 from reportlab.platypus.doctemplate import LayoutError  # noqa: E402
+from stranger_docs import STRANGER_DIMENSIONS, generate_stranger  # noqa: E402
 from variant_check import IDENTITY_CAUSES, Score, score  # noqa: E402
 from variant_docs import DIMENSIONS, DrawnDoc, generate  # noqa: E402
 from wild_docs import WILD_DIMENSIONS, generate_wild  # noqa: E402
@@ -52,12 +55,14 @@ from wild_docs import WILD_DIMENSIONS, generate_wild  # noqa: E402
 from budgetqa.settings import Settings  # noqa: E402
 
 
-def run(seed: int, count: int, folder: Path, wild: bool = False) -> list[tuple[DrawnDoc, Score]]:
-    """Draw, read and score ``count`` documents of a seeded run (of the wild generator when ``wild``)."""
+def run(seed: int, count: int, folder: Path, wild: bool = False, stranger: bool = False
+        ) -> list[tuple[DrawnDoc, Score]]:
+    """Draw, read and score ``count`` documents of a seeded run (of the wild or stranger generator)."""
     settings = Settings()
     results = []
     for number in range(count):
-        doc = generate_wild(seed, number) if wild else generate(seed, number)
+        doc = (generate_stranger(seed, number) if stranger else generate_wild(seed, number) if wild
+               else generate(seed, number))
         try:
             path = doc.draw(folder)
         except LayoutError as error:  # a drawn cell too tall for its page: the generator's limit, not ingest's
@@ -78,7 +83,7 @@ def _row(label: str, s: Score) -> str:
             f"{s.split:>3} {s.unexpected:>3}  {s.form_right:>4}/{s.form_items:<4}")
 
 
-def render(results: list[tuple[DrawnDoc, Score]], failures: bool, wild: bool = False) -> str:
+def render(results: list[tuple[DrawnDoc, Score]], failures: bool, wild: bool = False, stranger: bool = False) -> str:
     head = (f"{'variant':<28} {'docs':>4} {'cells':>6} {'right':>6} {'missed':>6} {'wrong':>5} {'codes':>5} "
             f"{'extra':>5} {'idfail/checks':>10} (code row col bal other)  found/drawn split unexp  form")
     lines = [head, "-" * len(head)]
@@ -88,7 +93,8 @@ def render(results: list[tuple[DrawnDoc, Score]], failures: bool, wild: bool = F
         total.add(result)
         for name, option in doc.variants.items():
             by_variant[(name, option)].add(result)
-    for name, options in ({**DIMENSIONS, **WILD_DIMENSIONS} if wild else DIMENSIONS).items():
+    extra = STRANGER_DIMENSIONS if stranger else WILD_DIMENSIONS if wild else {}
+    for name, options in {**DIMENSIONS, **extra}.items():
         for option in options:
             if (name, option) in by_variant:
                 lines.append(_row(f"{name}={option}", by_variant[(name, option)]))
@@ -106,15 +112,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--failures", action="store_true", help="list every problem found")
     parser.add_argument("--keep", type=Path, help="write the PDFs here (default: a temporary folder)")
     parser.add_argument("--wild", action="store_true", help="draw bench/wild_docs.py's layouts")
+    parser.add_argument("--stranger", action="store_true", help="draw bench/stranger_docs.py's layouts and quirks")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        results = run(args.seed, args.count, args.keep, args.wild)
+        results = run(args.seed, args.count, args.keep, args.wild, args.stranger)
     else:
         with tempfile.TemporaryDirectory() as folder:
-            results = run(args.seed, args.count, Path(folder), args.wild)
-    print(render(results, args.failures, args.wild))
+            results = run(args.seed, args.count, Path(folder), args.wild, args.stranger)
+    print(render(results, args.failures, args.wild, args.stranger))
     print(f"{args.count} documents, seed {args.seed}, {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -1,0 +1,236 @@
+"""Draw disclosures with layouts and PDF quirks neither variant_docs.py nor wild_docs.py draws (an out-of-sample measure).
+
+Written apart from the ingest fixes, from what real 部门预算/决算 PDFs (exported from
+Word/WPS/Excel or printed by finance systems) do: a ToUnicode map that names characters by
+their Kangxi radical or CJK radical-supplement code point (⼀ for 一, ⽀ for 支, ⺠ for 民),
+as WPS exports do when one glyph serves both; fake-bold titles or 合计 rows overprinted a
+fraction of a point apart (every character doubled in the text layer); landscape pages
+printed on a portrait page with /Rotate 90, or turned without the flag; tables with no rules
+at all (Excel printed without borders: numbers right-aligned, header centred); 类 codes in a
+merged cell printed once, vertically centred over the rows of the 类; 功能分类 names indented
+by level with full-width spaces and no codes; zeros printed "—" or a bare "0" among decimals;
+a running head and "第 n 页 共 N 页" with the header repeated on every page (Excel print
+titles); two small tables side by side, or narrative figures printed right under a table;
+letter-spaced labels ("合　　计", "项　　目"). Each document takes one option of every
+dimension of variant_docs.DIMENSIONS and of :data:`STRANGER_DIMENSIONS` (the first option of
+each is neutral: the drawing variant_docs makes); every amount still adds up, so
+bench/variant_check.py scores it unchanged.
+
+Left out: full-width digits in amounts ("１２３.４５"), since variant_check compares printed
+texts literally and would count an ingest that normalises them as missing every amount.
+
+Run with ``python bench/layout_variants.py --stranger --seed 1 --count 40 [--failures]``.
+Seeds 1-3 may be tuned on; seeds 20-24 are held out (never run them while tuning).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4, landscape
+from stranger_pdf import Bold, SideBySide, build
+from variant_docs import (
+    _SMALL,
+    DIMENSIONS,
+    PAGE_WIDTH,
+    Amount,
+    DrawnDoc,
+    DrawnTable,
+    Writer,
+    _sum,
+    department,
+)
+
+STRANGER_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "glyphs": ("plain", "kangxi"),
+    "overprint": ("none", "title", "total-row"),
+    "rotation": ("upright", "rotate-flag", "turned"),
+    "borders": ("as-drawn", "none"),
+    "merged": ("none", "lei-rowspan"),
+    "levels": ("as-drawn", "indented"),
+    "zeros": ("as-drawn", "em-dash", "bare-zero"),
+    "page_marks": ("plain", "running"),
+    "neighbours": ("none", "side-by-side", "narrative-below"),
+    "spacing": ("none", "letter-spaced"),
+}
+"""PDF-level quirks and layouts of real disclosures the other two generators do not draw."""
+
+RADICALS: dict[str, str] = {unicodedata.normalize("NFKC", chr(cp)): chr(cp) for cp in range(0x2F00, 0x2FD6)}
+RADICALS |= {"民": "⺠", "门": "⻔", "车": "⻋", "长": "⻓", "见": "⻅", "贝": "⻉", "页": "⻚", "马": "⻢"}
+"""Unified ideograph → the radical code point a WPS export's ToUnicode map may name it by."""
+_SPACED = {"合计": "合　　计", "总计": "总　　计", "项目": "项　　目", "科目名称": "科　目　名　称",
+           "科目编码": "科　目　编　码", "本年预算": "本　年　预　算"}
+_TOTALS = ("合计", "总计", "收入总计", "支出总计")
+_NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?$")
+
+
+@dataclass(slots=True)
+class StrangerDoc(DrawnDoc):
+    """A drawn document whose PDF carries the quirks of its variants (see stranger_pdf.build)."""
+
+    sides: list[SideBySide] = field(default_factory=list)
+    radicals: dict[str, str] = field(default_factory=dict)
+
+    def draw(self, folder: Path) -> Path:
+        running = f"{self.department}部门预算公开" if self.variants["page_marks"] == "running" else None
+        return build(folder / self.name, self.blocks, self.spans, self.widths, self.rules, self.pagesize,
+                     self.radicals, self.variants["rotation"], running)
+
+
+class StrangerWriter(Writer):
+    """A :class:`Writer` that also draws the layouts of :data:`STRANGER_DIMENSIONS`."""
+
+    def __init__(self, rng: random.Random, doc: StrangerDoc, year: int) -> None:
+        super().__init__(rng, doc, year)
+        if self.v["rotation"] != "upright":
+            doc.pagesize = landscape(A4)
+            self.page_width = doc.pagesize[0] - (A4[0] - PAGE_WIDTH)
+
+    # --- printed forms ---------------------------------------------------------------------
+
+    def empty(self) -> Decimal | None:
+        zeros = self.v["zeros"]
+        return Decimal(0) if zeros == "bare-zero" else None if zeros == "em-dash" else super().empty()
+
+    def text(self, value: Decimal | None) -> str:
+        if value is None and self.v["zeros"] == "em-dash":
+            return "—"
+        if value is not None and value == 0 and self.v["zeros"] == "bare-zero":
+            return "0"
+        return super().text(value)
+
+    def inline_label(self, code: str, name: str) -> str:
+        if self.v["levels"] == "indented":
+            return "　" * (len(code) - 3) + name  # two full-width spaces a level
+        return super().inline_label(code, name)
+
+    def coded_table(self, words: str, columns: list[str], groups: dict[str, list[str]], rows_per_lei: int,
+                    economic: bool = False, leis: tuple[int, int] = (2, 4)) -> None:
+        super().coded_table(words, columns, groups, rows_per_lei, economic, leis)
+        table = self.doc.tables[-1]
+        if self.v["levels"] == "indented":  # no code printed: rows are known by name only
+            table.amounts = [Amount(None, a.name, a.column, a.text) for a in table.amounts]
+            table.codes = set()
+        if self.v["neighbours"] == "narrative-below":
+            totals = [a for a in table.amounts if a.code is None and a.name in _TOTALS]
+            said = "，".join(f"{a.column}{a.text}{self.v['unit']}" for a in totals[:3])
+            self.doc.blocks.append(f"{self.year}年{words.removesuffix('表')}{said}，比上年增加"
+                                   f"{self.rng.randint(1, 99)}.{self.rng.randint(10, 99)}{self.v['unit']}，"
+                                   f"增长{self.rng.randint(1, 30)}.{self.rng.randint(1, 9)}%。")
+
+    # --- grids -------------------------------------------------------------------------------
+
+    def grid(self, rows: list[list[str]], widths: list[float], spans: list[tuple] | None, head: int) -> None:
+        """Merge 类 codes, space labels, overprint 合计 rows and drop the rules, as the variants say."""
+        rows = [list(r) for r in rows]
+        spans = list(spans or [])
+        style: list[tuple] = []
+        if self.v["merged"] == "lei-rowspan":
+            style += _merge_lei(rows, spans, head)
+        if self.v["spacing"] == "letter-spaced":
+            rows = [[_SPACED.get(c, c) for c in r] for r in rows]
+        if self.v["overprint"] == "total-row":
+            rows = [[Bold(c) if c else c for c in r] if re.sub(r"\s", "", r[0]) in _TOTALS else r for r in rows]
+        if self.v["borders"] == "none":
+            rules = [*style, ("ALIGN", (0, 0), (-1, max(head, 1) - 1), "CENTER")]
+            for col in range(len(widths)):
+                cells = [r[col] for r in rows[head:] if r[col]]
+                if cells and sum(bool(_NUMBER.match(c)) for c in cells) * 2 > len(cells):
+                    rules.append(("ALIGN", (col, head), (col, -1), "RIGHT"))
+            self.doc.grid(rows, widths, spans, rules)
+        elif style:
+            self.doc.grid(rows, widths, spans, [("GRID", (0, 0), (-1, -1), 0.5, "black"), *style])
+        else:
+            self.doc.grid(rows, widths, spans)
+
+    # --- small tables ------------------------------------------------------------------------
+
+    def small_tables(self) -> None:
+        if self.v["neighbours"] != "side-by-side":
+            return super().small_tables()
+        self.doc.blocks.append(None)
+        halves = []
+        for words, items in self.rng.sample(_SMALL, 2):
+            title = self.title(words)
+            table = DrawnTable(title, self.words)
+            self.doc.tables.append(table)
+            rows = [["项目", "本年预算"]]
+            amounts = [self.amount(1, 90) for _ in items[: self.rng.randint(2, len(items))]]
+            for item, value in zip(items, amounts, strict=False):
+                rows.append([item, self.text(value)])
+                table.amounts.append(Amount(None, item, "本年预算", self.text(value)))
+            rows.append(["合计", self.text(_sum(amounts))])
+            table.amounts.append(Amount(None, "合计", "本年预算", self.text(_sum(amounts))))
+            if self.v["spacing"] == "letter-spaced":
+                rows = [[_SPACED.get(c, c) for c in r] for r in rows]
+            if self.v["overprint"] == "total-row":
+                rows[-1] = [Bold(c) for c in rows[-1]]
+            halves.append((Bold(title) if self.v["overprint"] == "title" else title, self.meta_line(), rows,
+                           [115.0, 95.0]))
+        self.doc.blocks.append(SideBySide(*halves))
+
+
+def _merge_lei(rows: list[list[str]], spans: list[tuple], head: int) -> list[tuple]:
+    """Print each 类 code once in a cell merged over its rows, vertically centred (Excel merged cells)."""
+    style: list[tuple] = []
+    r = head
+    while r < len(rows):
+        code = rows[r][0]
+        end = r
+        if re.fullmatch(r"\d{3}", code):
+            while end + 1 < len(rows) and rows[end + 1][0] in (code, "") and rows[end + 1][1]:
+                end += 1
+        if end > r:
+            for k in range(r + 1, end + 1):
+                rows[k][0] = ""
+            spans.append(((0, r), (0, end)))
+            style.append(("VALIGN", (0, r), (0, end), "MIDDLE"))
+        r = end + 1
+    return style
+
+
+def generate_stranger(seed: int, number: int, force: dict[str, str] | None = None) -> StrangerDoc:
+    """The ``number``-th document of a seeded stranger run (``force`` fixes some choices of either set)."""
+    rng = random.Random(f"stranger:{seed}:{number}")
+    variants = {name: rng.choice(options) for name, options in {**DIMENSIONS, **STRANGER_DIMENSIONS}.items()}
+    variants |= force or {}
+    if variants["levels"] == "indented":
+        variants["codes"], variants["merged"] = "inline", "none"
+    elif variants["merged"] == "lei-rowspan":
+        variants["codes"], variants["code_repeat"] = rng.choice(["split", "split-bare"]), "full"
+    if variants["page_marks"] == "running":
+        variants["continuation"] = "header-only"
+    name = department(rng)
+    year = rng.randint(2019, 2026)
+    doc = StrangerDoc(f"s{number:03d}-{name}{year}年部门预算.pdf", name, variants)
+    writer = StrangerWriter(rng, doc, year)
+    cover = f"{name}{year}年部门预算"
+    doc.blocks += [Bold(cover) if variants["overprint"] == "title" else cover, 20.0,
+                   f"{name}主要职能是负责本地区相关行业的管理和服务工作。本年度预算按照综合预算原则编制。", None]
+    writer.overview()
+    doc.blocks.append(None)
+    writer.coded_table("部门收入预算表", ["合计", *rng.sample(["财政拨款", "事业收入", "其他收入"], 2)], {}, 2)
+    doc.blocks.append(None)
+    writer.coded_table("部门支出预算表", ["合计", "基本支出", "项目支出"], {}, rng.randint(2, 8))
+    doc.blocks.append(None)
+    writer.coded_table("一般公共预算基本支出预算表", ["合计", "人员经费", "公用经费"], {}, 5, economic=True)
+    writer.small_tables()
+    writer.form()
+    if variants["overprint"] == "title":
+        titles = {t.title for t in doc.tables} | {f"{t.title}（续）" for t in doc.tables}
+        doc.blocks = [Bold(b) if isinstance(b, str) and b in titles else b for b in doc.blocks]
+    if variants["glyphs"] == "kangxi":
+        present = sorted(set("".join(_texts(doc))) & set(RADICALS))
+        doc.radicals = {ch: RADICALS[ch] for ch in present if rng.random() < 0.5}
+    return doc
+
+
+def _texts(doc: StrangerDoc) -> list[str]:
+    from stranger_pdf import texts
+
+    return list(texts(doc.blocks))
