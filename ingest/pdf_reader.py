@@ -12,6 +12,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from budgetqa.ingest.assemble import build_table
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.filenames import visible_name
+from budgetqa.ingest.glyphs import repair_page
 from budgetqa.ingest.grid import (
     Fragment,
     Grid,
@@ -158,7 +159,8 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
     foot: list[tuple[int, str]] = []
     """A table title (with its unit line) printed at the previous page's foot."""
     table_settings = dict(settings.table_settings)
-    for number, page in enumerate(pdf.pages, start=1):
+    for number, raw_page in enumerate(pdf.pages, start=1):
+        page = repair_page(raw_page)
         chars += len(page.chars)
         fragments = list(map(Fragment.of, find_tables(page, table_settings))) or open_fragments(page)
         found = [

@@ -13,6 +13,7 @@ from budgetqa.ingest.completeness import shortfalls
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.filenames import visible_name
 from budgetqa.ingest.front import front_pages
+from budgetqa.ingest.glyphs import fold_glyphs
 from budgetqa.ingest.identity import aliases, identity_key
 from budgetqa.ingest.metadata import Metadata, detect_metadata
 from budgetqa.ingest.narrative import PageText, read_narrative
@@ -78,6 +79,7 @@ def read_document(path: Path, settings: Settings) -> Document:
             title_lines = title_lines + [t.title for t in unruled]
     else:
         text, encoding = read_text(path)
+        text = fold_glyphs(text)
         lines = text.splitlines()
         text_result = read_text_tables(lines, source_file=name)
         tables, pages = text_result.tables, text_result.narrative_pages
