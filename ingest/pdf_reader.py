@@ -10,6 +10,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from budgetqa.ingest.assemble import build_table
+from budgetqa.ingest.bare_grid import bare_fragments
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.filenames import visible_name
 from budgetqa.ingest.glyphs import repair_page
@@ -162,7 +163,8 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
     for number, raw_page in enumerate(pdf.pages, start=1):
         page = repair_page(raw_page)
         chars += len(page.chars)
-        fragments = list(map(Fragment.of, find_tables(page, table_settings))) or open_fragments(page)
+        fragments = (list(map(Fragment.of, find_tables(page, table_settings))) or open_fragments(page)
+                     or bare_fragments(page))
         found = [
             part for f in fragments
             for part in _split_at_titles(f, settings) if part.has_text() and not _is_contents_frame(part)

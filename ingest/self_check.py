@@ -58,6 +58,7 @@ from decimal import Decimal
 from budgetqa.audit import checks_table
 from budgetqa.audit.registry import Audit
 from budgetqa.audit.report import Finding
+from budgetqa.ingest.read_doubts import doubts
 from budgetqa.models import Cell, Document, Table
 
 UNCERTAIN_READERS = frozenset({"open", "unruled"})
@@ -108,16 +109,23 @@ class TableCheck:
     """No value column's header was read: its figures stand under made-up column names."""
     labels: list[str] = field(default_factory=list)
     """Headers naming row labels (科目编码, 科目名称, 项目 …) that hold figures: columns shifted."""
+    doubts: list[str] = field(default_factory=list)
+    """Signs of a table read in the wrong shape that sums do not show (``read_doubts``)."""
+
+    columns: int = 0
+    """Value columns that hold a figure."""
 
     @property
     def unverified(self) -> bool:
-        """No header read and no identity to check: nothing says where its figures belong."""
-        return self.unnamed and self.checked == 0
+        """No identity to check, and either no header read or two or more value columns: nothing
+        says the figures stand in their columns (a text reader may order a header's columns by a
+        layout's habit, not as printed)."""
+        return self.checked == 0 and (self.unnamed or self.columns >= 2)
 
     def fails(self, settings: SelfCheckSettings = DEFAULT_SELF_CHECK) -> bool:
         """True when the failures are more than one printing slip, or a column holds codes or sits shifted."""
         too_many = self.failed >= settings.min_failures and self.failed >= settings.min_share * self.checked
-        return too_many or bool(self.codes) or bool(self.labels) or self.unverified
+        return too_many or bool(self.codes) or bool(self.labels) or self.unverified or bool(self.doubts)
 
     def warning(self) -> str:
         """Why the table was left out, with its page and title."""
@@ -130,6 +138,8 @@ class TableCheck:
             why = f"“{'、'.join(self.codes)}”列读出的是科目编码而不是金额"
         elif self.labels:
             why = f"“{'、'.join(self.labels)}”是行名称列却读出了金额，各列错位"
+        elif self.doubts and self.failed < DEFAULT_SELF_CHECK.min_failures:
+            why = self.doubts[0]
         else:
             why = f"读出的数与合计对不上（{self.checked}项核对中{self.failed}项不符）"
         return f"第{page}页《{table.title}》{how}，{why}，未收录"
@@ -234,6 +244,8 @@ def check_table(table: Table, department: str = "", kind: str | None = None,
     found.codes = code_columns(table, settings)
     found.unnamed = unnamed_columns(table)
     found.labels = label_columns(table)
+    found.doubts = doubts(table)
+    found.columns = len({(c.side, c.col_index) for c in table.cells if c.state == "value"})
     return found
 
 

@@ -1,0 +1,242 @@
+"""Tables printed with no rules at all (Excel printed without borders): a frame from the text alone.
+
+Neither pdfplumber's line grid nor ``open_grid`` (a frame of horizontal rules) finds such a
+table, and the page's plain text loses where each figure stands. Here a page with no rule
+is cut into frames from its text lines: a table title, a prose sentence, a page mark
+("第 3 页 共 9 页", "- 3 -") or a gap of several line heights ends a frame, and a frame is
+the run of lines from its header (the lines standing just above its first data line) to
+its last data line. A data line prints a figure beside other text, as in ``open_grid``,
+whose reader then reads the frame exactly as a table between two rules: columns from the
+gaps no data line prints across, the header label by label over the columns by alignment,
+wrapped names onto their data line.
+
+A 类 code printed once in a merged cell, vertically centred over the rows of its 类, belongs
+to no line of its own: it sits between two rows or on a child row's line. Such a code is
+moved onto the row it denotes, the nearest row above it that prints no code part, when the
+rows from there down to a row below it are centred on the code.
+
+The fragments carry the reader "unruled" (read from alignment with no rule at all), so the
+self-check (``self_check``) judges them as it judges the text read of such pages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetqa.ingest.grid import Fragment, clean_text, is_column_number_row
+from budgetqa.ingest.open_grid import DEFAULT_OPEN_GRID, OpenGridSettings, Piece, _is_data_line, _lines, _read_frame
+from budgetqa.numbers import parse_cell
+from budgetqa.vocab import table_kind
+
+
+@dataclass(frozen=True, slots=True)
+class BareSettings:
+    """When a page without rules holds a table, and where it ends."""
+
+    grid: OpenGridSettings = DEFAULT_OPEN_GRID
+    min_data_lines: int = 2
+    """A frame needs this many data lines (fewer is a sentence's figures, not a table)."""
+    header_gap: float = 2.5
+    """A header line stands at most this many line heights above the line below it (a running head
+    at the page's top stands further off)."""
+    row_gap: float = 5.0
+    """Lines of one table stand at most this many line heights apart."""
+    centre_tolerance: float = 3.0
+    """A merged cell's code is centred on its rows within this many points."""
+    title_max_chars: int = 60
+
+
+DEFAULT_BARE = BareSettings()
+
+_SENTENCE = re.compile(r"[，。；]")
+_UNIT = re.compile(r"单位[:：]")
+_DEPARTMENT = re.compile(r"^(?:编制部门|编制单位|部门名称|单位名称|部门)[:：]")
+_LABEL = re.compile(r"^(?:附表|公开)?\d{1,2}表$|^表\d{1,2}$|^(?:附表|公开)\d{1,2}$")
+_PAGE_MARK = re.compile(r"^[-－—]\s*\d{1,4}\s*[-－—]$|^第\s*\d{1,4}\s*页|共\s*\d{1,4}\s*页$")
+"""A page number ("- 3 -", "第3页", "第 3 页 共 9 页"); a bare number may be a merged cell's code."""
+_LEADERS = re.compile(r"[.…·]{3,}")
+_CONTINUED = re.compile(r"续表|（续）|\(续\)")
+_AMOUNT = re.compile(r"\d[\d,]*\.\d{2}|\d{1,3}(?:,\d{3})+")
+_LEI = re.compile(r"^\d{3}$")
+_TOTAL = re.compile(r"(?:合\s*计|总\s*计|小\s*计)$")
+_CODE_PART = re.compile(r"^\d{2}$|^\d{3}$|^\d{5}$|^\d{7}$")
+
+
+def bare_fragments(page, settings: BareSettings = DEFAULT_BARE) -> list[Fragment]:
+    """Tables on a page that prints no rule at all, one fragment per frame."""
+    if any(e["height"] > 20 for e in page.vertical_edges) or any(
+            e["width"] >= settings.grid.min_rule_width for e in page.horizontal_edges):
+        return []
+    chars = [c for c in page.chars if c["text"].strip()]
+    lines = _lines(chars, settings.grid)
+    if sum(1 for line in lines if _is_data_line(line)) < settings.min_data_lines:
+        return []
+    fragments = []
+    for frame in _frames(lines, settings):
+        x0 = min(p[0] for line in frame for p in line) - 1
+        x1 = max(p[2] for line in frame for p in line) + 1
+        top = min(p[1] for p in frame[0]) - 1
+        bottom = max(p[3] for p in frame[-1]) + 1
+        inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top < (c["top"] + c["bottom"]) / 2 < bottom]
+        fragment = _read_frame(_Chars(_merged_codes(inside, frame, settings)), x0, x1, [top, bottom], settings.grid)
+        if fragment is not None:
+            fragment.reader = "unruled"
+            fragments.append(fragment)
+    return fragments
+
+
+class _Chars:
+    """What ``open_grid`` reads of a page: its characters (here with merged codes moved)."""
+
+    def __init__(self, chars: list[dict]) -> None:
+        self.chars = chars
+
+
+def _text(line: list[Piece]) -> str:
+    return clean_text(" ".join(p[4] for p in line))
+
+
+def _height(line: list[Piece]) -> float:
+    return max(p[3] for p in line) - min(p[1] for p in line)
+
+
+def _ends(line: list[Piece], settings: BareSettings) -> bool:
+    """A line no table runs across: a title, a unit or 部门 line, a label, a page mark, prose, a contents line."""
+    if _is_data_line(line):
+        return False
+    text = _text(line)
+    compact = text.replace(" ", "")
+    if _PAGE_MARK.search(compact) or _LEADERS.search(text) or _LABEL.match(compact):
+        return True
+    if _UNIT.search(compact) or _DEPARTMENT.match(compact):
+        return True
+    if _is_title(compact, settings):
+        return True
+    return len(line) == 1 and len(compact) > 25 and bool(_SENTENCE.search(compact))
+
+
+def _is_title(compact: str, settings: BareSettings) -> bool:
+    ending = _CONTINUED.sub("", re.sub(r"[（(][^）)]*[）)]$", "", compact)).strip()
+    return (len(compact) <= settings.title_max_chars and "表" in ending[-3:] and not _AMOUNT.search(compact)
+            and not _SENTENCE.search(compact) and bool(table_kind(compact)))
+
+
+def _frames(lines: list[list[Piece]], settings: BareSettings) -> list[list[list[Piece]]]:
+    """Runs of lines holding a table: cut at ending lines and wide gaps, trimmed to header + data."""
+    heights = sorted(_height(line) for line in lines) or [10.0]
+    height = heights[len(heights) // 2]
+    runs: list[list[list[Piece]]] = [[]]
+    for line in lines:
+        if _ends(line, settings):
+            runs.append([])
+            continue
+        run = runs[-1]
+        if run and min(p[1] for p in line) - max(p[3] for p in run[-1]) > settings.row_gap * height:
+            runs.append(run := [])
+        run.append(line)
+    frames = []
+    for run in runs:
+        data = [i for i, line in enumerate(run) if _is_data_line(line)]
+        if len(data) < settings.min_data_lines:
+            continue
+        first, last = data[0], data[-1]
+        while first > 0 and min(p[1] for p in run[first]) - max(p[3] for p in run[first - 1]) \
+                <= settings.header_gap * height:
+            first -= 1
+        frames.append(run[first:last + 1])
+    return frames
+
+
+def _merged_codes(chars: list[dict], frame: list[list[Piece]], settings: BareSettings) -> list[dict]:
+    """The frame's characters, each 类 code printed in a merged cell moved onto the row it denotes."""
+    labels = {id(line): _label_pieces(line) for line in frame}
+    leis = [p for line in frame for p in labels[id(line)] if _LEI.match(p[4])]
+    if not leis:
+        return chars
+    left = min(p[0] for p in leis)
+    rows = _row_extents(frame, settings)
+    moves: list[tuple[Piece, list[Piece] | None]] = []
+    for line in frame:
+        pieces = labels[id(line)]
+        lei = next((p for p in pieces if _LEI.match(p[4]) and p[0] - left < 3), None)
+        if lei is None:
+            continue
+        others = [p for p in pieces if p is not lei]
+        on_child = bool(others) and _CODE_PART.match(others[0][4]) is not None and _is_data_line(line)
+        alone = not others and not _is_data_line(line)
+        if not (on_child or alone):
+            continue
+        target = _lei_row(lei, rows, labels, settings)
+        if target is not None and target is not line:
+            moves.append((lei, target))
+        elif target is None and alone:
+            moves.append((lei, None))  # printed again over a 类 continued from an earlier page
+    if not moves:
+        return chars
+    moved = []
+    for char in chars:
+        for piece, target in moves:
+            if piece[0] - 0.5 <= char["x0"] and char["x1"] <= piece[2] + 0.5 and piece[1] - 0.5 <= char["top"] \
+                    and char["bottom"] <= piece[3] + 0.5:
+                if target is None:
+                    break
+                top = min(p[1] for p in target)
+                char = {**char, "top": top, "bottom": top + (char["bottom"] - char["top"])}
+                moved.append(char)
+                break
+        else:
+            moved.append(char)
+    return moved
+
+
+def _row_extents(frame: list[list[Piece]], settings: BareSettings) -> list[tuple[float, float, list[Piece]]]:
+    """(top, bottom, data line) of each data row, a wrapped name's lines standing right above or
+    below its data line counted in."""
+    heights = sorted(_height(line) for line in frame) or [10.0]
+    wrap = settings.grid.wrap_gap * heights[len(heights) // 2]
+    spans = [(min(p[1] for p in line), max(p[3] for p in line)) for line in frame]
+    rows = []
+    for i, line in enumerate(frame):
+        if not _is_data_line(line):
+            continue
+        top, bottom = spans[i]
+        j = i - 1
+        while j >= 0 and not _is_data_line(frame[j]) and 0 <= spans[j + 1][0] - spans[j][1] < wrap:
+            top, j = spans[j][0], j - 1
+        j = i + 1
+        while j < len(frame) and not _is_data_line(frame[j]) and 0 <= spans[j][0] - spans[j - 1][1] < wrap:
+            bottom, j = spans[j][1], j + 1
+        rows.append((top, bottom, line))
+    return rows
+
+
+def _label_pieces(line: list[Piece]) -> list[Piece]:
+    """A line's pieces up to its last one that is no figure (its codes and name); a line of
+    figures alone (a code on a line of its own) is all label."""
+    last = max((i for i, p in enumerate(line) if parse_cell(p[4])[0] != "value"), default=None)
+    return line if last is None else line[: last + 1]
+
+
+def _lei_row(lei: Piece, rows: list[tuple[float, float, list[Piece]]], labels: dict[int, list[Piece]],
+             settings: BareSettings) -> list[Piece] | None:
+    """The data line a merged 类 code denotes: the nearest row above it printing no code part, when the
+    rows from it down to one below the code are centred on the code."""
+    centre = (lei[1] + lei[3]) / 2
+    target = None
+    for top, _, line in reversed([r for r in rows if r[0] < centre - settings.centre_tolerance]):
+        names = [p[4] for p in labels[id(line)] if not _CODE_PART.match(p[4])]
+        if is_column_number_row([p[4] for p in line]) or not names or _TOTAL.search(names[-1]):
+            return None  # the header, or the rows start on an earlier page: no row here to take it
+        codes = [p for p in labels[id(line)] if _CODE_PART.match(p[4]) and p is not lei]
+        if not codes:
+            target = (top, line)
+            break
+        if any(_LEI.match(p[4]) for p in codes):
+            return None
+    if target is None:
+        return None
+    if any(abs((target[0] + bottom) / 2 - centre) <= settings.centre_tolerance for _, bottom, _ in rows
+           if bottom >= centre):
+        return target[1]
+    return None
