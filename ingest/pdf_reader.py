@@ -24,6 +24,7 @@ from budgetqa.ingest.grid import (
 from budgetqa.ingest.layout import read_sides
 from budgetqa.ingest.narrative import is_contents_title
 from budgetqa.ingest.open_grid import open_fragments
+from budgetqa.ingest.orientation import upright_page
 from budgetqa.ingest.performance import grid_rows, read_performance
 from budgetqa.models import Table
 from budgetqa.numbers import normalise_unit
@@ -160,7 +161,7 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
     """A table title (with its unit line) printed at the previous page's foot."""
     table_settings = dict(settings.table_settings)
     for number, raw_page in enumerate(pdf.pages, start=1):
-        page = repair_page(raw_page)
+        page = repair_page(upright_page(raw_page))
         chars += len(page.chars)
         fragments = list(map(Fragment.of, find_tables(page, table_settings))) or open_fragments(page)
         found = [
