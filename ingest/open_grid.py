@@ -7,8 +7,11 @@ its rows are the bands between rules when every row is ruled, else its text line
 text piece over several columns' data becomes one merged cell spanning them, as a
 header's parent label does in a ruled grid. The header above the first data row is
 re-read label by label, on levels by vertical position, each parent spanning the
-columns of the labels under it (``open_header``). The result is a :class:`Fragment`,
-read from there on like any ruled table.
+columns of the labels under it (``open_header``). A frame is told from prose by its share of
+data lines, a data row's wrapped name lines counting with it (names wrapped over three lines
+left a table unread). A page carrying an open table on without any rule (a three-line table's
+middle pages) is read in the table's column span (``continued_fragment``). The result is a
+:class:`Fragment`, read from there on like any ruled table.
 """
 
 from __future__ import annotations
@@ -77,6 +80,25 @@ def open_fragments(page, settings: OpenGridSettings = DEFAULT_OPEN_GRID) -> list
         if fragment is not None:
             fragments.append(fragment)
     return fragments
+
+
+def continued_fragment(page, x0: float, x1: float, settings: OpenGridSettings = DEFAULT_OPEN_GRID
+                       ) -> Fragment | None:
+    """A page without any rule that carries on an open table from the page before (a three-line
+    table ruled only above its header and under its last row): its text between ``x0`` and ``x1``
+    from the page's first line to its last data line, read as one frame (None when that text is
+    not mostly rows of figures)."""
+    if any(e["height"] > 20 for e in page.vertical_edges) or any(
+            e["x1"] - e["x0"] >= settings.min_rule_width for e in page.horizontal_edges):
+        return None
+    chars = [c for c in page.chars if c["text"].strip() and x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1]
+    lines = _lines(chars, settings)
+    data = [line for line in lines if _is_data_line(line)]
+    if not data:
+        return None
+    top = min(p[1] for p in lines[0]) - 1
+    bottom = max(p[3] for p in data[-1]) + 1
+    return _read_frame(page, x0, x1, [top, bottom], settings)
 
 
 def _frames(page, settings: OpenGridSettings) -> list[tuple[float, float, list[float]]]:
@@ -164,16 +186,21 @@ def _is_column_numbers(pieces: list[Piece]) -> bool:
     return is_column_number_row([p[4] for p in pieces])
 
 
-def _text_lines(lines: list[list[Piece]], bands: list[tuple[float, float]], in_band: list[list[list[Piece]]]) -> int:
+def _text_lines(lines: list[list[Piece]], rules: list[float], in_band: list[list[list[Piece]]],
+                settings: OpenGridSettings) -> int:
     """How many text lines a frame prints, a run of lines of single characters (header labels printed
-    one character per line) counting as one, and, when every row is ruled, a row with data (its
-    wrapped name's lines too) counting as one."""
+    one character per line) counting as one, and a row with data (its wrapped name's lines too:
+    within its ruled band, or as close to it as one cell's lines, :func:`_anchors`) counting as one."""
+    bands = list(zip(rules, rules[1:], strict=False))
     ruled = all(len(band) <= 1 for band in in_band)
+    anchors = [None] * len(lines) if ruled else _anchors(lines, rules, settings)
     count, in_run = 0, False
-    for line in lines:
+    for line, anchor in zip(lines, anchors, strict=True):
         middle = (line[0][1] + line[0][3]) / 2
         if ruled and not _is_data_line(line) and any(
                 held and a < middle < b for (a, b), held in zip(bands, in_band, strict=True)):
+            continue
+        if anchor is not None and not _is_data_line(line):
             continue
         vertical = not _is_data_line(line) and all(len(p[4]) == 1 for p in line)
         count += not (vertical and in_run)
@@ -207,7 +234,7 @@ def _read_frame(page, x0: float, x1: float, rules: list[float], settings: OpenGr
     data = [line for line in lines if _is_data_line(line)]
     bands = list(zip(rules, rules[1:], strict=False))
     in_band = [[line for line in data if a < (line[0][1] + line[0][3]) / 2 < b] for a, b in bands]
-    if len(data) < settings.min_data_lines or len(data) < settings.min_data_share * _text_lines(lines, bands, in_band):
+    if len(data) < settings.min_data_lines or len(data) < settings.min_data_share * _text_lines(lines, rules, in_band, settings):
         return None
     cuts = _separators(data, x0, x1, settings)
     if not cuts:
@@ -279,13 +306,30 @@ def _relevel_header(rows: list[list[Piece]], bands: list[tuple[float, float]], r
 
 
 def _rows_of_lines(lines: list[list[Piece]], rules: list[float], settings: OpenGridSettings) -> list[list[Piece]]:
-    """Text lines as table rows: a line without data joins the data line its cell continues.
+    """Text lines as table rows: a line without data joins the data line its cell continues
+    (:func:`_anchors`); lines that reach none (a header's lines) stay rows of their own."""
+    data = [_is_data_line(line) for line in lines]
+    rows: dict[int, list[Piece]] = {}
+    for i, (line, target) in enumerate(zip(lines, _anchors(lines, rules, settings), strict=True)):
+        rows.setdefault(i if target is None else target, []).extend(line)
+    result: list[list[Piece]] = []
+    loose: list[list[Piece]] = []
+    for k in sorted(rows):
+        if data[k]:
+            result += _wrapped(loose, rules, settings) + [rows[k]]
+            loose = []
+        else:
+            loose.append(rows[k])
+    return result + _wrapped(loose, rules, settings)
+
+
+def _anchors(lines: list[list[Piece]], rules: list[float], settings: OpenGridSettings) -> list[int | None]:
+    """Per text line, the data line whose row it belongs to (itself for a data line), or None.
 
     Lines of one cell stand closer together than rows do; a line without data goes to
     its nearer neighbour (never across a rule) when that gap is well below the usual gap
     before or after a data line (the wider of the two: the other side holds a wrapped
-    cell's lines), and so on until a data line is reached. Lines that reach none (a
-    header's lines) stay rows of their own.
+    cell's lines), and so on until a data line is reached.
     """
     tops = [min(p[1] for p in line) for line in lines]
     bottoms = [max(p[3] for p in line) for line in lines]
@@ -322,19 +366,7 @@ def _rows_of_lines(lines: list[list[Piece]], rules: list[float], settings: OpenG
                                                           and gap(i, j) <= settings.even_spacing * gap(i, near[i][0]))]
         return next((a for j in steps if (a := anchor(j, seen | {i})) is not None), None)
 
-    rows: dict[int, list[Piece]] = {}
-    for i, line in enumerate(lines):
-        target = anchor(i)
-        rows.setdefault(i if target is None else target, []).extend(line)
-    result: list[list[Piece]] = []
-    loose: list[list[Piece]] = []
-    for k in sorted(rows):
-        if data[k]:
-            result += _wrapped(loose, rules, settings) + [rows[k]]
-            loose = []
-        else:
-            loose.append(rows[k])
-    return result + _wrapped(loose, rules, settings)
+    return [anchor(i) for i in range(len(lines))]
 
 
 def _wrapped(lines: list[list[Piece]], rules: list[float], settings: OpenGridSettings) -> list[list[Piece]]:

@@ -24,7 +24,8 @@ from budgetqa.ingest.grid import (
 )
 from budgetqa.ingest.layout import read_sides
 from budgetqa.ingest.narrative import is_contents_title
-from budgetqa.ingest.open_grid import open_fragments
+from budgetqa.ingest.open_grid import continued_fragment, open_fragments
+from budgetqa.ingest.orientation import upright_page
 from budgetqa.ingest.performance import grid_rows, read_performance
 from budgetqa.models import Table
 from budgetqa.numbers import normalise_unit
@@ -161,10 +162,10 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
     """A table title (with its unit line) printed at the previous page's foot."""
     table_settings = dict(settings.table_settings)
     for number, raw_page in enumerate(pdf.pages, start=1):
-        page = repair_page(raw_page)
+        page = repair_page(upright_page(raw_page))
         chars += len(page.chars)
         fragments = (list(map(Fragment.of, find_tables(page, table_settings))) or open_fragments(page)
-                     or bare_fragments(page))
+                     or _open_continuation(page, pending, number) or bare_fragments(page))
         found = [
             part for f in fragments
             for part in _split_at_titles(f, settings) if part.has_text() and not _is_contents_frame(part)
@@ -234,6 +235,15 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
     if pending is not None:
         _append(tables, _finish(pending, len(tables), source))
     return PdfReadResult(tables, narrative, len(pdf.pages), chars, departments, title_lines)
+
+
+def _open_continuation(page, pending: _Pending | None, number: int) -> list[Fragment]:
+    """An open table's next page printed without any rule, read in the table's column span."""
+    if pending is None or pending.grid.reader != "open" or pending.grid.pages[-1] != number - 1:
+        return []
+    columns = pending.grid.columns
+    fragment = continued_fragment(page, columns[0][0] - 1, columns[-1][1] + 1)
+    return [fragment] if fragment is not None else []
 
 
 def _is_contents_frame(fragment: Fragment) -> bool:

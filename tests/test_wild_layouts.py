@@ -127,3 +127,27 @@ def test_a_column_number_line_under_a_header_without_vertical_rules_is_no_label(
     result = score(doc, tables)
     assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
     assert result.identity_failures == 0 and result.cells > 100, result.problems[:5]
+
+
+# (seed, number, title) of a wild bench table ruled above and under its header only, with names
+# wrapped over three lines, that was not read whole before
+TABLES_NOT_READ = {
+    "frame-of-rows-with-names-wrapped-over-three-lines": (8, 20, "2020年部门支出预算表"),
+    "continuation-pages-without-any-rule": (7, 4, "2024年部门支出预算表"),
+}
+
+
+@pytest.mark.parametrize("case", TABLES_NOT_READ.values(), ids=TABLES_NOT_READ.keys())
+def test_a_three_line_table_with_wrapped_names_is_read_over_its_pages(tmp_path: Path, case) -> None:
+    """A data row's wrapped name lines count with it when a frame is told from prose (two of every
+    three lines were names: not read); a page carrying the table on without any rule is read in its
+    columns (the table stopped at its first page)."""
+    seed, number, title = case
+    doc = generate_wild(seed, number)
+    tables, _ = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert (result.wrong, result.codes) == (0, 0), result.problems[:5]
+    mine = [p for p in result.problems if title in p and not p.startswith("identity")]
+    assert not mine, mine[:5]
+    read = [t for t in tables if t.title == title]
+    assert len(read) == 1 and len(read[0].pages) >= 2, [t.pages for t in read]
