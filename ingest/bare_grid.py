@@ -45,6 +45,13 @@ class BareSettings:
     centre_tolerance: float = 3.0
     """A merged cell's code is centred on its rows within this many points."""
     title_max_chars: int = 60
+    edge_tolerance: float = 1.5
+    """Right-aligned figures of one column end within this many points of each other."""
+    edge_share: float = 0.3
+    """A column's right edge is one that at least this share of the data lines end a figure on."""
+    aligned_share: float = 0.85
+    """Figures off the columns' edges are moved only when at least this share of the data lines (or
+    all but one) print none off them."""
 
 
 DEFAULT_BARE = BareSettings()
@@ -79,7 +86,8 @@ def bare_fragments(page, settings: BareSettings = DEFAULT_BARE) -> list[Fragment
         top = min(p[1] for p in frame[0]) - 1
         bottom = max(p[3] for p in frame[-1]) + 1
         inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top < (c["top"] + c["bottom"]) / 2 < bottom]
-        fragment = _read_frame(_Chars(_merged_codes(inside, frame, settings)), x0, x1, [top, bottom], settings.grid)
+        inside = _aligned_figures(_merged_codes(inside, frame, settings), frame, settings)
+        fragment = _read_frame(_Chars(inside), x0, x1, [top, bottom], settings.grid)
         if fragment is not None:
             fragment.reader = "unruled"
             fragments.append(fragment)
@@ -190,6 +198,46 @@ def _merged_codes(chars: list[dict], frame: list[list[Piece]], settings: BareSet
     return moved
 
 
+def _aligned_figures(chars: list[dict], frame: list[list[Piece]], settings: BareSettings) -> list[dict]:
+    """The frame's characters, a figure printed off its column's right edge (a bold 合计 row set
+    left in its cell) moved to the edge of the column whose cell it stands in.
+
+    Figures in a table without rules are right-aligned: most end on one of a few right edges, one
+    per column, and a column's cell reaches from the edge before it to its own. Only when those
+    edges hold nearly every figure is a figure off them moved.
+    """
+    data = [line for line in frame if _is_data_line(line)]
+    figures = [p for line in data for p in line[len(_label_pieces(line)):]]  # codes stay where printed
+    if not figures:
+        return chars
+    edges: list[list[float]] = []
+    for x1 in sorted(p[2] for p in figures):
+        if edges and x1 - edges[-1][-1] <= settings.edge_tolerance:
+            edges[-1].append(x1)
+        else:
+            edges.append([x1])
+    columns = [max(e) for e in edges if len(e) >= max(2, settings.edge_share * len(data))]
+    odd = [p for p in figures if not any(abs(p[2] - edge) <= settings.edge_tolerance for edge in columns)]
+    off = sum(1 for line in data if any(p in odd for p in line))
+    if not columns or not odd or off > max(1.0, (1 - settings.aligned_share) * len(data)):
+        return chars
+    shifts: list[tuple[Piece, float]] = []
+    for piece in odd:
+        edge = next((e for e in columns if e > piece[2]), None)
+        before = max((e for e in columns if e < piece[2]), default=None)
+        # text (a name) may stand between the edge before and the figure: the cell starts after it
+        if edge is not None and (before is None or piece[0] > before):
+            shifts.append((piece, edge - piece[2]))
+    if not shifts:
+        return chars
+    moved = []
+    for char in chars:
+        shift = next((d for p, d in shifts if p[0] - 0.5 <= char["x0"] and char["x1"] <= p[2] + 0.5
+                      and p[1] - 0.5 <= char["top"] and char["bottom"] <= p[3] + 0.5), 0.0)
+        moved.append({**char, "x0": char["x0"] + shift, "x1": char["x1"] + shift} if shift else char)
+    return moved
+
+
 def _row_extents(frame: list[list[Piece]], settings: BareSettings) -> list[tuple[float, float, list[Piece]]]:
     """(top, bottom, data line) of each data row, a wrapped name's lines standing right above or
     below its data line counted in."""
@@ -212,9 +260,9 @@ def _row_extents(frame: list[list[Piece]], settings: BareSettings) -> list[tuple
 
 
 def _label_pieces(line: list[Piece]) -> list[Piece]:
-    """A line's pieces up to its last one that is no figure (its codes and name); a line of
-    figures alone (a code on a line of its own) is all label."""
-    last = max((i for i, p in enumerate(line) if parse_cell(p[4])[0] != "value"), default=None)
+    """A line's pieces up to its last text (its codes and name); a line without text (a code on a
+    line of its own) is all label."""
+    last = max((i for i, p in enumerate(line) if parse_cell(p[4])[0] == "text"), default=None)
     return line if last is None else line[: last + 1]
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from decimal import Decimal
 
 from budgetqa.audit.names import is_total_name, normalise
 from budgetqa.models import Cell, Table
@@ -131,6 +132,29 @@ def codes_among_amounts(table: Table) -> str | None:
         if odd and decimals * 2 >= len(cells):
             return f"“{odd[0]}”像科目编码，却读成了金额"
     return None
+
+
+def flat_totals(table: Table) -> tuple[int, int]:
+    """(checked, failed) of 合计/总计 row = Σ the other rows, column by column, for a table the audit
+    finds no identity in (a short list of items under one total: 政府采购, 三公经费 …). A figure
+    in the wrong column fails it; a difference within the printed precision times the number of
+    items (rounding) does not."""
+    checked = failed = 0
+    for side in table.sides:
+        rows = [r for r in table.rows(side) if r]
+        totals = [r for r in rows if not r[0].row_code and is_total_name(normalise(r[0].row_name))]
+        items = [r for r in rows if r not in totals and not _OUTLINE.match(r[0].row_name.strip())]
+        if len(totals) != 1 or len(items) < 2 or any(r[0].row_code for r in items):
+            continue
+        for cell in totals[0]:
+            parts = [c for r in items for c in r if c.col_index == cell.col_index and c.state == "value"]
+            if cell.state != "value" or cell.value is None or not parts:
+                continue
+            places = max(len(c.raw.split(".")[1]) if "." in c.raw else 0 for c in [cell, *parts])
+            slack = Decimal(1).scaleb(-places) * len(parts) / 2
+            checked += 1
+            failed += abs(sum(c.value for c in parts if c.value is not None) - cell.value) > slack
+    return checked, failed
 
 
 CHECKS = (page_order, unnamed_column, odd_header_level, broken_labels, codes_among_amounts)

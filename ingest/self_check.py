@@ -58,7 +58,7 @@ from decimal import Decimal
 from budgetqa.audit import checks_table
 from budgetqa.audit.registry import Audit
 from budgetqa.audit.report import Finding
-from budgetqa.ingest.read_doubts import doubts
+from budgetqa.ingest.read_doubts import doubts, flat_totals
 from budgetqa.models import Cell, Document, Table
 
 UNCERTAIN_READERS = frozenset({"open", "unruled"})
@@ -245,6 +245,9 @@ def check_table(table: Table, department: str = "", kind: str | None = None,
     found.unnamed = unnamed_columns(table)
     found.labels = label_columns(table)
     found.doubts = doubts(table)
+    if found.checked == 0:  # no identity the audit knows: a lone 合计 row over its items, if any
+        found.checked, found.failed = flat_totals(table)
+        found.failures = ["合计 = Σ各项"] * found.failed
     found.columns = len({(c.side, c.col_index) for c in table.cells if c.state == "value"})
     return found
 
