@@ -86,7 +86,7 @@ def bare_fragments(page, settings: BareSettings = DEFAULT_BARE) -> list[Fragment
         top = min(p[1] for p in frame[0]) - 1
         bottom = max(p[3] for p in frame[-1]) + 1
         inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top < (c["top"] + c["bottom"]) / 2 < bottom]
-        inside = _aligned_figures(_merged_codes(inside, frame, settings), frame, settings)
+        inside = _aligned_labels(_aligned_figures(_merged_codes(inside, frame, settings), frame, settings), frame)
         fragment = _read_frame(_Chars(inside), x0, x1, [top, bottom], settings.grid)
         if fragment is not None:
             fragment.reader = "unruled"
@@ -230,12 +230,36 @@ def _aligned_figures(chars: list[dict], frame: list[list[Piece]], settings: Bare
             shifts.append((piece, edge - piece[2]))
     if not shifts:
         return chars
-    moved = []
-    for char in chars:
-        shift = next((d for p, d in shifts if p[0] - 0.5 <= char["x0"] and char["x1"] <= p[2] + 0.5
-                      and p[1] - 0.5 <= char["top"] and char["bottom"] <= p[3] + 0.5), 0.0)
-        moved.append({**char, "x0": char["x0"] + shift, "x1": char["x1"] + shift} if shift else char)
-    return moved
+    return [_shifted(char, shifts) for char in chars]
+
+
+def _aligned_labels(chars: list[dict], frame: list[list[Piece]]) -> list[dict]:
+    """The frame's characters, a row's lone label printed apart from every other row's name (a 总计
+    row's label set right or centred in its cell) moved to the left edge of the names before it,
+    so that it makes no column of its own."""
+    data = [line for line in frame if _is_data_line(line)]
+    names = {id(line): [p for p in _label_pieces(line) if parse_cell(p[4])[0] == "text"] for line in data}
+    shifts: list[tuple[Piece, float]] = []
+    for line in data:
+        mine = names[id(line)]
+        if len(mine) != 1 or len(_label_pieces(line)) != 1:
+            continue
+        piece = mine[0]
+        others = [p for other in data if other is not line for p in names[id(other)]]
+        if any(p[0] < piece[2] and piece[0] < p[2] for p in others):
+            continue
+        before = [p[0] for p in others if p[2] < piece[0]]
+        if len(before) * 2 >= len(data) - 1:
+            shifts.append((piece, min(before) - piece[0]))
+    if not shifts:
+        return chars
+    return [_shifted(char, shifts) for char in chars]
+
+
+def _shifted(char: dict, shifts: list[tuple[Piece, float]]) -> dict:
+    shift = next((d for p, d in shifts if p[0] - 0.5 <= char["x0"] and char["x1"] <= p[2] + 0.5
+                  and p[1] - 0.5 <= char["top"] and char["bottom"] <= p[3] + 0.5), 0.0)
+    return {**char, "x0": char["x0"] + shift, "x1": char["x1"] + shift} if shift else char
 
 
 def _row_extents(frame: list[list[Piece]], settings: BareSettings) -> list[tuple[float, float, list[Piece]]]:

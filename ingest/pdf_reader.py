@@ -77,6 +77,9 @@ class PdfReadResult:
     char_count: int
     departments: list[str] = field(default_factory=list)
     title_lines: list[str] = field(default_factory=list)
+    bare_pages: list[tuple[int, list[str]]] = field(default_factory=list)
+    """Every text line of each page whose tables were read with no rule at all (``bare_grid``), for
+    the text reader to try when such a table's reading is doubtful (``unruled.settle_bare``)."""
 
 
 @dataclass(slots=True)
@@ -160,12 +163,15 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
     doc_unit = "万元"
     foot: list[tuple[int, str]] = []
     """A table title (with its unit line) printed at the previous page's foot."""
+    bare_pages: list[tuple[int, list[str]]] = []
     table_settings = dict(settings.table_settings)
     for number, raw_page in enumerate(pdf.pages, start=1):
         page = repair_page(upright_page(raw_page))
         chars += len(page.chars)
         fragments = (list(map(Fragment.of, find_tables(page, table_settings))) or open_fragments(page)
-                     or _open_continuation(page, pending, number) or bare_fragments(page))
+                     or _open_continuation(page, pending, number))
+        if not fragments and (fragments := bare_fragments(page)):
+            bare_pages.append((number, _all_lines(page, settings)))
         found = [
             part for f in fragments
             for part in _split_at_titles(f, settings) if part.has_text() and not _is_contents_frame(part)
@@ -234,7 +240,12 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
                 pending = None
     if pending is not None:
         _append(tables, _finish(pending, len(tables), source))
-    return PdfReadResult(tables, narrative, len(pdf.pages), chars, departments, title_lines)
+    return PdfReadResult(tables, narrative, len(pdf.pages), chars, departments, title_lines, bare_pages)
+
+
+def _all_lines(page, settings: PdfSettings) -> list[str]:
+    lines = page.extract_text_lines(y_tolerance=settings.text_y_tolerance, return_chars=False)
+    return [line["text"].strip() for line in lines if line["text"].strip()]
 
 
 def _open_continuation(page, pending: _Pending | None, number: int) -> list[Fragment]:

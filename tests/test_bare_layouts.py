@@ -1,0 +1,138 @@
+"""Tables printed with no rules at all, and 类 codes in merged (row-spanning) cells, read back.
+
+Documents from bench/stranger_docs.py with the quirk forced and every other stranger option
+neutral: a table without any rule is read from alignment (``ingest/bare_grid.py``), ending at
+the next title, its header from the header lines' positions, and a 类 code printed once,
+vertically centred over its rows, on the row it denotes. Before: all read as one 收支总表
+run on over later pages with columns 列1, 列2 …, and "209" stored as an amount. Then the
+self-check's signs of a misread that sums do not show (``ingest/read_doubts.py``), each on a
+small made-up table.
+"""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from ingest_quality import read_tables  # noqa: E402
+from stranger_docs import STRANGER_DIMENSIONS, generate_stranger  # noqa: E402
+from variant_check import score  # noqa: E402
+
+from budgetqa.ingest.read_doubts import doubts  # noqa: E402
+from budgetqa.ingest.self_check import check_table, self_check  # noqa: E402
+from budgetqa.models import Cell, Table  # noqa: E402
+from budgetqa.settings import Settings  # noqa: E402
+
+NEUTRAL = {name: options[0] for name, options in STRANGER_DIMENSIONS.items()}
+CASES = {
+    # 收支总表, then tables one a page with the title at the previous page's foot, 栏次 line, 总计 first
+    "no-rules": (500, {"borders": "none"}),
+    # split 类/款/项 codes without a 编码 header, 类 codes merged over 2-9 rows, tables stacked
+    "no-rules-merged-lei": (510, {"borders": "none", "merged": "lei-rowspan"}),
+    # the same with 总计 printed last, set right in its cell, and titles at a page's foot
+    "no-rules-merged-lei-total-last": (512, {"borders": "none", "merged": "lei-rowspan"}),
+    # a ruled grid: pdfplumber gives the merged cell as one cell spanning the rows
+    "ruled-merged-lei": (501, {"merged": "lei-rowspan"}),
+}
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_a_table_without_rules_or_with_merged_lei_cells_is_read_cell_by_cell(tmp_path: Path, case) -> None:
+    number, force = case
+    doc = generate_stranger(1, number, NEUTRAL | force)
+    assert all(doc.variants[name] == option for name, option in force.items())
+    tables, note = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert not note
+    assert result.cells > 150
+    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    assert result.identity_failures == 0 and result.checks > 100, result.problems[:5]
+    assert (result.found, result.split, result.unexpected) == (result.drawn, 0, 0), result.problems[:5]
+    if force.get("borders") == "none":
+        assert {t.reader for t in tables if t.performance is None} == {"unruled"}
+
+
+# --- the self-check's signs of a misread -----------------------------------------------------------
+
+ROWS = [(None, "合计", ["1,000.00", "620.00", "380.00"]),
+        ("201", "一般公共服务支出", ["700.00", "450.00", "250.00"]),
+        ("20101", "人大事务", ["700.00", "450.00", "250.00"]),
+        ("2010101", "行政运行", ["410.00", "330.00", "80.00"]),
+        ("2010102", "一般行政管理事务", ["290.00", "120.00", "170.00"]),
+        ("208", "社会保障和就业支出", ["300.00", "170.00", "130.00"]),
+        ("20805", "行政事业单位养老支出", ["300.00", "170.00", "130.00"]),
+        ("2080505", "机关事业单位基本养老保险缴费支出", ["300.00", "170.00", "130.00"])]
+HEADERS = [("合计",), ("基本支出",), ("项目支出",)]
+
+
+def _table(rows=ROWS, headers=HEADERS, pages=(3, 4), reader: str = "unruled", kind: str = "支出表") -> Table:
+    cells = [Cell(side="", row_index=i, row_code=code, row_name=name, parent_code=None, level=None, col_index=j,
+                  col_path=path, state="value" if raw else "blank",
+                  value=Decimal(raw.replace(",", "")) if raw else None, unit="万元", page=pages[0], raw=raw)
+             for i, (code, name, raws) in enumerate(rows) for j, (path, raw) in enumerate(zip(headers, raws))]
+    return Table("t01", "2024年部门支出预算表", kind, None, "万元", list(pages), columns={"": list(headers)},
+                 cells=cells, reader=reader)
+
+
+def _replace(row: int, code: str | None, name: str, raws: list[str] | None = None) -> list:
+    rows = list(ROWS)
+    rows[row] = (code, name, raws if raws is not None else rows[row][2])
+    return rows
+
+
+def test_a_table_read_right_from_alignment_is_kept() -> None:
+    found = check_table(_table())
+    assert found.checked > 10 and not found.doubts and not found.fails()
+
+
+MISREADS = {
+    # a table run on over other tables' pages (the 收支总表 read on to pages 6 and 7)
+    "pages-out-of-order": (_table(pages=(2, 6, 7)), "跨页"),
+    # a column whose header was not read, beside read ones
+    "unnamed-column": (_table(headers=[("合计",), ("列2",), ("项目支出",)]), "列2"),
+    # a running head read as a header level over every column
+    "page-mark-in-header": (_table(headers=[("第6页共13页某局部门预算公开", h[0]) for h in HEADERS]), "第6页"),
+    # the label column's header read as a parent of some value columns only: columns shifted
+    "label-header-over-some-columns": (_table(headers=[("合计",), ("科目编码及名称", "基本支出"),
+                                                        ("科目编码及名称", "项目支出")]), "科目编码及名称"),
+    # a 款 code part left in the name (the 类 code printed elsewhere)
+    "code-part-in-name": (_table(_replace(2, None, "01 人大事务")), "编码读进了名称"),
+    # a merged cell's 类 code read as a row of its own, and its 类 row without a code
+    "lone-code-row": (_table([*ROWS[:1], ("201", "", ["", "", ""]), (None, "一般公共服务支出", ROWS[1][2]),
+                              *ROWS[2:]]), "单独成行"),
+    # a wrapped name read as rows of their own
+    "wrapped-name-rows": (_table([*ROWS[:3], (None, "一般行政管", ["", "", ""]), ("2010101", "理事务", ROWS[3][2]),
+                                  (None, "机关事业单位基", ["", "", ""]), ("2010102", "本养老保险", ROWS[4][2]),
+                                  *ROWS[5:]]), "折行"),
+    # a 类 code stored as an amount among figures printed with decimals
+    "code-among-amounts": (_table(_replace(1, "201", "一般公共服务支出", ["209", "450.00", "250.00"])), "科目编码"),
+}
+
+
+@pytest.mark.parametrize(("table", "word"), MISREADS.values(), ids=MISREADS.keys())
+def test_a_table_from_alignment_showing_a_misread_is_dropped(table: Table, word: str) -> None:
+    kept, warnings = self_check([table])
+    assert kept == [] and len(warnings) == 1 and "未收录" in warnings[0], warnings
+    assert any(word in reason for reason in [*doubts(table), warnings[0]]), (doubts(table), warnings)
+    table.reader = "ruled"  # real documents have real slips: a ruled table is never dropped
+    assert self_check([table]) == ([table], [])
+
+
+SMALL = [(None, "货物类", ["670", "500"]), (None, "工程类", ["860", "290"]), (None, "服务类", ["890", "120"]),
+         (None, "合计", ["2420", "910"])]
+
+
+def test_a_lone_total_row_checks_a_short_list_of_items() -> None:
+    headers = [("本年预算",), ("上年预算",)]
+    right = _table(SMALL, headers, pages=(9,), kind="政府采购表")
+    found = check_table(right)
+    assert found.checked == 2 and not found.fails()
+    swapped = _table([(c, n, raws[::-1] if n == "合计" else raws) for c, n, raws in SMALL], headers, pages=(9,),
+                     kind="政府采购表")
+    kept, warnings = self_check([swapped])
+    assert kept == [] and "对不上" in warnings[0]
