@@ -25,7 +25,14 @@ import re
 from dataclasses import dataclass
 
 from budgetqa.ingest.grid import Fragment, clean_text, is_column_number_row
-from budgetqa.ingest.open_grid import DEFAULT_OPEN_GRID, OpenGridSettings, Piece, _is_data_line, _lines, _read_frame
+from budgetqa.ingest.open_grid import (
+    DEFAULT_OPEN_GRID,
+    OpenGridSettings,
+    Piece,
+    _is_data_line,
+    _lines,
+    _read_frame,
+)
 from budgetqa.numbers import parse_cell
 from budgetqa.vocab import table_kind
 

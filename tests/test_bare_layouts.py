@@ -74,7 +74,7 @@ def _table(rows=ROWS, headers=HEADERS, pages=(3, 4), reader: str = "unruled", ki
     cells = [Cell(side="", row_index=i, row_code=code, row_name=name, parent_code=None, level=None, col_index=j,
                   col_path=path, state="value" if raw else "blank",
                   value=Decimal(raw.replace(",", "")) if raw else None, unit="万元", page=pages[0], raw=raw)
-             for i, (code, name, raws) in enumerate(rows) for j, (path, raw) in enumerate(zip(headers, raws))]
+             for i, (code, name, raws) in enumerate(rows) for j, (path, raw) in enumerate(zip(headers, raws, strict=True))]
     return Table("t01", "2024年部门支出预算表", kind, None, "万元", list(pages), columns={"": list(headers)},
                  cells=cells, reader=reader)
 
