@@ -64,6 +64,7 @@ class BareSettings:
 DEFAULT_BARE = BareSettings()
 
 _SENTENCE = re.compile(r"[，。；]")
+"""A line with a comma, full stop or semicolon is prose (a table's labels print none)."""
 _UNIT = re.compile(r"单位[:：]")
 _DEPARTMENT = re.compile(r"^(?:编制部门|编制单位|部门名称|单位名称|部门)[:：]")
 _LABEL = re.compile(r"^(?:附表|公开)?\d{1,2}表$|^表\d{1,2}$|^(?:附表|公开)\d{1,2}$")
@@ -118,17 +119,15 @@ def _height(line: list[Piece]) -> float:
 
 def _ends(line: list[Piece], settings: BareSettings) -> bool:
     """A line no table runs across: a title, a unit or 部门 line, a label, a page mark, prose, a contents line."""
-    if _is_data_line(line):
-        return False
     text = _text(line)
     compact = text.replace(" ", "")
-    if _PAGE_MARK.search(compact) or _LEADERS.search(text) or _LABEL.match(compact):
+    if _PAGE_MARK.search(compact) or _LEADERS.search(text) or _SENTENCE.search(compact):
+        return True  # a sentence's figures print apart from its words in another font: still prose
+    if _is_data_line(line):
+        return False
+    if _LABEL.match(compact) or _UNIT.search(compact) or _DEPARTMENT.match(compact):
         return True
-    if _UNIT.search(compact) or _DEPARTMENT.match(compact):
-        return True
-    if _is_title(compact, settings):
-        return True
-    return len(line) == 1 and len(compact) > 25 and bool(_SENTENCE.search(compact))
+    return _is_title(compact, settings)
 
 
 def _is_title(compact: str, settings: BareSettings) -> bool:
@@ -153,7 +152,7 @@ def _frames(lines: list[list[Piece]], settings: BareSettings) -> list[list[list[
     frames = []
     for run in runs:
         data = [i for i, line in enumerate(run) if _is_data_line(line)]
-        if len(data) < settings.min_data_lines:
+        if len(data) < settings.min_data_lines or not _aligned(run[i] for i in data):
             continue
         first, last = data[0], data[-1]
         while first > 0 and min(p[1] for p in run[first]) - max(p[3] for p in run[first - 1]) \
@@ -161,6 +160,12 @@ def _frames(lines: list[list[Piece]], settings: BareSettings) -> list[list[list[
             first -= 1
         frames.append(run[first:last + 1])
     return frames
+
+
+def _aligned(data) -> bool:
+    """Figures of two data lines end on one right edge (a column), as a table's do and prose's do not."""
+    edges = [round(p[2]) for line in data for p in line[len(_label_pieces(line)):]]
+    return any(sum(1 for e in edges if abs(e - edge) <= 1) >= 2 for edge in set(edges))
 
 
 def _merged_codes(chars: list[dict], frame: list[list[Piece]], settings: BareSettings) -> list[dict]:
