@@ -132,12 +132,14 @@ class TableCheck:
         table = self.table
         page = table.pages[0] if table.pages else "?"
         how = "只有横线" if table.reader == "open" else "没有表格线"
-        if self.unverified:
-            why = "读不出表头，也没有可核对的合计，数不知属于哪一列"
-        elif self.codes:
+        if self.codes:
             why = f"“{'、'.join(self.codes)}”列读出的是科目编码而不是金额"
         elif self.labels:
             why = f"“{'、'.join(self.labels)}”是行名称列却读出了金额，各列错位"
+        elif self.unverified and self.unnamed:
+            why = "读不出表头，也没有可核对的合计，数不知属于哪一列"
+        elif self.unverified:
+            why = "没有可核对的合计，数是否各在其列无从核对"
         elif self.doubts and self.failed < DEFAULT_SELF_CHECK.min_failures:
             why = self.doubts[0]
         else:
