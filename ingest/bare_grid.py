@@ -254,15 +254,16 @@ def _aligned_labels(chars: list[dict], frame: list[list[Piece]]) -> list[dict]:
     shifts: list[tuple[Piece, float]] = []
     for line in data:
         mine = names[id(line)]
-        if len(mine) != 1 or len(_label_pieces(line)) != 1:
+        # one label, or one letter-spaced ("总　　计") in single characters
+        if not mine or len(mine) != len(_label_pieces(line)) or (len(mine) > 1 and any(len(p[4]) > 1 for p in mine)):
             continue
-        piece = mine[0]
+        x0, x1 = mine[0][0], mine[-1][2]
         others = [p for other in data if other is not line for p in names[id(other)]]
-        if any(p[0] < piece[2] and piece[0] < p[2] for p in others):
+        if any(p[0] < x1 and x0 < p[2] for p in others):
             continue
-        before = [p[0] for p in others if p[2] < piece[0]]
+        before = [p[0] for p in others if p[2] < x0]
         if len(before) * 2 >= len(data) - 1:
-            shifts.append((piece, min(before) - piece[0]))
+            shifts += [(piece, min(before) - x0) for piece in mine]
     if not shifts:
         return chars
     return [_shifted(char, shifts) for char in chars]
