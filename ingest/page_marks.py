@@ -5,8 +5,9 @@ every page (the department's name, "XX年部门预算公开") and numbers its pa
 ("第 3 页 共 14 页", "- 3 -", "3/14"). Left in, such a line sits between a title printed at
 one page's foot and its table on the next, or joins a table's header as an extra level.
 A line is furniture when it is one of a page's outermost lines of upright characters,
-prints within the page's top or bottom band, crosses no vertical rule, and either reads as a page number or
-repeats (digits aside) at the same height on many pages. Its characters are removed
+prints within the page's top or bottom band, shares its height with no vertical rule, and either reads as a page number
+counting up with the pages or repeats in words (digits aside) at the same height on many pages in no more than two runs of text
+(a table's header repeated on continuation pages prints one run a column). Its characters are removed
 from the page before anything reads it.
 """
 
@@ -20,6 +21,7 @@ from statistics import median
 from pdfplumber.page import Page
 
 from budgetqa.ingest.glyphs import fold_glyphs
+from budgetqa.ingest.side_by_side import pieces
 
 Box = tuple[float, float, float, float]
 
@@ -30,6 +32,8 @@ _PAGE_NUMBER = re.compile(
 )
 """A page number, spaces removed: "13", "- 2 -", "第 3 页 共 20 页", "3/20", "Page 3 of 20"."""
 _AMOUNT = re.compile(r"\d[\d,]*\.\d{2}\b")
+_WORDS = re.compile(r"[^\W\d_]{2}")
+"""A running head or foot says something in words (a bare code or number repeated is a table's cell)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,8 @@ class PageMarkSettings:
     """… and on at least this share of the document's pages."""
     height_tolerance: float = 4.0
     """… at heights within this many points of each other."""
+    max_runs: int = 2
+    """A repeated line of more runs of text than this is a table's header printed again, never furniture."""
 
 
 DEFAULT_PAGE_MARKS = PageMarkSettings()
@@ -58,18 +64,25 @@ class _Line:
     page: int
     box: Box
     key: str
+    runs: int
+    """How many runs of text far apart the line prints (a table header prints one a column)."""
 
 
 def furniture(pages: list[Page], settings: PageMarkSettings = DEFAULT_PAGE_MARKS) -> dict[int, list[Box]]:
     """The boxes of furniture lines, by page index (0-based)."""
     found: dict[int, list[Box]] = defaultdict(list)
     repeated: dict[str, list[_Line]] = defaultdict(list)
+    numbered: dict[int, list[_Line]] = defaultdict(list)
     for index, page in enumerate(pages):
         for line in _edge_lines(index, page, settings):
             if _PAGE_NUMBER.match(line.key):
-                found[index].append(line.box)
-            elif not _AMOUNT.search(line.key):
+                numbered[int(re.search(r"\d+", line.key).group()) - index].append(line)
+            elif _WORDS.search(line.key) and not _AMOUNT.search(line.key) and line.runs <= settings.max_runs:
                 repeated[re.sub(r"\d+", "#", line.key)].append(line)
+    for lines in numbered.values():  # page numbers count up with the pages (a lone code or row number does not)
+        if len(lines) >= min(settings.min_pages, len(pages)):
+            for line in lines:
+                found[line.page].append(line.box)
     floor = max(settings.min_pages, settings.page_share * len(pages))
     for lines in repeated.values():
         middle = median(line.box[1] for line in lines)
@@ -113,13 +126,10 @@ def _edge_lines(index: int, page: Page, settings: PageMarkSettings) -> list[_Lin
         if _crosses_rule(page, box):
             continue
         text = "".join(c["text"] for c in sorted(row, key=lambda c: c["x0"]))
-        lines.append(_Line(index, box, fold_glyphs(re.sub(r"\s", "", text))))
+        lines.append(_Line(index, box, fold_glyphs(re.sub(r"\s", "", text)), len(pieces({"chars": row}))))
     return lines
 
 
 def _crosses_rule(page: Page, box: Box) -> bool:
-    """A vertical rule runs through the line's height within its width: the line is inside a grid."""
-    return any(
-        e["orientation"] == "v" and box[0] - 2 <= e["x0"] <= box[2] + 2 and e["top"] < box[3] and e["bottom"] > box[1]
-        for e in page.edges
-    )
+    """A vertical rule anywhere on the page runs through the line's height: the line is a grid's row."""
+    return any(e["orientation"] == "v" and e["top"] < box[3] and e["bottom"] > box[1] for e in page.edges)

@@ -1,4 +1,9 @@
-"""Read a disclosure PDF with pdfplumber: ruled tables (merged over pages) and the text around them."""
+"""Read a disclosure PDF with pdfplumber: ruled tables (merged over pages) and the text around them.
+
+Page furniture (running heads and feet, page numbers: ``page_marks``) is removed from every
+page before it is read; a table with a neighbour beside it takes its title from the text
+printed in its own lane (``side_by_side``).
+"""
 
 from __future__ import annotations
 
