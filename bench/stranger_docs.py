@@ -51,7 +51,18 @@ other quirks: a 类 code centred over its rows sits on a child row's line, so th
 code and, read by alignment, "209" is stored as an amount; and on running-head pages the page
 foot and head ("第6页共13页…部门预算公开") are read as a header level over every column.
 
-After the no-rules and merged-cell fixes (``ingest/bare_grid.py``, ``ingest/read_doubts.py``):
+Page furniture and neighbours (branch furniture): running heads/feet and page numbers are found
+once per document (ingest/page_marks.py: an outermost line in the top/bottom band, beside no
+rule, repeated in words at one height on many pages, or a page number counting up) and removed
+before anything reads the page; side-by-side tables take their titles from their own lanes
+(ingest/side_by_side.py). Seeds 1/2/3 right 2009/2666/3246 → 2575/3003/3534, wrong 673/427/609
+→ 603/320/333, codes 18/29/26 → 18/5/26; every document with neither rotation=turned nor
+borders=none now reads all its amounts (seed 1: 11 of 39, 2049/2049). Forced alone, running
+56/416 → all right, side-by-side 378/393 → all right; indented, narrative-below and letter-spaced
+already read right. The rest lies in those two dimensions (a bare table's wrapped indented names
+are cut, and more bare tables now found read some rows under a cut name).
+
+After the no-rules and merged-cell fixes (branch bare, measured before furniture was merged) (``ingest/bare_grid.py``, ``ingest/read_doubts.py``):
 borders=none alone (documents 500-501) 416/416 right, with lei-rowspan too; seed 1 5984 right,
 0 wrong, 0 codes as amounts, 0 extra, 0 identity failures (borders=none 3016 of 3967, the rest
 missed: titles hidden by running heads, side-by-side tables, sideways pages); seed 2 5137 right,

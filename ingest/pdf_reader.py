@@ -1,4 +1,9 @@
-"""Read a disclosure PDF with pdfplumber: ruled tables (merged over pages) and the text around them."""
+"""Read a disclosure PDF with pdfplumber: ruled tables (merged over pages) and the text around them.
+
+Page furniture (running heads and feet, page numbers: ``page_marks``) is removed from every
+page before it is read; a table with a neighbour beside it takes its title from the text
+printed in its own lane (``side_by_side``).
+"""
 
 from __future__ import annotations
 
@@ -26,7 +31,9 @@ from budgetqa.ingest.layout import read_sides
 from budgetqa.ingest.narrative import is_contents_title
 from budgetqa.ingest.open_grid import continued_fragment, open_fragments
 from budgetqa.ingest.orientation import upright_page
+from budgetqa.ingest.page_marks import furniture, without_furniture
 from budgetqa.ingest.performance import grid_rows, read_performance
+from budgetqa.ingest.side_by_side import in_lane, lanes, pieces
 from budgetqa.models import Table
 from budgetqa.numbers import normalise_unit
 from budgetqa.vocab import table_kind
@@ -46,6 +53,7 @@ _SENTENCE = re.compile(r"[，。；：:]")
 _PAGE_NUMBER = re.compile(r"^[-－—\s第]*\d{1,4}[-－—\s页]*$")
 _TOC_LINE = re.compile(r"[.…·]{3,}|\s\d{1,3}$")
 _CONTINUED = re.compile(r"续表|（续）|\(续\)")
+Box = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +173,10 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
     """A table title (with its unit line) printed at the previous page's foot."""
     bare_pages: list[tuple[int, list[str]]] = []
     table_settings = dict(settings.table_settings)
-    for number, raw_page in enumerate(pdf.pages, start=1):
-        page = repair_page(upright_page(raw_page))
+    pages = [repair_page(upright_page(raw_page)) for raw_page in pdf.pages]
+    marks = furniture(pages)
+    for number, repaired in enumerate(pages, start=1):
+        page = without_furniture(repaired, marks.get(number - 1, []))
         chars += len(page.chars)
         fragments = (list(map(Fragment.of, find_tables(page, table_settings))) or open_fragments(page)
                      or _open_continuation(page, pending, number))
@@ -179,8 +189,10 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
         found.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
         bboxes = [t.bbox for t in found]
         outside = page.filter(lambda obj, boxes=bboxes: not _inside(obj, boxes)) if bboxes else page
-        lines = outside.extract_text_lines(y_tolerance=settings.text_y_tolerance, return_chars=False)
-        page_lines = [(line["top"], line["bottom"], line["text"].strip()) for line in lines if line["text"].strip()]
+        side = lanes(bboxes)
+        lines = outside.extract_text_lines(y_tolerance=settings.text_y_tolerance, return_chars=bool(side))
+        lines = [line for line in lines if line["text"].strip()]
+        page_lines = [(line["top"], line["bottom"], line["text"].strip()) for line in lines]
         for _, _, text in page_lines:
             match = _DEPARTMENT.search(text)
             if match:
@@ -188,11 +200,14 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
         used: set[int] = set()
         previous_bottom = 0.0
         for position, table in enumerate(found):
-            above = [
-                (i, text)
-                for i, (top, bottom, text) in enumerate(page_lines)
-                if previous_bottom - 2 <= top and bottom <= table.bbox[1] + 2
-            ]
+            if position in side:
+                above = _above_in_lane(lines, bboxes, position, side[position])
+            else:
+                above = [
+                    (i, text)
+                    for i, (top, bottom, text) in enumerate(page_lines)
+                    if previous_bottom - 2 <= top and bottom <= table.bbox[1] + 2
+                ]
             inner = _title_rows(table, page)
             departments += [m.group(1) for m in map(_DEPARTMENT.search, inner) if m]
             above += [(-1, text) for text in inner]
@@ -255,6 +270,20 @@ def _open_continuation(page, pending: _Pending | None, number: int) -> list[Frag
     columns = pending.grid.columns
     fragment = continued_fragment(page, columns[0][0] - 1, columns[-1][1] + 1)
     return [fragment] if fragment is not None else []
+
+
+def _above_in_lane(lines: list[dict], bboxes: list[Box], position: int, lane: tuple[float, float]) -> list[tuple[int, str]]:
+    """The text above a table with a neighbour beside it: the pieces of lines printed in its lane,
+    below the nearest table above it in that lane."""
+    box = bboxes[position]
+    floor = max((b[3] for j, b in enumerate(bboxes) if j != position and b[3] <= box[1] + 2
+                 and b[0] < lane[1] and lane[0] < b[2]), default=0.0)
+    return [
+        (i, piece[2])
+        for i, line in enumerate(lines)
+        if floor - 2 <= line["top"] and line["bottom"] <= box[1] + 2
+        for piece in pieces(line) if in_lane(piece, lane)
+    ]
 
 
 def _is_contents_frame(fragment: Fragment) -> bool:

@@ -53,7 +53,7 @@ def quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
     if len(mentions) > 1:
         mentions = [
             m for i, m in enumerate(mentions)
-            if not (m.text in qualifiers and _modifies_next(parsed.compact, m, mentions[i + 1:]))
+            if not (qualifier_like(m.text, qualifiers) and _modifies_next(parsed.compact, m, mentions[i + 1:]))
         ] or mentions
     # a code written beside its own row's name ("信息化建设（2010607）") restates that row
     mentions = [
@@ -119,6 +119,15 @@ def _refine(catalog: Catalog, mention: Mention, hint_text: str, text: str) -> Me
     return Mention(scored[0][2], mention.start, mention.end, "name")
 
 
+def qualifier_like(name: str, qualifiers: set[str]) -> bool:
+    """A qualifier, or a printed name made only of qualifiers ("一般公共预算财政拨款", "政府性基金预算
+    财政拨款"): before another name it says which money, not what is asked ("财政拨款收入" is an item)."""
+    rest = re.sub(r"^[一二三四五六七八九十]+、", "", name)
+    for word in sorted(qualifiers, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return rest in ("", "预算", "拨款", "预算拨款")
+
+
 def _modifies_next(text: str, mention: Mention, later: list[Mention]) -> bool:
     """A qualifier ("一般公共预算") directly before another name qualifies it: "一般公共预算安排的项目支出"."""
     if not later:
@@ -159,7 +168,12 @@ def natural_total(catalog: Catalog, part: Quantity) -> Quantity:
         parent = total_row(table, side, catalog)
     if parent is None or parent is part.row:
         # a column of the total row: the total is the row's first column
-        if part.cell.col_index != 0 and 0 in part.row.cells:
+        paths = table.columns.get(side, [])
+        own = paths[part.cell.col_index] if part.cell.col_index < len(paths) else []
+        # column 0 is no total when it is the part's 预算数/决算数 sibling (合计 / 预算数 beside 合计 / 决算数)
+        pair = len(own) > 1 and paths[0][:-1] == own[:-1] and all(
+            re.search(r"预算|决算|执行数", normalise_name(p[-1])) for p in (paths[0], own))
+        if part.cell.col_index != 0 and 0 in part.row.cells and not pair:
             cell = part.row.cells[0]
             return Quantity(" / ".join(cell.col_path), value_of(cell), cell_citation(catalog, table, cell), part.row, cell)
         raise Refusal(f"找不到{part.name}所属的总数。")

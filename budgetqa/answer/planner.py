@@ -243,6 +243,9 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
                 names[name] = name
     for form, printed in synonyms.items():
         names.setdefault(form, printed)
+    printed_names = set(names.values())
+    for form, printed in _fee_forms(printed_names).items():
+        names.setdefault(form, printed)
     taken = [False] * len(text)
     mentions: list[Mention] = []
     normalised_text = text.replace("(", "（").replace(")", "）")
@@ -267,6 +270,7 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
                 # a printed name that is also a colloquial form ("收支总预算" in a sentence without
                 # its figure): the concept's printed rows are tried when the name gives no figure
                 alternatives = (*alternatives, synonyms[form], *_printed_forms().get(synonyms[form], ()))
+            alternatives = (*alternatives, *(s for s in _fee_stems(concept) if s in printed_names))
             mentions.append(Mention(concept, start, end, "name", alternatives))
             for i in range(start, end):
                 taken[i] = True
@@ -283,6 +287,29 @@ def find_mentions(text: str, catalogs: list[Catalog]) -> list[Mention]:
     if any(m.text not in generic for m in mentions):
         mentions = [m for m in mentions if m.text not in generic]
     return mentions
+
+
+_FEE_ENDING = re.compile(r"(经费|费用)$")
+
+
+def _fee_forms(printed: set[str]) -> dict[str, str]:
+    """How people say a printed item with "经费"/"费用": 培训经费 and 培训费用 for 培训费, 案件审判经费
+    for 案件审判 (a form that is itself printed keeps its own row)."""
+    forms: dict[str, str] = {}
+    for name in printed:
+        if len(name) >= 3 and name.endswith("费") and not name.endswith("经费"):
+            forms[name[:-1] + "经费"] = name
+            forms[name[:-1] + "费用"] = name
+        elif len(name) >= 2 and not re.search(r"(费|费用|支出|收入|合计|总计|小计)$", name):
+            forms[name + "经费"] = name
+    return {form: name for form, name in forms.items() if form not in printed}
+
+
+def _fee_stems(name: str) -> tuple[str, ...]:
+    """The printed names a "…经费"/"…费用" item may stand under in a document that does not print it
+    ("案件审判经费" → 案件审判费, 案件审判)."""
+    stem = _FEE_ENDING.sub("", name)
+    return (stem + "费", stem) if stem != name and len(stem) >= 2 else ()
 
 
 def _mask_departments(text: str, catalogs: list[Catalog], binding: DepartmentBinding | None = None) -> str:

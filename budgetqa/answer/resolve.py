@@ -70,13 +70,60 @@ def _rank(catalog: Catalog, text: str, asked: str = ""):
     return key
 
 
-def _column_index(table: Table, side: str, column: str | None) -> int | None:
-    """The value column a question means: the named one, else the first (the total)."""
+_FUND_TYPES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|预算公开")
+_FINAL_COLUMN = re.compile(r"决算|执行数|实际")
+
+
+def asks_for_budget_figure(text: str) -> bool:
+    """Whether the question asks for a 预算 figure ("预算数", "年初预算"), not a fund type's name."""
+    return "预算" in _FUND_TYPES.sub("", text)
+
+
+def _final_preferred(table: Table, side: str, index: int, text: str) -> bool:
+    """In a 决算 table asked without "预算", a 决算数 column over its 预算数 sibling."""
+    paths = table.columns.get(side, [])
+    return ("决算" in table.title and not asks_for_budget_figure(text)
+            and bool(_FINAL_COLUMN.search(normalise_name(paths[index][-1]))))
+
+
+_BUDGET_COLUMN = re.compile(r"(?:年初|全年|调整后?)?预算数?")
+
+
+def _word_asked(header: str, text: str) -> bool:
+    """Whether the question uses a header's word: its first two characters, or for a 预算数 column
+    "预算" outside a fund type's name ("一般公共预算…" asks for no 预算数)."""
+    if _BUDGET_COLUMN.fullmatch(header):
+        return asks_for_budget_figure(text)
+    return header[:2] in text
+
+
+def _pair_leaf(table: Table, side: str, index: int) -> str | None:
+    """The 预算数/决算数 word of a column printed beside its sibling of the other kind, to name in
+    the answer ("三公经费（决算数）"); None for any other column."""
+    paths = table.columns.get(side, [])
+    leaf = normalise_name(paths[index][-1])
+    if not (_BUDGET_COLUMN.fullmatch(leaf) or _FINAL_COLUMN.search(leaf)):
+        return None
+    siblings = [normalise_name(p[-1]) for p in paths if p[:-1] == paths[index][:-1] and p != paths[index]]
+    other = _FINAL_COLUMN if _BUDGET_COLUMN.fullmatch(leaf) else _BUDGET_COLUMN
+    return leaf if any(other.search(s) for s in siblings) else None
+
+
+def _named_with_column(name: str, table: Table, side: str, index: int) -> str:
+    leaf = _pair_leaf(table, side, index)
+    return f"{name}（{leaf}）" if leaf and leaf not in name else name
+
+
+def _column_index(table: Table, side: str, column: str | None, text: str = "") -> int | None:
+    """The value column a question means: the named one, else the first (the total) — in a 决算
+    table, the first column's 决算数 sibling when the first is its 预算数 (三公经费表: 合计 / 预算数,
+    合计 / 决算数) and the question does not ask for the budget."""
     paths = table.columns.get(side, [])
     if not paths:
         return None
     if column is None:
-        return 0
+        siblings = [i for i, path in enumerate(paths) if path[:-1] == paths[0][:-1]] if len(paths[0]) > 1 else [0]
+        return next((i for i in siblings if _final_preferred(table, side, i, text)), 0)
     for index, path in enumerate(paths):
         if column in {normalise_name(p) for p in path}:
             return index
@@ -98,13 +145,14 @@ def _best_index(table: Table, side: str, indexes: list[int], text: str, name: st
     paths = table.columns.get(side, [])
 
     def score(index: int) -> int:
-        return sum(len(normalise_name(p)) for p in paths[index] if normalise_name(p) and normalise_name(p)[:2] in text)
+        return sum(len(normalise_name(p)) for p in paths[index] if normalise_name(p) and _word_asked(normalise_name(p), text))
 
     if name is not None and not any(normalise_name(paths[i][-1]) == name for i in indexes):
         # a caption over several columns: the one the question's other words name, its total, else its first
         totals = {i for i in indexes if any(normalise_name(p) in _total_names() for p in paths[i])}
-        return max(indexes, key=lambda i: (score(i) - len(name), i in totals, -i))
-    return max(indexes, key=lambda i: (score(i), -i))
+        return max(indexes, key=lambda i: (score(i) - len(name), i in totals,
+                                           _final_preferred(table, side, i, text), -i))
+    return max(indexes, key=lambda i: (score(i), _final_preferred(table, side, i, text), -i))
 
 
 def resolve(
@@ -176,10 +224,11 @@ def _resolve_name(
     candidates: list[tuple[int, int, Quantity]] = []
     rows: list[Row] = catalog.by_code.get(name, []) if is_code else catalog.by_name.get(name, [])
     for row in rows:
-        index = _column_index(row.table, row.side, column)
+        index = _column_index(row.table, row.side, column, text)
         if index is not None and index in row.cells:
             cell = row.cells[index]
-            quantity = Quantity(row.name, value_of(cell), cell_citation(catalog, row.table, cell), row, cell)
+            quantity = Quantity(_named_with_column(row.name, row.table, row.side, index), value_of(cell),
+                                cell_citation(catalog, row.table, cell), row, cell)
             candidates.append((rank(row.table), 0 if cell.state == "value" else 2, quantity))
     # a column name: read its total row (with the requested sub-column, if any)
     entries = _column_entries(catalog, name)
@@ -198,7 +247,8 @@ def _resolve_name(
         index = _best_index(table, side, indexes, text, name)
         if total is not None and index in total.cells:
             cell = total.cells[index]
-            quantity = Quantity(name, value_of(cell), cell_citation(catalog, table, cell), total, cell)
+            quantity = Quantity(_named_with_column(name, table, side, index), value_of(cell),
+                                cell_citation(catalog, table, cell), total, cell)
             candidates.append((rank(table), 1, quantity))
     if candidates:
         return min(candidates, key=lambda c: (c[0], c[1]))[2]
