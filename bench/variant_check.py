@@ -111,23 +111,30 @@ def _score_cells(result: Score, drawn: DrawnTable, tables: list[Table], hits: se
         for cell in table.cells:
             if cell.state == "value":
                 pool.setdefault(normal(cell.raw), []).append(cell)
+
+    def fits(cell: Cell, amount) -> bool:
+        column = bool(cell.col_path) and _squeeze(cell.col_path[-1]) == _squeeze(amount.column)
+        column = column and cell.value == parse_number(amount.text)
+        if amount.code is not None:
+            return column and cell.row_code == amount.code and _squeeze(cell.row_name) == _squeeze(amount.name)
+        return column and not cell.row_code and _squeeze(cell.row_name) == _squeeze(amount.name)
+
+    # every amount read in its place first, so a cell read right is never taken for another amount
+    # printed with the same figure (a parent not read beside its only child) and called wrong
+    unplaced = []
     for amount in drawn.amounts:
         result.cells += 1
         candidates = pool.get(normal(amount.text), [])
-
-        def fits(cell: Cell, amount=amount) -> bool:
-            column = bool(cell.col_path) and _squeeze(cell.col_path[-1]) == _squeeze(amount.column)
-            column = column and cell.value == parse_number(amount.text)
-            if amount.code is not None:
-                return column and cell.row_code == amount.code and _squeeze(cell.row_name) == _squeeze(amount.name)
-            return column and not cell.row_code and _squeeze(cell.row_name) == _squeeze(amount.name)
-
-        hit = next((c for c in candidates if fits(c)), None)
+        hit = next((c for c in candidates if fits(c, amount)), None)
         if hit is not None:
             result.right += 1
             hits.add(id(hit))
             candidates.remove(hit)
-        elif candidates:
+        else:
+            unplaced.append(amount)
+    for amount in unplaced:
+        candidates = pool.get(normal(amount.text), [])
+        if candidates:
             result.wrong += 1
             cell = candidates.pop(0)
             result.problems.append(f"wrong: {drawn.title} {amount.code or ''} {amount.name} [{amount.column}] "

@@ -86,19 +86,26 @@ def continued_fragment(page, x0: float, x1: float, settings: OpenGridSettings = 
                        ) -> Fragment | None:
     """A page without any rule that carries on an open table from the page before (a three-line
     table ruled only above its header and under its last row): its text between ``x0`` and ``x1``
-    from the page's first line to its last data line, read as one frame (None when that text is
-    not mostly rows of figures)."""
+    from its first row (a data line with its wrapped name's lines just above) down over the rows
+    that follow, read as one frame. None when that text is not mostly rows of figures, or when other
+    lines stand close above that first row (a header: a table of its own)."""
     if any(e["height"] > 20 for e in page.vertical_edges) or any(
             e["x1"] - e["x0"] >= settings.min_rule_width for e in page.horizontal_edges):
         return None
     chars = [c for c in page.chars if c["text"].strip() and x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1]
-    lines = _lines(chars, settings)
-    data = [line for line in lines if _is_data_line(line)]
-    if not data:
+    spans = [(min(p[1] for p in line), max(p[3] for p in line), _is_data_line(line))
+             for line in _lines(chars, settings)]
+    first = next((i for i, s in enumerate(spans) if s[2]), None)
+    if first is None:
         return None
-    top = min(p[1] for p in lines[0]) - 1
-    bottom = max(p[3] for p in data[-1]) + 1
-    return _read_frame(page, x0, x1, [top, bottom], settings)
+    height = spans[first][1] - spans[first][0]
+    while first > 0 and spans[first][0] - spans[first - 1][1] < settings.lone_row_gap * height:
+        first -= 1
+    top = spans[first][0] - 1
+    if first > 0 and top - spans[first - 1][1] <= settings.run_on_lines * height:
+        return None
+    rules = _run_on(page, x0, x1, [top], top, float(page.height), settings)
+    return _read_frame(page, x0, x1, rules, settings) if len(rules) >= 2 else None
 
 
 def _frames(page, settings: OpenGridSettings) -> list[tuple[float, float, list[float]]]:
@@ -190,13 +197,24 @@ def _text_lines(lines: list[list[Piece]], rules: list[float], in_band: list[list
                 settings: OpenGridSettings) -> int:
     """How many text lines a frame prints, a run of lines of single characters (header labels printed
     one character per line) counting as one, and a row with data (its wrapped name's lines too:
-    within its ruled band, or as close to it as one cell's lines, :func:`_anchors`) counting as one."""
+    within its ruled band, or as close to it as one cell's lines, :func:`_anchors`) counting as one.
+    A header ruled off from the body (its lines above a rule above the first data line) counts as
+    one line, and a 注/说明 line as none: a continuation page's header printed again over a row or
+    two, or a one-row table, is no prose."""
     bands = list(zip(rules, rules[1:], strict=False))
     ruled = all(len(band) <= 1 for band in in_band)
     anchors = [None] * len(lines) if ruled else _anchors(lines, rules, settings)
-    count, in_run = 0, False
+    first = next((_middle((line[0][1], line[0][3])) for line in lines if _is_data_line(line)), None)
+    head = max((b for _, b in bands if first is not None and b < first), default=None)
+    count, in_run, in_head = 0, False, False
     for line, anchor in zip(lines, anchors, strict=True):
         middle = (line[0][1] + line[0][3]) / 2
+        if _is_note_line(line):
+            continue
+        if head is not None and middle < head:
+            count += not in_head
+            in_head = True
+            continue
         if ruled and not _is_data_line(line) and any(
                 held and a < middle < b for (a, b), held in zip(bands, in_band, strict=True)):
             continue

@@ -179,7 +179,7 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
         page = without_furniture(repaired, marks.get(number - 1, []))
         chars += len(page.chars)
         fragments = (list(map(Fragment.of, find_tables(page, table_settings))) or open_fragments(page)
-                     or _open_continuation(page, pending, number))
+                     or _open_continuation(page, pending, number, settings))
         if not fragments and (fragments := bare_fragments(page)):
             bare_pages.append((number, _all_lines(page, settings)))
         found = [
@@ -227,6 +227,7 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
                 if pending is not None:
                     _append(tables, _finish(pending, len(tables), source))
                 title = title or (pending.title if pending and _CONTINUED.search(" ".join(t for _, t in above)) else None)
+                title = title or _continued_title(above, settings)
                 kind = table_kind(title) if title else None
                 if title is None:
                     title = f"未命名表{len(tables) + 1}"
@@ -250,7 +251,9 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
                 pending = None
         else:
             narrative.append((number, below))
-            if pending is not None and page_lines:
+            # a page printing nothing but its number (a table's last, blank row spilled onto it) is no
+            # more the table's end than an empty page
+            if pending is not None and any(not _PAGE_NUMBER.match(clean_text(t)) for _, _, t in page_lines):
                 _append(tables, _finish(pending, len(tables), source))
                 pending = None
     if pending is not None:
@@ -263,13 +266,18 @@ def _all_lines(page, settings: PdfSettings) -> list[str]:
     return [line["text"].strip() for line in lines if line["text"].strip()]
 
 
-def _open_continuation(page, pending: _Pending | None, number: int) -> list[Fragment]:
-    """An open table's next page printed without any rule, read in the table's column span."""
+def _open_continuation(page, pending: _Pending | None, number: int, settings: PdfSettings) -> list[Fragment]:
+    """An open table's next page printed without any rule, read in the table's column span, unless a
+    title or prose stands above its rows (a table or text of its own, for the unruled reader)."""
     if pending is None or pending.grid.reader != "open" or pending.grid.pages[-1] != number - 1:
         return []
     columns = pending.grid.columns
     fragment = continued_fragment(page, columns[0][0] - 1, columns[-1][1] + 1)
-    return [fragment] if fragment is not None else []
+    if fragment is None:
+        return []
+    above = page.crop((0, 0, page.width, fragment.bbox[1]), strict=False)
+    lines = above.extract_text_lines(y_tolerance=settings.text_y_tolerance, return_chars=False)
+    return [] if _prose_or_title([line["text"].strip() for line in lines]) else [fragment]
 
 
 def _above_in_lane(lines: list[dict], bboxes: list[Box], position: int, lane: tuple[float, float]) -> list[tuple[int, str]]:
@@ -439,6 +447,17 @@ def _strip_label(text: str) -> str:
     return text[match.end():].strip() if match else text.strip()
 
 
+def _continued_title(above: list[tuple[int, str]], settings: PdfSettings) -> str | None:
+    """The title a continuation page prints marked 续, without the mark: the table's title when its
+    part before was not read as a grid (nothing to continue)."""
+    for _, text in reversed(above):
+        if _CONTINUED.search(text):
+            title = _title_of([(-1, _CONTINUED.sub("", text))], settings, set())[0]
+            if title:
+                return title
+    return None
+
+
 def _has_title_words(above: list[tuple[int, str]]) -> bool:
     return any(_UNIT.search(t) for _, t in above)
 
@@ -446,9 +465,12 @@ def _has_title_words(above: list[tuple[int, str]]) -> bool:
 def _ends_with_table(page_lines: list[tuple[float, float, str]], found: list) -> bool:
     """True when no prose follows the last table on the page (so it may continue)."""
     last_bottom = max(t.bbox[3] for t in found)
-    after = [text for top, _, text in page_lines if top > last_bottom - 1]
-    prose = [t for t in after if len(t) > 25 or table_kind(t)]
-    return not prose
+    return not _prose_or_title([text for top, _, text in page_lines if top > last_bottom - 1])
+
+
+def _prose_or_title(lines: list[str]) -> bool:
+    """Some line is prose or a table title (page numbers and a short running head are neither)."""
+    return any(len(t) > 25 or table_kind(t) for t in lines)
 
 
 def _finish(pending: _Pending, index: int, source: str) -> Table | None:
