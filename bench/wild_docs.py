@@ -88,6 +88,16 @@ seed 7 12745 → 14177 (missed 1765 → 333), seed 8 12606 → 15267 (2769 → 1
 the frame failed the data-share test (now a data row's wrapped lines count with it), and the
 table's middle pages, printed without any rule, ended it (now read in its column span,
 ``ingest/open_grid.py``).
+
+Columns the figures alone do not show (tables without vertical rules), right/missed/wrong
+before → after: seed 11 15586/94/8 → 15677/11/0, seed 7 14177/333/0 → 14510/0/0, seed 9
+14305/422 → 14667/60, seed 8 15267/108 → 15369/6, seed 1 15564/74 → 15638/0, seeds 2-4, 6, 15
+likewise up, none wrong. The "栏次 1 2 3" line, centred where integers print right-aligned,
+cut each figure column in two (every figure under the header to its left; the self-check
+dropped the tables): it is no longer column evidence. A column blank in every row ("其他收入")
+showed no gap in the figures, so its label joined the neighbour's ("财政拨款其他收入", 8 wrong):
+two labels side by side centred in one figure column, the figures all under one, now part
+(``ingest/open_header.py``). Seed 9's 60 are rows not printed in the PDF and a page-break case.
 """
 
 from __future__ import annotations

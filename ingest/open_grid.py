@@ -2,7 +2,9 @@
 
 pdfplumber's line strategy needs vertical rules, so such a table reaches the reader as
 loose text. Here its frame is the stack of full-width horizontal rules; its columns are
-the x-gaps no data line prints across (a data line prints a number beside other text);
+the x-gaps no data line prints across (a data line prints a number beside other text; a
+"栏次 1 2 3" line, centred where integers print right-aligned, is no column's evidence), and
+a gap between two header labels over a column blank in every row (``blank_column_cuts``);
 its rows are the bands between rules when every row is ruled, else its text lines. A
 text piece over several columns' data becomes one merged cell spanning them, as a
 header's parent label does in a ruled grid. The header above the first data row is
@@ -19,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from budgetqa.ingest.grid import Fragment, is_column_number_row
-from budgetqa.ingest.open_header import header_labels, nest_spans
+from budgetqa.ingest.open_header import blank_column_cuts, header_labels, nest_spans
 from budgetqa.ingest.text_lines import is_note
 from budgetqa.numbers import parse_cell
 
@@ -254,12 +256,17 @@ def _read_frame(page, x0: float, x1: float, rules: list[float], settings: OpenGr
     in_band = [[line for line in data if a < (line[0][1] + line[0][3]) / 2 < b] for a, b in bands]
     if len(data) < settings.min_data_lines or len(data) < settings.min_data_share * _text_lines(lines, rules, in_band, settings):
         return None
-    cuts = _separators(data, x0, x1, settings)
+    # the columns are where figures print: a "栏次 1 2 3" line numbers them centred, not aligned as they are
+    figures = [line for line in data if not _is_column_numbers(line)] or data
+    cuts = _separators(figures, x0, x1, settings)
+    head = lines[:lines.index(figures[0])]
+    cuts = sorted({*cuts, *blank_column_cuts(head, [p for line in figures for p in line], [x0, *cuts, x1],
+                                             settings.column_gap)})
     if not cuts:
         return None
     edges = [x0, *cuts, x1]
     columns = list(zip(edges, edges[1:], strict=False))
-    extents = _extents(data, columns)
+    extents = _extents(figures, columns)
     rows: list[list[Piece]] = []
     if all(len(band) <= 1 for band in in_band):
         # every row ruled: a band with data is one row; the lines of another (title, header), a note

@@ -11,6 +11,10 @@ its columns touch: a child never takes a parent that does not cover it whole. A 
 that no centred run can cover so (a label over only part of a child), and parents of one
 level that compete for a column, are doubtful: they are left out, so the columns under
 them get a path without them rather than a wrong one.
+
+A column blank in every row shows no gap in the figures; two labels side by side inside
+one figure column, the figures all under one of them, part there (``blank_column_cuts``)
+rather than join into one label ("财政拨款其他收入").
 """
 
 from __future__ import annotations
@@ -63,6 +67,34 @@ def header_labels(rows: list[list[Piece]], rules: list[float], wrap: float,
         else:
             levels.append([label])
     return [sorted(level, key=lambda p: p[0]) for level in [*levels, leaves]]
+
+
+def blank_column_cuts(head: list[list[Piece]], figures: list[Piece], edges: list[float],
+                      min_gap: float) -> list[float]:
+    """Column boundaries the header shows where the figures below do not (a column blank in every
+    row has no figures to part it from its neighbour, and its label would join the neighbour's).
+
+    Two labels printed side by side on one header line (``head``), each of two characters or
+    more, centred in one column the figures show (between two of ``edges``), are split
+    at the middle of the gap between them when no figure prints across it, the figures stand
+    under one of them and none under the other.
+    """
+    cuts: list[float] = []
+    for line in head:
+        words = sorted((p for p in line if len(p[4].strip()) >= 2 and not any(k in p[4] for k in _KEY_VALUE)),
+                       key=lambda p: p[0])
+        for left, right in zip(words, words[1:], strict=False):
+            column = next(((a, b) for a, b in zip(edges, edges[1:], strict=False)
+                           if a <= (left[0] + left[2]) / 2 and (right[0] + right[2]) / 2 <= b), None)
+            if column is None or right[0] - left[2] < min_gap:
+                continue
+            cut = (left[2] + right[0]) / 2
+            below = [f for f in figures if column[0] <= (f[0] + f[2]) / 2 <= column[1]]
+            under_left = [f for f in below if f[2] < cut and left[0] < f[2]]
+            under_right = [f for f in below if f[0] > cut and f[0] < right[2]]
+            if below and len(below) in (len(under_left), len(under_right)):
+                cuts.append(cut)
+    return cuts
 
 
 def _joined(group: list[Piece]) -> Piece:
