@@ -50,10 +50,16 @@ LOOSE_SHARE = 0.15
 """…and at least this share of the rows."""
 
 
-def page_order(table: Table) -> str | None:
-    """A table's pages must run on one after another."""
+def page_order(table: Table, elsewhere: set[int] | None = None) -> str | None:
+    """A table's pages must run on one after another: a step back is a doubt, and so is a gap
+    over a page holding another table (``elsewhere``; unknown: any gap). A gap over a page that
+    printed nothing of it but a blank row and its number is no doubt."""
     pages = table.pages
-    if any(b < a or b - a > 1 for a, b in zip(pages, pages[1:], strict=False)):
+
+    def skips_a_table(a: int, b: int) -> bool:
+        return b - a > 1 and (elsewhere is None or any(p in elsewhere for p in range(a + 1, b)))
+
+    if any(b < a or skips_a_table(a, b) for a, b in zip(pages, pages[1:], strict=False)):
         return f"跨页顺序不连续（第{'、'.join(map(str, pages))}页），读到了别的表"
     return None
 
@@ -157,9 +163,12 @@ def flat_totals(table: Table) -> tuple[int, int]:
     return checked, failed
 
 
-CHECKS = (page_order, unnamed_column, odd_header_level, broken_labels, codes_among_amounts)
+CHECKS = (unnamed_column, odd_header_level, broken_labels, codes_among_amounts)
 
 
-def doubts(table: Table) -> list[str]:
-    """Every sign that the table was read in the wrong shape, as reasons."""
-    return [reason for check in CHECKS if (reason := check(table))]
+def doubts(table: Table, elsewhere: set[int] | None = None) -> list[str]:
+    """Every sign that the table was read in the wrong shape, as reasons (``elsewhere``: the pages
+    other tables print on)."""
+    reasons = [reason for check in CHECKS if (reason := check(table))]
+    order = page_order(table, elsewhere)
+    return [order, *reasons] if order else reasons

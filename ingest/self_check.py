@@ -251,13 +251,13 @@ def _related(value: str, code: str) -> bool:
 
 
 def check_table(table: Table, department: str = "", kind: str | None = None,
-                settings: SelfCheckSettings = DEFAULT_SELF_CHECK) -> TableCheck:
-    """Identities and code columns of one table."""
+                settings: SelfCheckSettings = DEFAULT_SELF_CHECK, elsewhere: set[int] | None = None) -> TableCheck:
+    """Identities and code columns of one table (``elsewhere``: the pages other tables print on)."""
     found = identity_check(table, department, kind)
     found.codes = code_columns(table, settings)
     found.unnamed = unnamed_columns(table)
     found.labels = label_columns(table)
-    found.doubts = doubts(table)
+    found.doubts = doubts(table, elsewhere)
     if found.checked == 0:  # no identity the audit knows: a lone 合计 row over its items, if any
         found.checked, found.failed = flat_totals(table)
         found.failures = ["合计 = Σ各项"] * found.failed
@@ -272,7 +272,8 @@ def self_check(tables: list[Table], department: str = "", kind: str | None = Non
     warnings: list[str] = []
     for table in tables:
         if table.reader in UNCERTAIN_READERS and table.performance is None:
-            found = check_table(table, department, kind, settings)
+            elsewhere = {p for other in tables if other is not table for p in other.pages}
+            found = check_table(table, department, kind, settings, elsewhere)
             if found.fails(settings):
                 warnings.append(found.warning())
                 continue

@@ -91,8 +91,8 @@ def test_a_table_read_right_from_alignment_is_kept() -> None:
 
 
 MISREADS = {
-    # a table run on over other tables' pages (the 收支总表 read on to pages 6 and 7)
-    "pages-out-of-order": (_table(pages=(2, 6, 7)), "跨页"),
+    # a table read on to a page before its own (pages out of order)
+    "pages-out-of-order": (_table(pages=(6, 2, 7)), "跨页"),
     # a column whose header was not read, beside read ones
     "unnamed-column": (_table(headers=[("合计",), ("列2",), ("项目支出",)]), "列2"),
     # a running head read as a header level over every column
@@ -121,6 +121,16 @@ def test_a_table_from_alignment_showing_a_misread_is_dropped(table: Table, word:
     assert any(word in reason for reason in [*doubts(table), warnings[0]]), (doubts(table), warnings)
     table.reader = "ruled"  # real documents have real slips: a ruled table is never dropped
     assert self_check([table]) == ([table], [])
+
+
+def test_a_table_run_on_over_other_tables_pages_is_dropped() -> None:
+    """The 收支总表 read on to pages 6 and 7 over pages 3–5 that print other tables: dropped; the same
+    gap over pages that print no table (a page holding a spilled blank row) is no doubt."""
+    table, other = _table(pages=(2, 6, 7)), _table(pages=(3, 4, 5))
+    other.reader = "ruled"
+    kept, warnings = self_check([table, other])
+    assert kept == [other] and len(warnings) == 1 and "跨页" in warnings[0], warnings
+    assert doubts(_table(pages=(2, 4)), set()) == [] and doubts(_table(pages=(2, 4))) != []
 
 
 SMALL = [(None, "货物类", ["670", "500"]), (None, "工程类", ["860", "290"]), (None, "服务类", ["890", "120"]),
