@@ -98,6 +98,16 @@ class _Pending:
     label: str | None
     unit: str
     statements: list[str] = field(default_factory=list)
+    span: tuple[float, float] = (0.0, 0.0)
+    """The x-range of the table's frames (its rules) so far: a page continuing it without any rule is
+    read across it, never only across the figures printed so far (a wider figure reaches further)."""
+    passed: list[int] = field(default_factory=list)
+    """Pages printing nothing of their own (a blank row spilled there, a page number) since its last
+    rows: its pages too when it goes on after them."""
+
+    @property
+    def last_page(self) -> int:
+        return max([*self.grid.pages, *self.passed])
 
 
 def open_pdf(path: Path):
@@ -216,13 +226,15 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
             title, label, unit = _title_of(above, settings, used)
             if unit:
                 doc_unit = unit
-            carried_on = position == 0 and pending is not None and pending.grid.pages[-1] == number - 1
+            carried_on = position == 0 and pending is not None and pending.last_page == number - 1
             repeated = carried_on and (
                 _CONTINUED.search(" ".join(t for _, t in above))
                 or (title and _same_title(title, pending.title) and repeats_header(pending.grid, table))
             )
             if (title is None and pending is not None and not _has_title_words(above)) or repeated:
                 continue_grid(pending.grid, table, number)
+                pending.span = (min(pending.span[0], table.bbox[0]), max(pending.span[1], table.bbox[2]))
+                pending.grid.pages[-1:-1], pending.passed = pending.passed, []
             else:
                 if pending is not None:
                     _append(tables, _finish(pending, len(tables), source))
@@ -233,7 +245,8 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
                     title = f"未命名表{len(tables) + 1}"
                     kind = "其他"
                 title_lines.append(title)
-                pending = _Pending(start_grid(table, number), title, kind or "其他", label, unit or doc_unit)
+                pending = _Pending(start_grid(table, number), title, kind or "其他", label, unit or doc_unit,
+                                   span=(table.bbox[0], table.bbox[2]))
             previous_bottom = table.bbox[3]
         last_bottom = max((t.bbox[3] for t in found), default=0.0)
         foot = _foot_title([(i, t) for i, (top, _, t) in enumerate(page_lines) if top > last_bottom - 1], settings)
@@ -256,6 +269,8 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
             if pending is not None and any(not _PAGE_NUMBER.match(clean_text(t)) for _, _, t in page_lines):
                 _append(tables, _finish(pending, len(tables), source))
                 pending = None
+            elif pending is not None:
+                pending.passed.append(number)
     if pending is not None:
         _append(tables, _finish(pending, len(tables), source))
     return PdfReadResult(tables, narrative, len(pdf.pages), chars, departments, title_lines, bare_pages)
@@ -267,12 +282,11 @@ def _all_lines(page, settings: PdfSettings) -> list[str]:
 
 
 def _open_continuation(page, pending: _Pending | None, number: int, settings: PdfSettings) -> list[Fragment]:
-    """An open table's next page printed without any rule, read in the table's column span, unless a
+    """An open table's next page printed without any rule, read across the table's frame, unless a
     title or prose stands above its rows (a table or text of its own, for the unruled reader)."""
-    if pending is None or pending.grid.reader != "open" or pending.grid.pages[-1] != number - 1:
+    if pending is None or pending.grid.reader != "open" or pending.last_page != number - 1:
         return []
-    columns = pending.grid.columns
-    fragment = continued_fragment(page, columns[0][0] - 1, columns[-1][1] + 1)
+    fragment = continued_fragment(page, *pending.span)
     if fragment is None:
         return []
     above = page.crop((0, 0, page.width, fragment.bbox[1]), strict=False)

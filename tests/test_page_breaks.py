@@ -3,8 +3,9 @@
 A Word "three-line" table three pages long prints its top and header rules on the first page,
 its bottom rule on the last and no rule at all on the pages between; a table ruled by horizontal
 lines may go on over a page that prints its title marked 续, its header again and a single row.
-Every row on those pages is read into the table with its code, name, column and value (the
-wild layout bench's seeds 2, 8, 9 and 15 lost them: 类 ≠ Σ款 and 款 ≠ Σ项).
+A page printing nothing but a spilled blank row and its number does not end the table. Every
+row on those pages is read into the table with its code, name, column and value (the wild
+layout bench's seeds 2, 8, 9, 14 and 15 lost them: 类 ≠ Σ款 and 款 ≠ Σ项).
 """
 
 from __future__ import annotations
@@ -106,12 +107,34 @@ def test_a_continuation_page_with_its_header_repeated_over_one_row_stays_in_the_
 
 def test_a_page_holding_only_a_spilled_blank_row_does_not_end_the_table(tmp_path: Path) -> None:
     """Ruled by horizontal lines only, headed on page 2 alone; page 3 prints nothing but the table's
-    blank row and its page number, page 4 the rows that follow."""
+    blank row and its page number, page 4 the rows that follow: one table over pages 2-4 (page 3
+    holds its blank row)."""
     rows = _rows()
     ruled = [("LINEABOVE", (0, 0), (-1, 0), 1.0, "black"), ("LINEBELOW", (0, 0), (-1, -1), 0.5, "black")]
     blocks = [None, TITLE, "单位：万元", [HEADER, *rows[:12]], None, [[""] * 5], None, rows[12:]]
     doc, tables = _read(tmp_path, blocks, {0: [*ruled, ("ALIGN", (0, 0), (-1, 0), "CENTER")], 1: ruled, 2: ruled})
     assert len(tables) == 1, [(t.title, t.pages) for t in doc.tables]
     [table] = tables
-    assert table.pages == [2, 4]
+    assert table.pages == [2, 3, 4]
+    _assert_every_row_read(table, rows)
+
+
+def test_a_figure_on_the_unruled_page_wider_than_any_above_it_is_read_whole(tmp_path: Path) -> None:
+    """Figures printed flush left: the first page's 项目支出 are two digits wide, the unruled middle
+    page's run to four (1,234.50); the page is read across the table's rules, never only across
+    the figures printed before it (which cut 1,234.50 to "1,234." here, and stored wild seed 13's
+    1983 as 198)."""
+    rows = [["201", "一般公共服务支出", "48.00", "30.00", "18.00"], ["20101", "人大事务", "48.00", "30.00", "18.00"],
+            ["2010101", "行政运行", "20.00", "12.00", "8.00"], ["2010102", "一般行政管理事务", "28.00", "18.00", "10.00"],
+            ["208", "社会保障和就业支出", "3,580.10", "2,345.60", "1,234.50"],
+            ["20805", "行政事业单位养老支出", "3,580.10", "2,345.60", "1,234.50"],
+            ["2080505", "机关事业单位基本养老保险缴费支出", "3,580.10", "2,345.60", "1,234.50"],
+            ["", "合计", "3,628.10", "2,375.60", "1,252.50"]]
+    top = [("LINEABOVE", (0, 0), (-1, 0), 1.0, "black"), ("LINEBELOW", (0, 0), (-1, 0), 0.5, "black"),
+           ("ALIGN", (0, 0), (-1, 0), "CENTER")]
+    blocks = [None, TITLE, "单位：万元", [HEADER, *rows[:4]], None, rows[4:7], None, rows[7:]]
+    doc, tables = _read(tmp_path, blocks, {0: top, 1: [], 2: [("LINEBELOW", (0, -1), (-1, -1), 1.0, "black")]})
+    assert len(tables) == 1, [(t.title, t.pages, doc.warnings) for t in doc.tables]
+    [table] = tables
+    assert table.pages == [2, 3, 4]
     _assert_every_row_read(table, rows)
