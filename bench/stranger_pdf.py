@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from layout_pdf import FONT, Block
+from layout_pdf import FONT, Block, build_story
 from pdfminer.cmapdb import CMapDB
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -22,10 +22,8 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     Flowable,
-    PageBreak,
     Paragraph,
     SimpleDocTemplate,
-    Spacer,
     Table,
     TableStyle,
 )
@@ -153,35 +151,19 @@ def _pages(blocks, spans, widths, rules, pagesize, style) -> int:
 
 
 def _story(blocks, spans, widths, rules, pagesize, style) -> list:
-    story: list = []
-    grids = 0
-    for block in blocks:
-        if block is None:
-            story.append(PageBreak())
-        elif isinstance(block, float):
-            story.append(Spacer(1, block))
-        elif isinstance(block, Bold):
-            story.append(Overprinted(block, 10))
-        elif isinstance(block, str):
-            story.append(Paragraph(block, style))
-        elif isinstance(block, tuple):
-            width = pagesize[0] - 144
-            story.append(Table([list(block)], colWidths=[width * 0.7, width * 0.3], style=TableStyle(
-                [("FONT", (0, 0), (-1, -1), FONT, 10), ("ALIGN", (1, 0), (1, 0), "RIGHT")])))
-        elif isinstance(block, SideBySide):
-            halves = []
-            for title, meta, rows, cols in (block.left, block.right):
-                grid = _grid(rows, cols, [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONT", (0, 0), (-1, -1), FONT, 9)])
-                halves.append([Paragraph(title, style), Paragraph(meta, style), grid])
-            gap = (pagesize[0] - 144 - sum(block.left[3]) - sum(block.right[3]))
-            story.append(Table([[halves[0], "", halves[1]]], colWidths=[sum(block.left[3]), gap, sum(block.right[3])],
-                               style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0)])))
-        else:
-            ruling = rules.get(grids, [("GRID", (0, 0), (-1, -1), 0.5, "black")])
-            commands = [*ruling, ("FONT", (0, 0), (-1, -1), FONT, 9)]
-            commands += [("SPAN", *span) for span in spans.get(grids, [])]
-            story.append(_grid(block, widths.get(grids), commands))
-            grids += 1
-    return story
+    def special(block: object) -> Flowable | None:
+        if isinstance(block, Bold):
+            return Overprinted(block, 10)
+        if not isinstance(block, SideBySide):
+            return None
+        halves = []
+        for title, meta, rows, cols in (block.left, block.right):
+            grid = _grid(rows, cols, [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONT", (0, 0), (-1, -1), FONT, 9)])
+            halves.append([Paragraph(title, style), Paragraph(meta, style), grid])
+        gap = (pagesize[0] - 144 - sum(block.left[3]) - sum(block.right[3]))
+        return Table([[halves[0], "", halves[1]]], colWidths=[sum(block.left[3]), gap, sum(block.right[3])],
+                     style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                       ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                       ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+
+    return build_story(blocks, spans, widths, rules, pagesize, style, special=special, grid=_grid)

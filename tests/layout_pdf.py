@@ -7,14 +7,22 @@ it draws in a few lines.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 FONT = "STSong-Light"
 Block = str | tuple[str, str] | list[list[str]] | float | None
@@ -37,10 +45,37 @@ def make_pdf(
     ``pagesize`` is (width, height) in points."""
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     style = ParagraphStyle("line", fontName=FONT, fontSize=10, leading=14)
+    story = build_story(blocks, spans or {}, widths or {}, rules or {}, pagesize, style)
+
+    def number(canvas, doc) -> None:
+        if page_numbers:
+            canvas.setFont(FONT, 9)
+            canvas.drawCentredString(pagesize[0] / 2, 30, f"- {doc.page} -")
+
+    SimpleDocTemplate(str(path), pagesize=pagesize, invariant=1).build(story, onFirstPage=number, onLaterPages=number)
+    return path
+
+
+def build_story(
+    blocks: Sequence[object],
+    spans: dict[int, list[tuple]],
+    widths: dict[int, list[float]],
+    rules: dict[int, list[tuple]],
+    pagesize: tuple[float, float],
+    style: ParagraphStyle,
+    special: Callable[[object], Flowable | None] = lambda block: None,
+    grid: Callable[[list[list[str]], list[float] | None, list[tuple]], Table] | None = None,
+) -> list:
+    """The flowables of ``blocks`` (see :func:`make_pdf`); ``special`` draws a block kind of a caller's
+    own (None for the kinds here), ``grid`` makes a grid's Table from its rows, widths and style."""
+    make_grid = grid or (lambda rows, cols, commands: Table(rows, colWidths=cols, style=TableStyle(commands)))
     story: list = []
     grids = 0
     for block in blocks:
-        if block is None:
+        own = special(block)
+        if own is not None:
+            story.append(own)
+        elif block is None:
             story.append(PageBreak())
         elif isinstance(block, float):
             story.append(Spacer(1, block))
@@ -51,16 +86,9 @@ def make_pdf(
             story.append(Table([list(block)], colWidths=[width * 0.7, width * 0.3], style=TableStyle(
                 [("FONT", (0, 0), (-1, -1), FONT, 10), ("ALIGN", (1, 0), (1, 0), "RIGHT")])))
         else:
-            ruling = (rules or {}).get(grids, [("GRID", (0, 0), (-1, -1), 0.5, "black")])
+            ruling = rules.get(grids, [("GRID", (0, 0), (-1, -1), 0.5, "black")])
             commands = [*ruling, ("FONT", (0, 0), (-1, -1), FONT, 9)]
-            commands += [("SPAN", *span) for span in (spans or {}).get(grids, [])]
-            story.append(Table(block, colWidths=(widths or {}).get(grids), style=TableStyle(commands)))
+            commands += [("SPAN", *span) for span in spans.get(grids, [])]
+            story.append(make_grid(block, widths.get(grids), commands))
             grids += 1
-
-    def number(canvas, doc) -> None:
-        if page_numbers:
-            canvas.setFont(FONT, 9)
-            canvas.drawCentredString(pagesize[0] / 2, 30, f"- {doc.page} -")
-
-    SimpleDocTemplate(str(path), pagesize=pagesize, invariant=1).build(story, onFirstPage=number, onLaterPages=number)
-    return path
+    return story
