@@ -25,6 +25,8 @@ def file_kind(path: Path, max_mb: float) -> str:
         head = fh.read(1024)
     if head.lstrip().startswith(b"%PDF"):
         return "pdf"
+    if path.suffix.lower() == ".pdf":  # a text dump or a web page saved under a .pdf name
+        raise IngestError(path.name, "unsupported", "named .pdf but not a PDF (it does not begin with %PDF)")
     if path.suffix.lower() in TEXT_SUFFIXES or _is_utf8_text(path) or _is_chinese_text(path):
         if not read_text(path)[0].strip():
             raise IngestError(path.name, "empty", "the file holds no text")

@@ -121,6 +121,12 @@ def make_page_bomb(path: Path, pages: int = 501) -> Path:
     return path
 
 
+def make_text_named_pdf(path: Path) -> Path:
+    """A budget text dump saved under a .pdf name: refused as not a PDF, never read as text."""
+    path.write_text("2024年部门预算\n一、部门主要职责\n项目支出 100.00 万元\n", encoding="utf-8")
+    return path
+
+
 def make_empty(path: Path) -> Path:
     path.write_bytes(b"")
     return path
@@ -140,6 +146,7 @@ BAD_INPUTS: list[tuple[str, Callable[[Path], Path], str]] = [
     ("scan-vector.pdf", make_scanned_shapes, "needs_ocr"),
     ("scan-image.pdf", make_scanned_image, "needs_ocr"),
     ("letter.pdf", make_letter, "not_a_disclosure"),
+    ("dump.pdf", make_text_named_pdf, "unsupported"),
     ("empty.pdf", make_empty, "empty"),
     ("pages.pdf", make_page_bomb, "too_many_pages"),
     ("blank.txt", make_blank_text, "empty"),
