@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 SAMPLE_DATA := data/sample
 
-.PHONY: install run test test-slow axe test-llm model lint eval sample bench bench-serve bench-scale bench-variants clean
+.PHONY: install run test test-slow axe test-llm model lint eval sample bench bench-serve bench-scale bench-variants bench-answers clean
 
 install: $(VENV)/.installed
 
@@ -98,6 +98,10 @@ bench: install
 # 40 seeded synthetic disclosures with random layouts, read and scored against the drawing (~10 s)
 bench-variants: install
 	$(BIN)/python bench/layout_variants.py
+
+# 60 generated disclosures (20 of each generator) loaded together, ~700 questions asked and scored (~90 s)
+bench-answers: install
+	$(BIN)/python bench/answer_variants.py
 
 bench-serve: install
 	$(BIN)/python bench/serve.py --start
