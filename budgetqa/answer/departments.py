@@ -109,7 +109,7 @@ def bind_departments(
             continue  # right after a department's name, a name is an item of it ("某办公厅" + "某某会议")
         conflict = _region_conflict(text, start)
         if conflict is None:
-            conflict = _name_runs_on(text, start, boundary)
+            conflict = _name_runs_on(text, start, boundary, alias)
         if conflict is not None:
             mentions.append(DepartmentMention(text[conflict:end], conflict, end, why="名称前的地区或字样与已载入的部门不符"))
             for i in range(conflict, end):
@@ -151,8 +151,15 @@ def _region_conflict(text: str, start: int) -> int | None:
     return start - len(region) if region else None
 
 
-def _name_runs_on(text: str, start: int, boundary: set[str]) -> int | None:
-    """A short name preceded by characters that make it part of a longer name."""
+_LEVEL_WORDS = frozenset("省市区县州旗镇乡")
+"""Characters an alias may begin with that end a place name ("县卫生健康委员会" of some 县)."""
+
+
+def _name_runs_on(text: str, start: int, boundary: set[str], alias: str) -> int | None:
+    """A short name preceded by characters that make it part of a longer name.
+
+    One character before an alias that begins with a level word is a place's name ("林" + "县…",
+    "湖" + "区财政局"): another body, whatever lead word it may also be."""
     if start == 0:
         return None
     before = text[start - 1]
@@ -165,7 +172,10 @@ def _name_runs_on(text: str, start: int, boundary: set[str]) -> int | None:
     cut = max((i for i, ch in enumerate(head) if ch in boundary), default=-1)
     head = head[cut + 1:]
     # one stray character is a verb or particle ("拿某街道…"); two or more name another body
-    return start - len(head) if len(head) >= 2 else None
+    shortest = 1 if alias[0] in _LEVEL_WORDS else 2
+    if alias[0] in _LEVEL_WORDS and not head:
+        head = before  # a lead word ("和") cannot stand between a place's name and its level word
+    return start - len(head) if len(head) >= shortest else None
 
 
 # Words that end a phrase before an organisation's name ("收入在全部…" is no body's name).

@@ -342,9 +342,12 @@ def is_budget_and_final(in_scope: list[Catalog]) -> bool:
 
 def _unbound_department(binding: DepartmentBinding, catalogs: list[Catalog]):
     """A department the question names that no loaded document belongs to (a printed item name
-    that happens to end like an organisation, "…办公室", is not one)."""
+    that happens to end like an organisation, "…办公室", is not one; a piece of a loaded department's
+    own name, "湖区财政局" of 西湖区财政局, is another body)."""
+    departments = {c.doc.department for c in catalogs}
     for mention in binding.unbound:
-        if any(mention.text in n for c in catalogs for n in c.names):
+        if not any(mention.text in d for d in departments) and any(
+                mention.text in n for c in catalogs for n in c.names):
             continue
         return mention
     return None
