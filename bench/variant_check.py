@@ -2,7 +2,8 @@
 
 Every drawn amount must be a value cell of the table with its title, in the row with its
 code (or, uncoded, its name), under the column whose header leaf it was drawn under, and
-with the value printed (a bracketed amount is negative).
+with the value printed (a bracketed amount is negative), in the unit the document prints (元 or
+万元: a figure stored in the other unit is 10,000 times off).
 A drawn amount read elsewhere is *wrong*, one not read at all *missed*; a value cell whose
 text is a drawn code is a *code stored as an amount*. Sum identities are judged by
 bench/ingest_quality.py's rules: every one holds in the drawing, so a failure is an ingest error.
@@ -76,7 +77,7 @@ def score(doc: DrawnDoc, tables: list[Table]) -> Score:
         if drawn.form is not None:
             _score_form(result, drawn, mine)
         else:
-            _score_cells(result, drawn, mine, hits)
+            _score_cells(result, drawn, mine, hits, doc.variants.get("unit", "万元"))
     result.unexpected = sum(1 for t in tables if id(t) not in matched)
     result.problems += [f"table not drawn: {t.title} p{t.pages}" for t in tables if id(t) not in matched]
     codes = {c for d in doc.tables for c in d.codes}
@@ -104,8 +105,8 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s", "", text)
 
 
-def _score_cells(result: Score, drawn: DrawnTable, tables: list[Table], hits: set[int]) -> None:
-    """Each drawn amount right, wrong or missed; ``hits`` gathers the cells read right."""
+def _score_cells(result: Score, drawn: DrawnTable, tables: list[Table], hits: set[int], unit: str) -> None:
+    """Each drawn amount right, wrong or missed (drawn in ``unit``); ``hits`` gathers the cells read right."""
     pool: dict[str, list[Cell]] = {}
     for table in tables:
         for cell in table.cells:
@@ -114,7 +115,7 @@ def _score_cells(result: Score, drawn: DrawnTable, tables: list[Table], hits: se
 
     def fits(cell: Cell, amount) -> bool:
         column = bool(cell.col_path) and _squeeze(cell.col_path[-1]) == _squeeze(amount.column)
-        column = column and cell.value == parse_number(amount.text)
+        column = column and cell.value == parse_number(amount.text) and cell.unit == unit
         if amount.code is not None:
             return column and cell.row_code == amount.code and _squeeze(cell.row_name) == _squeeze(amount.name)
         return column and not cell.row_code and _squeeze(cell.row_name) == _squeeze(amount.name)
@@ -138,7 +139,7 @@ def _score_cells(result: Score, drawn: DrawnTable, tables: list[Table], hits: se
             result.wrong += 1
             cell = candidates.pop(0)
             result.problems.append(f"wrong: {drawn.title} {amount.code or ''} {amount.name} [{amount.column}] "
-                                   f"{amount.text} read at {_where(cell)}")
+                                   f"{amount.text} read at {_where(cell)} in {cell.unit}")
         else:
             result.missed += 1
             result.problems.append(f"missed: {drawn.title} {amount.code or ''} {amount.name} [{amount.column}] "

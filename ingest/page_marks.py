@@ -7,8 +7,10 @@ one page's foot and its table on the next, or joins a table's header as an extra
 A line is furniture when it is one of a page's outermost lines of upright characters,
 prints within the page's top or bottom band, shares its height with no vertical rule, and either reads as a page number
 counting up with the pages or repeats in words (digits aside) at the same height on many pages in no more than two runs of text
-(a table's header repeated on continuation pages prints one run a column). Its characters are removed
-from the page before anything reads it.
+(a table's header repeated on continuation pages prints one run a column). A line naming a unit or
+the department ("单位：元", "部门：…", "编制单位：…") is never furniture, however often it repeats: it
+belongs to the table under it (a table printed in 元 read in the default 万元 is 10,000 times off).
+Its characters are removed from the page before anything reads it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ _PAGE_NUMBER = re.compile(
 )
 """A page number, spaces removed: "13", "- 2 -", "第 3 页 共 20 页", "3/20", "Page 3 of 20"."""
 _AMOUNT = re.compile(r"\d[\d,]*\.\d{2}\b")
+_TABLE_META = re.compile(r"单位[:：]|^(?:编制部门|部门名称|部门)[:：]")
+"""A table's unit or department line (spaces removed), printed above each table: never furniture."""
 _WORDS = re.compile(r"[^\W\d_]{2}")
 """A running head or foot says something in words (a bare code or number repeated is a table's cell)."""
 
@@ -77,7 +81,8 @@ def furniture(pages: list[Page], settings: PageMarkSettings = DEFAULT_PAGE_MARKS
         for line in _edge_lines(index, page, settings):
             if _PAGE_NUMBER.match(line.key):
                 numbered[int(re.search(r"\d+", line.key).group()) - index].append(line)
-            elif _WORDS.search(line.key) and not _AMOUNT.search(line.key) and line.runs <= settings.max_runs:
+            elif (_WORDS.search(line.key) and not _AMOUNT.search(line.key) and line.runs <= settings.max_runs
+                  and not _TABLE_META.search(line.key)):
                 repeated[re.sub(r"\d+", "#", line.key)].append(line)
     for lines in numbered.values():  # page numbers count up with the pages (a lone code or row number does not)
         if len(lines) >= min(settings.min_pages, len(pages)):

@@ -34,6 +34,10 @@ CASES = {
     "narrative-below": (550, {"neighbours": "narrative-below", "levels": "indented"}),
     "indented-levels": (540, {"levels": "indented"}),
     "letter-spaced": (560, {"spacing": "letter-spaced", "page_marks": "running"}),
+    # "单位：元" (alone, or after "部门：…") repeated at the top of every page is the tables' unit
+    # line, not a running head: read as furniture, every table fell back to 万元, 10,000 times off
+    "unit-line-yuan": (570, {"unit": "元", "meta": "unit-only"}),
+    "department-unit-line-yuan": (571, {"unit": "元", "meta": "dept-above"}),
 }
 
 
