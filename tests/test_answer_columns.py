@@ -116,3 +116,14 @@ def test_a_column_named_after_a_code_and_its_name_is_the_column_answered() -> No
     answer = _ask("功能分类科目2010350事业运行的公用经费是多少", table)
     assert answer.status == "answered" and _values(answer) == {Decimal("50.00")}, answer.answer
     assert answer.citations[0].column.endswith("公用经费") and answer.citations[0].row_code == "2010350"
+
+
+def test_a_ranking_compares_the_rows_totals_wherever_printed() -> None:
+    table = _table("t03", "部门支出预算表", "支出表", ["基本支出", "项目支出", "合计"], [
+        ["", "合计", "400.00", "410.00", "810.00"],
+        ["201", "一般公共服务支出", "300.00", "10.00", "310.00"],
+        ["208", "社会保障和就业支出", "100.00", "400.00", "500.00"],
+    ])
+    answer = _ask("哪类支出最多", table)
+    assert answer.status == "answered" and "社会保障和就业支出" in answer.answer.split("。")[0], answer.answer
+    assert Decimal("500.00") in _values(answer), answer.answer

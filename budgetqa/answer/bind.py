@@ -8,7 +8,13 @@ from __future__ import annotations
 import re
 
 from budgetqa.answer.catalog import Catalog, Row, normalise_name, value_of
-from budgetqa.answer.columns import change_column, is_total_header, previous_column, total_column
+from budgetqa.answer.columns import (
+    change_column,
+    default_column,
+    is_total_header,
+    previous_column,
+    total_column,
+)
 from budgetqa.answer.planner import Mention, ParsedQuestion, containers, mask_mentions
 from budgetqa.answer.resolve import (
     Quantity,
@@ -300,6 +306,12 @@ def rank_level(text: str) -> int | None:
     return None
 
 
+def _row_total(row: Row) -> int | None:
+    """The column a row's own figure stands in (its total, wherever printed), None when undecided."""
+    columns = default_column(row.table, row.side)
+    return columns[0] if columns else None
+
+
 def _leaves(rows: list[Row]) -> list[Row]:
     codes = {r.code for r in rows if r.code}
     return [r for r in rows if r.code and not any(c != r.code and c.startswith(r.code) for c in codes)]
@@ -339,13 +351,13 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
     if "项目" in text and level is None:
         # "哪个项目…": the named projects of a project-expenditure table
         for table in catalog.doc.tables:
-            projects = [r for r in catalog.rows if r.table is table and r.subject and 0 in r.cells]
+            projects = [r for r in catalog.rows if r.table is table and r.subject and _row_total(r) in r.cells]
             if len(projects) >= 2:
-                return [(r, r.cells[0]) for r in projects]
+                return [(r, r.cells[_row_total(r)]) for r in projects]
     order = catalog.table_order(hints_in(text))
     for table in sorted(catalog.doc.tables, key=lambda t: order.index(t.kind) if t.kind in order else 99):
         rows = [r for r in catalog.rows if r.table is table and r.code and len(r.code) == (level or 3)]
-        members = [(r, r.cells[0]) for r in rows if 0 in r.cells]
+        members = [(r, r.cells[_row_total(r)]) for r in rows if _row_total(r) in r.cells]
         if len(members) >= 2:
             return members
     return []
