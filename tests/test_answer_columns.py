@@ -127,3 +127,12 @@ def test_a_ranking_compares_the_rows_totals_wherever_printed() -> None:
     answer = _ask("哪类支出最多", table)
     assert answer.status == "answered" and "社会保障和就业支出" in answer.answer.split("。")[0], answer.answer
     assert Decimal("500.00") in _values(answer), answer.answer
+
+
+def test_a_column_named_for_what_the_table_holds_is_its_total() -> None:
+    table = _table("t05", "财政拨款支出预算表", "财政拨款支出表", ["财政拨款支出", "基本支出", "项目支出"], [
+        ["", "合计", "400.00", "300.00", "100.00"],
+        ["2010350", "事业运行", "260.00", "200.00", "60.00"],
+    ])
+    answer = _ask("事业运行是多少", table)
+    assert answer.status == "answered" and _values(answer) == {Decimal("260.00")}, answer.answer

@@ -83,7 +83,13 @@ def total_column(table: Table, side: str) -> int | None:
         depth = next((d for d, part in enumerate(path) if is_total_header(part)), None)
         if depth is not None and all(p[:depth] == path[:depth] for p in paths):
             found.append((depth, index))
-    return min(found)[1] if found else None
+    if found:
+        return min(found)[1]
+    # a column named for what the table holds ("财政拨款支出" in 财政拨款支出预算表) totals it
+    title = normalise_name(table.title)
+    named = [i for i, path in enumerate(paths) if len(path) == 1 and len(normalise_name(path[0])) >= 4
+             and normalise_name(path[0]) in title and not is_change(path) and not is_previous_year(path, year)]
+    return named[0] if len(named) == 1 else None
 
 
 def current_columns(table: Table, side: str) -> list[int]:
