@@ -8,6 +8,13 @@ from __future__ import annotations
 import re
 
 from budgetqa.answer.catalog import Catalog, Row, normalise_name, value_of
+from budgetqa.answer.columns import (
+    change_column,
+    default_column,
+    is_total_header,
+    previous_column,
+    total_column,
+)
 from budgetqa.answer.planner import Mention, ParsedQuestion, containers, mask_mentions
 from budgetqa.answer.resolve import (
     Quantity,
@@ -58,9 +65,9 @@ def quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
     # a code written beside its own row's name ("信息化建设（2010607）") restates that row
     mentions = [
         m for i, m in enumerate(mentions)
-        if not (m.kind == "code" and i > 0 and any(
-            normalise_name(r.name) == normalise_name(mentions[i - 1].text) for r in catalog.by_code.get(m.text, [])))
+        if not (m.kind == "code" and i > 0 and _names_row(catalog, m, mentions[i - 1]))
     ]
+    mentions = _code_with_name(catalog, mentions, parsed.compact)
     found: list[Quantity] = []
     used: set[int] = set()
     hint_text = mask_mentions(parsed.compact, [m for m in mentions if m.text not in qualifiers])
@@ -87,6 +94,25 @@ def quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
             found.append(quantity)
             used.add(i)
     return found
+
+
+def _names_row(catalog: Catalog, code: Mention, name: Mention) -> bool:
+    """Whether ``name`` is the printed name of a row coded ``code``."""
+    return any(normalise_name(r.name) == normalise_name(name.text) for r in catalog.by_code.get(code.text, []))
+
+
+def _code_with_name(catalog: Catalog, mentions: list[Mention], text: str) -> list[Mention]:
+    """A code followed by its own row's name ("223信息化建设支出的公用经费") is one row mention, the
+    code's, spanning both: the column named after it then pairs with that row."""
+    merged: list[Mention] = []
+    for mention in mentions:
+        last = merged[-1] if merged else None
+        if (last is not None and last.kind == "code" and mention.kind == "name"
+                and len(text[last.end:mention.start]) <= 1 and _names_row(catalog, last, mention)):
+            merged[-1] = Mention(last.text, last.start, mention.end, "code", last.alternatives)
+            continue
+        merged.append(mention)
+    return merged
 
 
 def _refine(catalog: Catalog, mention: Mention, hint_text: str, text: str) -> Mention:
@@ -167,20 +193,52 @@ def natural_total(catalog: Catalog, part: Quantity) -> Quantity:
     if parent is None:
         parent = total_row(table, side, catalog)
     if parent is None or parent is part.row:
-        # a column of the total row: the total is the row's first column
+        # a column of the total row: the total is the row's total column (合计/总计, wherever it stands)
         paths = table.columns.get(side, [])
         own = paths[part.cell.col_index] if part.cell.col_index < len(paths) else []
-        # column 0 is no total when it is the part's 预算数/决算数 sibling (合计 / 预算数 beside 合计 / 决算数)
-        pair = len(own) > 1 and paths[0][:-1] == own[:-1] and all(
-            re.search(r"预算|决算|执行数", normalise_name(p[-1])) for p in (paths[0], own))
-        if part.cell.col_index != 0 and 0 in part.row.cells and not pair:
-            cell = part.row.cells[0]
+        index = _matching_total(paths, total_column(table, side), own)
+        # the total column is no total of its own 预算数/决算数 sibling (合计 / 预算数 beside 合计 / 决算数)
+        pair = index is not None and len(own) > 1 and paths[index][:-1] == own[:-1] and all(
+            re.search(r"预算|决算|执行数", normalise_name(p[-1])) for p in (paths[index], own))
+        if index is not None and part.cell.col_index != index and index in part.row.cells and not pair:
+            cell = part.row.cells[index]
             return Quantity(" / ".join(cell.col_path), value_of(cell), cell_citation(catalog, table, cell), part.row, cell)
         raise Refusal(f"找不到{part.name}所属的总数。")
     cell = parent.cells.get(part.cell.col_index)
     if cell is None:
         raise Refusal(f"找不到{part.name}所属的总数。")
     return Quantity(parent.name, value_of(cell), cell_citation(catalog, table, cell), parent, cell)
+
+
+def previous_cell(catalog: Catalog, q: Quantity) -> Quantity | None:
+    """Last year's figure printed in the same row as a cell (上年预算数 beside 本年预算数), when the
+    row prints one and it holds a value."""
+    if q.row is None or q.cell is None:
+        return None
+    index = previous_column(q.row.table, q.row.side, q.cell.col_index)
+    cell = q.row.cells.get(index) if index is not None else None
+    if cell is None or cell.state != "value":
+        return None
+    return Quantity(f"上年{q.name}", value_of(cell), cell_citation(catalog, q.row.table, cell), q.row, cell)
+
+
+def printed_change(catalog: Catalog, q: Quantity) -> Quantity | None:
+    """The change amount printed in the same row as a cell (增减额 beside 本年预算数), if any."""
+    if q.row is None or q.cell is None:
+        return None
+    index = change_column(q.row.table, q.row.side, q.cell.col_index)
+    cell = q.row.cells.get(index) if index is not None else None
+    if cell is None or cell.state != "value":
+        return None
+    return Quantity(f"{q.name}增减额", value_of(cell), cell_citation(catalog, q.row.table, cell), q.row, cell)
+
+
+def _matching_total(paths: list[tuple[str, ...]], index: int | None, own: tuple[str, ...]) -> int | None:
+    """The total column's sibling with the part's own leaf (合计 / 决算数 for 项目支出 / 决算数), else it."""
+    if index is None or len(paths[index]) < 2 or len(own) < 2 or is_total_header(paths[index][-1]):
+        return index
+    caption = paths[index][:-1]
+    return next((i for i, p in enumerate(paths) if p[:-1] == caption and p[-1] == own[-1]), index)
 
 
 _NAME_SUFFIXES = re.compile(r"(拨款|收入|资金|预算|支出)$")
@@ -248,6 +306,12 @@ def rank_level(text: str) -> int | None:
     return None
 
 
+def _row_total(row: Row) -> int | None:
+    """The column a row's own figure stands in (its total, wherever printed), None when undecided."""
+    columns = default_column(row.table, row.side)
+    return columns[0] if columns else None
+
+
 def _leaves(rows: list[Row]) -> list[Row]:
     codes = {r.code for r in rows if r.code}
     return [r for r in rows if r.code and not any(c != r.code and c.startswith(r.code) for c in codes)]
@@ -287,13 +351,13 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
     if "项目" in text and level is None:
         # "哪个项目…": the named projects of a project-expenditure table
         for table in catalog.doc.tables:
-            projects = [r for r in catalog.rows if r.table is table and r.subject and 0 in r.cells]
+            projects = [r for r in catalog.rows if r.table is table and r.subject and _row_total(r) in r.cells]
             if len(projects) >= 2:
-                return [(r, r.cells[0]) for r in projects]
+                return [(r, r.cells[_row_total(r)]) for r in projects]
     order = catalog.table_order(hints_in(text))
     for table in sorted(catalog.doc.tables, key=lambda t: order.index(t.kind) if t.kind in order else 99):
         rows = [r for r in catalog.rows if r.table is table and r.code and len(r.code) == (level or 3)]
-        members = [(r, r.cells[0]) for r in rows if 0 in r.cells]
+        members = [(r, r.cells[_row_total(r)]) for r in rows if _row_total(r) in r.cells]
         if len(members) >= 2:
             return members
     return []

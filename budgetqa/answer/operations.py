@@ -18,6 +18,8 @@ from budgetqa.answer.bind import (
     group_members,
     natural_total,
     one,
+    previous_cell,
+    printed_change,
     quantities,
     rank_position,
     top_count,
@@ -118,7 +120,10 @@ def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = Fal
     q = one(parsed, catalog)
     fact = change_fact(catalog, q, [n for m in parsed.mentions for n in (m.text, *m.alternatives)])
     if fact is None:
-        raise Refusal(f"{catalog.doc.title}没有给出{q.name}与上年的比较，且没有载入上年的公开。")
+        last = previous_cell(catalog, q)
+        if last is None:
+            raise Refusal(f"{catalog.doc.title}没有给出{q.name}与上年的比较，且没有载入上年的公开。")
+        return _change_in_table(parsed, q, last, printed_change(catalog, q), last_year_only)
     current = q.value
     if fact.change_amount is None:
         # the sentence prints last year's value instead of the change ("2023年执行数为 X 万元")
@@ -152,6 +157,35 @@ def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = Fal
         notes.append("上年数为文件所列的上年（执行）数，增减额按本年数减上年数计算。")
     else:
         notes.append("上年数由本年数减去文件所列增减额推算，文件的表格中没有上年数。")
+    return Answer(status="answered", answer=text, values=values, formula=computed.formula,
+                  citations=citations, notes=notes)
+
+
+def _change_in_table(parsed: ParsedQuestion, q: Quantity, last: Quantity, printed: Quantity | None,
+                     last_year_only: bool) -> Answer:
+    """This year's cell against last year's printed beside it in the same row (本年 | 上年 columns),
+    checked against the row's printed 增减额 when there is one."""
+    computed = change_from_previous(q.value, last.value)
+    change, previous, pct = computed.amount, computed.previous, computed.pct
+    word = rise(change)
+    unit = parsed.unit
+    values = [money(f"上年{q.name}", previous, unit)]
+    if last_year_only:
+        text = f"上年{q.name}为 {show(previous, unit)} {unit}（本年 {show(q.value, unit)} {unit}，{word} {show(abs(change), unit)} {unit}）。"
+    else:
+        values.insert(0, money(f"{q.name}比上年{word}", abs(change), unit))
+        if pct is not None:
+            values.insert(1, percent(f"{q.name}{'增长' if change >= 0 else '下降'}率", abs(pct)))
+        pct_text = f"，{'增长' if change >= 0 else '下降'} {fmt_pct(abs(pct))}" if pct is not None else ""
+        text = (f"{q.name}为 {show(q.value, unit)} {unit}，比上年{word} {show(abs(change), unit)} {unit}{pct_text}"
+                f"（上年为 {show(previous, unit)} {unit}）。")
+    notes = [f"本年数与上年数均取自《{q.citation.table}》同一行（“{q.citation.column}”与“{last.citation.column}”两列），"
+             "增减额按本年数减上年数计算。"]
+    citations = [q.citation, last.citation]
+    if printed is not None:
+        agree = agrees(change, printed.value)
+        notes.append(f"表列“{printed.citation.column}” {fmt_money(printed.value)}，与复算{'一致' if agree else '不一致'}。")
+        citations.append(printed.citation)
     return Answer(status="answered", answer=text, values=values, formula=computed.formula,
                   citations=citations, notes=notes)
 

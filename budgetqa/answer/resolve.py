@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from budgetqa.answer.catalog import Catalog, Row, normalise_name, quoted_span, short_title, value_of
+from budgetqa.answer.columns import default_column
 from budgetqa.answer.planner import Mention
 from budgetqa.answer.schema import Citation
 from budgetqa.models import Cell, Fact, Table
@@ -115,15 +116,18 @@ def _named_with_column(name: str, table: Table, side: str, index: int) -> str:
 
 
 def _column_index(table: Table, side: str, column: str | None, text: str = "") -> int | None:
-    """The value column a question means: the named one, else the first (the total) — in a 决算
-    table, the first column's 决算数 sibling when the first is its 预算数 (三公经费表: 合计 / 预算数,
-    合计 / 决算数) and the question does not ask for the budget."""
+    """The value column a question means: the named one, else the row's total (合计/总计 wherever it
+    stands; a 上年 | 本年 | 增减 table's 本年) — in a 决算 table, the total's 决算数 sibling when the
+    total is its 预算数 (三公经费表: 合计 / 预算数, 合计 / 决算数) and the question does not ask for the
+    budget; None when several value columns and no total leave it undecided."""
     paths = table.columns.get(side, [])
     if not paths:
         return None
     if column is None:
-        siblings = [i for i, path in enumerate(paths) if path[:-1] == paths[0][:-1]] if len(paths[0]) > 1 else [0]
-        return next((i for i in siblings if _final_preferred(table, side, i, text)), 0)
+        siblings = default_column(table, side)
+        if not siblings:
+            return None
+        return next((i for i in siblings if _final_preferred(table, side, i, text)), siblings[0])
     for index, path in enumerate(paths):
         if column in {normalise_name(p) for p in path}:
             return index
@@ -282,8 +286,9 @@ def _table_total(catalog: Catalog, name: str, text: str) -> Quantity | None:
             continue
         side = table.sides[-1] if table.sides else ""
         total = _last_total_row(catalog, table, side)
-        if total is not None and 0 in total.cells:
-            cell = total.cells[0]
+        index = _column_index(table, side, None, text)
+        if total is not None and index in total.cells:
+            cell = total.cells[index]
             return Quantity(name, value_of(cell), cell_citation(catalog, table, cell), total, cell)
     return None
 
@@ -306,7 +311,8 @@ def resolve_pair(
     column = normalise_name(column_mention.text)
     quantity = resolve(catalog, row_mention, column, text, hint_text, asked)
     if quantity is not None:
-        quantity.name = f"{row_mention.text}（{column_mention.text}）"
+        row_name = quantity.row.name if row_mention.kind == "code" and quantity.row is not None else row_mention.text
+        quantity.name = f"{row_name}（{column_mention.text}）"
     return quantity
 
 

@@ -1,0 +1,138 @@
+"""Which column answers: the row's total wherever it is printed, this year's beside last year's, the
+column the question names, and the spending total (never a sibling part) as a share's denominator.
+
+Small documents are built in memory, so each case holds exactly the layout it is about.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from budgetqa.answer.catalog import build_catalog
+from budgetqa.answer.engine import ask
+from budgetqa.answer.schema import Answer
+from budgetqa.models import Cell, Document, Table
+
+DEPARTMENT = "东川市湖城区民政局"
+YEAR = 2024
+
+
+def _table(table_id: str, title: str, kind: str, header: list[str], body: list[list[str]]) -> Table:
+    """A one-sided table: header = value column captions ("基本支出 / 人员经费" for two levels);
+    body rows = [code, name, value…]."""
+    paths = [tuple(h.split(" / ")) for h in header]
+    cells = [
+        Cell(side="", row_index=r, row_code=row[0] or None, row_name=row[1], parent_code=None, level=None,
+             col_index=c, col_path=paths[c], state="value", value=Decimal(raw.replace(",", "")), unit="万元",
+             page=1, raw=raw)
+        for r, row in enumerate(body) for c, raw in enumerate(row[2:])
+    ]
+    return Table(table_id, f"{YEAR}年{title}", kind, None, "万元", [1], columns={"": paths}, cells=cells)
+
+
+def _ask(question: str, *tables: Table) -> Answer:
+    doc = Document(doc_id="d1", department=DEPARTMENT, region="", year=YEAR, kind="预算", unit="万元",
+                   title=f"{DEPARTMENT}{YEAR}年部门预算", tables=list(tables))
+    return ask(f"{DEPARTMENT}{YEAR}年{question}", [build_catalog(doc)])
+
+
+def _values(answer: Answer) -> set[Decimal]:
+    return {Decimal(v.value).quantize(Decimal("0.01")) for v in answer.values}
+
+
+# 基本支出 | 项目支出 | 合计: the total printed last
+SPENDING_TOTAL_LAST = _table("t03", "部门支出预算表", "支出表", ["基本支出", "项目支出", "合计"], [
+    ["", "合计", "300.00", "100.00", "400.00"],
+    ["201", "一般公共服务支出", "300.00", "100.00", "400.00"],
+    ["20103", "政府办公厅（室）及相关机构事务", "300.00", "100.00", "400.00"],
+    ["2010350", "事业运行", "200.00", "60.00", "260.00"],
+    ["2010301", "行政运行", "100.00", "40.00", "140.00"],
+])
+
+# 上年预算数 | 本年预算数 | 增减额: last year's first
+THREE_FEES = _table("t10", "一般公共预算三公经费支出表", "三公经费表", ["上年预算数", "本年预算数", "增减额"], [
+    ["", "合计", "168.00", "199.00", "31.00"],
+    ["", "因公出国（境）费", "20.00", "25.00", "5.00"],
+    ["", "公务接待费", "48.00", "44.00", "-4.00"],
+    ["", "公务用车购置及运行费", "100.00", "130.00", "30.00"],
+])
+
+
+def test_a_rows_total_is_its_total_column_wherever_printed() -> None:
+    answer = _ask("事业运行是多少", SPENDING_TOTAL_LAST)
+    assert answer.status == "answered" and _values(answer) == {Decimal("260.00")}, answer.answer
+    assert answer.citations[0].column == "合计"
+
+
+def test_several_value_columns_and_no_total_guess_none() -> None:
+    no_total = _table("t03", "部门支出预算表", "支出表", ["基本支出", "项目支出"], [
+        ["2010350", "事业运行", "200.00", "60.00"],
+        ["2010301", "行政运行", "100.00", "40.00"],
+    ])
+    answer = _ask("事业运行是多少", no_total)
+    assert answer.status != "answered" or not _values(answer) & {Decimal("200.00"), Decimal("60.00")}, answer.answer
+    answer = _ask("事业运行的项目支出是多少", no_total)
+    assert answer.status == "answered" and _values(answer) == {Decimal("60.00")}, answer.answer
+
+
+def test_a_budget_question_reads_this_years_column_not_last_years() -> None:
+    answer = _ask("三公经费预算是多少", THREE_FEES)
+    assert answer.status == "answered" and _values(answer) == {Decimal("199.00")}, answer.answer
+    answer = _ask("公务接待费是多少", THREE_FEES)
+    assert answer.status == "answered" and _values(answer) == {Decimal("44.00")}, answer.answer
+    assert answer.citations[0].column == "本年预算数"
+
+
+def test_a_year_before_the_tables_heads_last_years_column() -> None:
+    dated = _table("t10", "三公经费支出预算表", "三公经费表", [f"{YEAR - 1}年预算数", f"{YEAR}年预算数"], [
+        ["", "合计", "168.00", "199.00"],
+        ["", "公务接待费", "48.00", "44.00"],
+    ])
+    answer = _ask("公务接待费是多少", dated)
+    assert answer.status == "answered" and _values(answer) == {Decimal("44.00")}, answer.answer
+
+
+def test_a_change_is_computed_from_this_and_last_years_cells() -> None:
+    answer = _ask("公务接待费比上年增加多少", THREE_FEES)
+    assert answer.status == "answered", answer.answer
+    assert Decimal("4.00") in _values(answer) and "减少" in answer.answer, answer.answer
+    assert answer.formula and answer.formula.startswith("44.00 − 48.00 = -4.00"), answer.formula
+    assert [c.column for c in answer.citations] == ["本年预算数", "上年预算数", "增减额"]
+    assert any("与复算一致" in note for note in answer.notes), answer.notes
+
+
+def test_a_share_of_spending_is_over_the_total_column_not_a_sibling() -> None:
+    answer = _ask("项目支出占支出的比重是多少", SPENDING_TOTAL_LAST)
+    assert answer.status == "answered" and Decimal("25.00") in _values(answer), answer.answer
+    assert "基本支出" not in (answer.formula or "") and answer.citations[1].column == "合计"
+
+
+def test_a_column_named_after_a_code_and_its_name_is_the_column_answered() -> None:
+    table = _table("t03", "部门支出预算表", "支出表", ["合计", "基本支出 / 人员经费", "基本支出 / 公用经费", "项目支出"], [
+        ["", "合计", "400.00", "200.00", "100.00", "100.00"],
+        ["2010350", "事业运行", "260.00", "150.00", "50.00", "60.00"],
+        ["2010301", "行政运行", "140.00", "50.00", "50.00", "40.00"],
+    ])
+    answer = _ask("功能分类科目2010350事业运行的公用经费是多少", table)
+    assert answer.status == "answered" and _values(answer) == {Decimal("50.00")}, answer.answer
+    assert answer.citations[0].column.endswith("公用经费") and answer.citations[0].row_code == "2010350"
+
+
+def test_a_ranking_compares_the_rows_totals_wherever_printed() -> None:
+    table = _table("t03", "部门支出预算表", "支出表", ["基本支出", "项目支出", "合计"], [
+        ["", "合计", "400.00", "410.00", "810.00"],
+        ["201", "一般公共服务支出", "300.00", "10.00", "310.00"],
+        ["208", "社会保障和就业支出", "100.00", "400.00", "500.00"],
+    ])
+    answer = _ask("哪类支出最多", table)
+    assert answer.status == "answered" and "社会保障和就业支出" in answer.answer.split("。")[0], answer.answer
+    assert Decimal("500.00") in _values(answer), answer.answer
+
+
+def test_a_column_named_for_what_the_table_holds_is_its_total() -> None:
+    table = _table("t05", "财政拨款支出预算表", "财政拨款支出表", ["财政拨款支出", "基本支出", "项目支出"], [
+        ["", "合计", "400.00", "300.00", "100.00"],
+        ["2010350", "事业运行", "260.00", "200.00", "60.00"],
+    ])
+    answer = _ask("事业运行是多少", table)
+    assert answer.status == "answered" and _values(answer) == {Decimal("260.00")}, answer.answer
