@@ -136,3 +136,13 @@ def test_a_column_named_for_what_the_table_holds_is_its_total() -> None:
     ])
     answer = _ask("事业运行是多少", table)
     assert answer.status == "answered" and _values(answer) == {Decimal("260.00")}, answer.answer
+
+
+def test_a_code_the_question_names_must_be_the_cited_rows() -> None:
+    # the row the code denotes was not read; a row of the same name under another code is no answer
+    answer = _ask("功能分类科目2010399行政运行的合计是多少", SPENDING_TOTAL_LAST)
+    assert answer.status != "answered" and not answer.values, answer.answer
+    answer = _ask("功能分类科目2010301行政运行的合计是多少", SPENDING_TOTAL_LAST)
+    assert answer.status == "answered" and _values(answer) == {Decimal("140.00")}, answer.answer
+    answer = _ask("201一般公共服务支出的项目支出是多少", SPENDING_TOTAL_LAST)
+    assert answer.status == "answered" and _values(answer) == {Decimal("100.00")}, answer.answer

@@ -102,14 +102,20 @@ def _names_row(catalog: Catalog, code: Mention, name: Mention) -> bool:
 
 
 def _code_with_name(catalog: Catalog, mentions: list[Mention], text: str) -> list[Mention]:
-    """A code followed by its own row's name ("223信息化建设支出的公用经费") is one row mention, the
-    code's, spanning both: the column named after it then pairs with that row."""
+    """A code followed by its own row's name ("223信息化建设支出的公用经费"), or a name followed by its
+    code in brackets ("住房公积金（2210201）"), is one row mention, the code's, spanning both: the
+    column named after it then pairs with that row, and a row of that name under another code
+    (an 经济分类 row beside the 功能分类 one) is not taken for it."""
     merged: list[Mention] = []
     for mention in mentions:
         last = merged[-1] if merged else None
         if (last is not None and last.kind == "code" and mention.kind == "name"
                 and len(text[last.end:mention.start]) <= 1 and _names_row(catalog, last, mention)):
             merged[-1] = Mention(last.text, last.start, mention.end, "code", last.alternatives)
+            continue
+        if (last is not None and last.kind == "name" and mention.kind == "code"
+                and text[last.end:mention.start] in ("", "（", "(") and _names_row(catalog, mention, last)):
+            merged[-1] = Mention(mention.text, last.start, mention.end, "code", mention.alternatives)
             continue
         merged.append(mention)
     return merged

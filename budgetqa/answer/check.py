@@ -45,6 +45,11 @@ class Verdict:
 
 
 _INTERROGATIVE = re.compile(r"多少|几(?:个|辆|台|项|人|家|名|套)")
+_ASKED_CODE = re.compile(
+    r"(?<![\d.,，])(\d{3}(?:\d{2}){0,2})(?![\d.,]|\s*(?:万|千|亿|元|%|％|年|月|日|号|个|项|人|辆|台|套|次|倍|名|家|多|余"
+    r"|左右|以上|以下|平方|亩|米|公里))"
+)
+"""A classification code the question names (3, 5 or 7 digits: 类, 款, 项), not an amount or a count."""
 _THRESHOLD = re.compile(r"\d+(?:\.\d+)?[万千亿]?元(?:以上|以下|及以上|以内)")
 
 
@@ -79,6 +84,10 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
     budget_words = load("questions")["grounding"]["budget_document"]["words"]
     if any(w in department_free for w in budget_words) and cited_docs and all(d.kind == "决算" for d in cited_docs):
         verdict.reasons.append("问题问的是预算公开的数，引用的是决算公开")
+    coded = [c.row_code for c in answer.citations if c.row_code]
+    for code in _ASKED_CODE.findall(department_free) if coded else ():
+        if not any(row_code.startswith(code) for row_code in coded):
+            verdict.reasons.append(f"问题问的是科目{code}，引用的行不是这个科目")
     blob = _cited_text(answer)
     containers = planner_containers(parsed)
     if parsed.operation in _QUANTITY_OPERATIONS:

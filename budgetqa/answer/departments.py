@@ -173,8 +173,6 @@ def _name_runs_on(text: str, start: int, boundary: set[str], alias: str) -> int 
     head = head[cut + 1:]
     # one stray character is a verb or particle ("拿某街道…"); two or more name another body
     shortest = 1 if alias[0] in _LEVEL_WORDS else 2
-    if alias[0] in _LEVEL_WORDS and not head:
-        head = before  # a lead word ("和") cannot stand between a place's name and its level word
     return start - len(head) if len(head) >= shortest else None
 
 
