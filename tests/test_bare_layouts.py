@@ -48,6 +48,11 @@ CASES = {
     # before, the 栏次 line's centred numbers kept the 合计 figures off their columns (one wrong)
     "no-rules-bold-total-last": (521, {"borders": "none", "levels": "indented", "overprint": "total-row",
                                        "total": "bottom", "header": "numbered", "numbers": "integers"}),
+    # sideways pages, indented names, a running head: a page holding one row spilled over (too few
+    # rows for a frame of its own) carries the table on; before, the table ended there and the next
+    # page's rows were an untitled table, dropped (174 of 224 figures read)
+    "no-rules-one-row-page": (527, {"borders": "none", "rotation": "turned", "levels": "indented",
+                                    "page_marks": "running"}),
     # a fake-bold letter-spaced 合计 spread over the code and name columns: before, read as a row "合"
     # without a code and the table dropped (33 of 150 figures read)
     "no-rules-spread-total": (520, {"borders": "none", "spacing": "letter-spaced", "total": "bottom",
