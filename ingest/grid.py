@@ -281,6 +281,13 @@ def _restart_grid(grid: Grid, table: Fragment, page: int) -> None:
     grid.pages.append(page)
 
 
+def fits_columns(grid: Grid, table: Fragment) -> bool:
+    """Each column of the fragment falls in a column of the grid of its own (two falling in one
+    would run a label and a figure, or two figures, together)."""
+    mapping = _map_columns(grid.columns, _col_ranges(table))
+    return len(set(mapping)) == len(mapping)
+
+
 def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
     """Append a continuation fragment, dropping its repeated header rows."""
     if table.reader != "ruled":

@@ -24,6 +24,7 @@ from budgetqa.ingest.grid import (
     Grid,
     clean_text,
     continue_grid,
+    fits_columns,
     repeats_header,
     start_grid,
 )
@@ -294,6 +295,8 @@ def _open_continuation(page, pending: _Pending | None, number: int, settings: Pd
     fragment = continued_fragment(page, *pending.span)
     if fragment is None:
         return []
+    if reader == "unruled" and not fits_columns(pending.grid, fragment):
+        return []  # a label set off its column (a 合计 set right) would run into a figure's cell
     fragment.reader = reader
     above = page.crop((0, 0, page.width, fragment.bbox[1]), strict=False)
     lines = above.extract_text_lines(y_tolerance=settings.text_y_tolerance, return_chars=False)
