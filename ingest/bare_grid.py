@@ -218,7 +218,8 @@ def _aligned_figures(chars: list[dict], frame: list[list[Piece]], settings: Bare
     per column, and a column's cell reaches from the edge before it to its own. Only when those
     edges hold nearly every figure is a figure off them moved.
     """
-    data = [line for line in frame if _is_data_line(line)]
+    # the column numbers ("栏次 1 2 3") are centred over their columns, not set on the figures' edges
+    data = [line for line in frame if _is_data_line(line) and not is_column_number_row([p[4] for p in line])]
     figures = [p for line in data for p in line[len(_label_pieces(line)):]]  # codes stay where printed
     if not figures:
         return chars
@@ -254,6 +255,9 @@ def _aligned_labels(chars: list[dict], frame: list[list[Piece]]) -> list[dict]:
     shifts: list[tuple[Piece, float]] = []
     for line in data:
         mine = names[id(line)]
+        if spread := _spread_total(mine, line, data, names):
+            shifts += spread
+            continue
         # one label, or one letter-spaced ("总　　计") in single characters
         if not mine or len(mine) != len(_label_pieces(line)) or (len(mine) > 1 and any(len(p[4]) > 1 for p in mine)):
             continue
@@ -267,6 +271,26 @@ def _aligned_labels(chars: list[dict], frame: list[list[Piece]]) -> list[dict]:
     if not shifts:
         return chars
     return [_shifted(char, shifts) for char in chars]
+
+
+def _spread_total(mine: list[Piece], line: list[Piece], data: list[list[Piece]],
+                  names: dict[int, list[Piece]]) -> list[tuple[Piece, float]]:
+    """Shifts setting a letter-spaced total label ("合　　计", a merged cell over the code and name
+    columns) that starts left of every other row's name, its characters standing apart, one after
+    another at the names' left edge, so that it neither makes columns of its own nor falls into
+    the code column."""
+    if len(mine) < 2 or len(mine) != len(_label_pieces(line)) or any(len(p[4]) > 1 for p in mine):
+        return []
+    if not _TOTAL.search("".join(p[4] for p in mine)):
+        return []
+    lefts = [p[0] for other in data if other is not line for p in names[id(other)][:1]]
+    if not lefts or mine[0][0] >= min(lefts):
+        return []
+    shifts, x = [], min(lefts)
+    for piece in mine:
+        shifts.append((piece, x - piece[0]))
+        x += piece[2] - piece[0]
+    return shifts
 
 
 def _shifted(char: dict, shifts: list[tuple[Piece, float]]) -> dict:

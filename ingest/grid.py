@@ -233,9 +233,25 @@ def _join_split_header_words(cells: list[HeaderCell]) -> list[HeaderCell]:
     return joined
 
 
+_CODE_LEVELS = ("类", "款", "项")
+
+
 def _is_repeated_header(texts: list[str], header_texts: set[str]) -> bool:
+    """Every filled text of the row is a header text of the grid, or several run together: a page
+    whose rows leave a column empty (a continued 类 prints no 类 code) reads the labels over it and
+    its neighbour as one ("类款")."""
+    known = {t for t in header_texts if t} | set(_CODE_LEVELS)
     filled = [t for t in texts if t]
-    return bool(filled) and all(t in header_texts or t in ("类", "款", "项") for t in filled)
+    return bool(filled) and all(_joined_from(t, known) for t in filled)
+
+
+def _joined_from(text: str, known: set[str]) -> bool:
+    """``text`` is one known text or several written one after another."""
+    ends = {0}
+    for end in range(1, len(text) + 1):
+        if any(text[start:end] in known for start in ends if start < end):
+            ends.add(end)
+    return len(text) in ends
 
 
 def repeats_header(grid: Grid, table: Fragment) -> bool:
@@ -265,6 +281,13 @@ def _restart_grid(grid: Grid, table: Fragment, page: int) -> None:
     grid.pages.append(page)
 
 
+def fits_columns(grid: Grid, table: Fragment) -> bool:
+    """Each column of the fragment falls in a column of the grid of its own (two falling in one
+    would run a label and a figure, or two figures, together)."""
+    mapping = _map_columns(grid.columns, _col_ranges(table))
+    return len(set(mapping)) == len(mapping)
+
+
 def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
     """Append a continuation fragment, dropping its repeated header rows."""
     if table.reader != "ruled":
@@ -284,7 +307,7 @@ def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
     for row in rows[first_data:]:
         texts = [""] * grid.width
         for (text, _), target in zip(row, mapping, strict=False):
-            if text and text not in ("类", "款", "项"):
+            if text and text not in _CODE_LEVELS:
                 texts[target] = f"{texts[target]}{text}" if texts[target] else text
         if is_column_number_row(texts):
             continue

@@ -24,6 +24,7 @@ from budgetqa.ingest.grid import (
     Grid,
     clean_text,
     continue_grid,
+    fits_columns,
     repeats_header,
     start_grid,
 )
@@ -190,7 +191,8 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
         chars += len(page.chars)
         fragments = (list(map(Fragment.of, find_tables(page, table_settings))) or open_fragments(page)
                      or _open_continuation(page, pending, number, settings))
-        if not fragments and (fragments := bare_fragments(page)):
+        if not fragments and (fragments := bare_fragments(page) or _open_continuation(
+                page, pending, number, settings, reader="unruled")):
             bare_pages.append((number, _all_lines(page, settings)))
         found = [
             part for f in fragments
@@ -281,14 +283,21 @@ def _all_lines(page, settings: PdfSettings) -> list[str]:
     return [line["text"].strip() for line in lines if line["text"].strip()]
 
 
-def _open_continuation(page, pending: _Pending | None, number: int, settings: PdfSettings) -> list[Fragment]:
+def _open_continuation(page, pending: _Pending | None, number: int, settings: PdfSettings,
+                       reader: str = "open") -> list[Fragment]:
     """An open table's next page printed without any rule, read across the table's frame, unless a
-    title or prose stands above its rows (a table or text of its own, for the unruled reader)."""
-    if pending is None or pending.grid.reader != "open" or pending.last_page != number - 1:
+    title or prose stands above its rows (a table or text of its own, for the unruled reader).
+
+    With ``reader`` "unruled": a table read without any rule whose next page holds too few rows for
+    a frame of its own (one row spilled over), read the same way."""
+    if pending is None or pending.grid.reader != reader or pending.last_page != number - 1:
         return []
     fragment = continued_fragment(page, *pending.span)
     if fragment is None:
         return []
+    if reader == "unruled" and not fits_columns(pending.grid, fragment):
+        return []  # a label set off its column (a 合计 set right) would run into a figure's cell
+    fragment.reader = reader
     above = page.crop((0, 0, page.width, fragment.bbox[1]), strict=False)
     lines = above.extract_text_lines(y_tolerance=settings.text_y_tolerance, return_chars=False)
     return [] if _prose_or_title([line["text"].strip() for line in lines]) else [fragment]

@@ -15,7 +15,8 @@ Chinese reason (for the document warning), or returns None.
   value column: a label column's header or the page's running head read as a parent;
 * broken row labels: in a table whose rows carry codes, a row (not a total) without a code,
   a code with neither a name nor a figure (a merged cell's code on a line of its own), or a
-  name starting with a code part ("05 培训支出"); in any table, several rows with a name and
+  name starting with a code part ("05 培训支出"), a row labelled by a lone 款/项 part that joined
+  no code (its 类 printed on a page read as another table); in any table, several rows with a name and
   no figure beside rows with figures (a wrapped name read as rows of its own);
 * a code-shaped integer among amounts printed with decimals ("209" beside "1,234.56"): a code
   stored as an amount.
@@ -40,6 +41,8 @@ _LABEL_LEVEL = re.compile(
 _PAGE_MARK = re.compile(r"第\s*\d+\s*页|共\s*\d+\s*页|^[-－—]\s*\d+\s*[-－—]$")
 _CODE_LEAD = re.compile(r"^(?:\d{2}|\d{3}|\d{5}|\d{7})(?:\s|$)")
 """A row name that starts with a code or a code part ("05 培训支出事务"): the code was not read as one."""
+_CODE_PART = re.compile(r"^\d{1,2}$")
+"""A 款 or 项 part alone: a code whose leading parts were printed elsewhere."""
 _CODE_SHAPED = re.compile(r"^(?:\d{3}|\d{5}|\d{7})$")
 _DECIMAL = re.compile(r"\.\d{1,2}$")
 _OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|其中)")
@@ -114,6 +117,9 @@ def _broken(rows: list[list[Cell]]) -> str | None:
             return f"行“{name}”的编码读进了名称"
         if row[0].row_code and not name and not has_value(row):
             return f"编码“{row[0].row_code}”单独成行，没有名称和数（合并单元格的编码）"
+        subject = (row[0].row_subject or "").strip()
+        if not row[0].row_code and _CODE_PART.match(subject):
+            return f"行“{name}”只有编码的一部分“{subject}”（上级编码在别的页，续页被读成了另一张表）"
     if len(coded) >= 3 and len(coded) * 2 >= len(items):
         uncoded = [r[0].row_name.strip() for r in items if not r[0].row_code and r[0].row_name.strip()
                    and has_value(r) and not _OUTLINE.match(r[0].row_name.strip())]

@@ -38,6 +38,25 @@ CASES = {
     "no-rules-merged-lei-total-last": (512, {"borders": "none", "merged": "lei-rowspan"}),
     # a ruled grid: pdfplumber gives the merged cell as one cell spanning the rows
     "ruled-merged-lei": (501, {"merged": "lei-rowspan"}),
+    # sideways pages, 类/款/项 split, the title and header printed again on a page that prints no 类 code
+    # (its header read "类款" over one column): before, read as a table of its own with codes lost,
+    # 44 figures on wrong rows
+    "no-rules-turned-continued": (528, {"borders": "none", "codes": "split", "code_repeat": "sparse",
+                                        "continuation": "title-repeated", "header": "numbered",
+                                        "rotation": "turned", "names": "wrapped"}),
+    # indented uncoded names, a fake-bold 合计 row at the bottom set left in its cells, a 栏次 line:
+    # before, the 栏次 line's centred numbers kept the 合计 figures off their columns (one wrong)
+    "no-rules-bold-total-last": (521, {"borders": "none", "levels": "indented", "overprint": "total-row",
+                                       "total": "bottom", "header": "numbered", "numbers": "integers"}),
+    # sideways pages, indented names, a running head: a page holding one row spilled over (too few
+    # rows for a frame of its own) carries the table on; before, the table ended there and the next
+    # page's rows were an untitled table, dropped (174 of 224 figures read)
+    "no-rules-one-row-page": (527, {"borders": "none", "rotation": "turned", "levels": "indented",
+                                    "page_marks": "running"}),
+    # a fake-bold letter-spaced 合计 spread over the code and name columns: before, read as a row "合"
+    # without a code and the table dropped (33 of 150 figures read)
+    "no-rules-spread-total": (520, {"borders": "none", "spacing": "letter-spaced", "total": "bottom",
+                                    "codes": "joined", "overprint": "total-row"}),
 }
 
 
@@ -49,9 +68,9 @@ def test_a_table_without_rules_or_with_merged_lei_cells_is_read_cell_by_cell(tmp
     tables, note = read_tables(doc.draw(tmp_path), Settings())
     result = score(doc, tables)
     assert not note
-    assert result.cells > 150
+    assert result.cells >= 150
     assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
-    assert result.identity_failures == 0 and result.checks > 100, result.problems[:5]
+    assert result.identity_failures == 0 and result.checks > 50, result.problems[:5]
     assert (result.found, result.split, result.unexpected) == (result.drawn, 0, 0), result.problems[:5]
     if force.get("borders") == "none":
         assert {t.reader for t in tables if t.performance is None} == {"unruled"}
@@ -85,6 +104,15 @@ def _replace(row: int, code: str | None, name: str, raws: list[str] | None = Non
     return rows
 
 
+def _continued_without_lei() -> Table:
+    """A continuation page read as a table of its own: its 款/项 parts join no code (the 类 printed
+    on an earlier page) and are left as second labels of uncoded rows."""
+    table = _table([(None, name, raws) for _, name, raws in ROWS[2:5]], pages=(8,))
+    for cell in table.cells:
+        cell.row_subject = ROWS[2 + cell.row_index][0][-2:]
+    return table
+
+
 def test_a_table_read_right_from_alignment_is_kept() -> None:
     found = check_table(_table())
     assert found.checked > 10 and not found.doubts and not found.fails()
@@ -111,6 +139,8 @@ MISREADS = {
                                   *ROWS[5:]]), "折行"),
     # a 类 code stored as an amount among figures printed with decimals
     "code-among-amounts": (_table(_replace(1, "201", "一般公共服务支出", ["209", "450.00", "250.00"])), "科目编码"),
+    # a continuation page's rows labelled by 款/项 parts that joined no code
+    "code-part-without-lei": (_continued_without_lei(), "编码的一部分"),
 }
 
 
