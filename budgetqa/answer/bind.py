@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from budgetqa.answer.catalog import Catalog, Row, normalise_name, value_of
-from budgetqa.answer.planner import Mention, ParsedQuestion, containers, mask_mentions
+from budgetqa.answer.planner import Mention, ParsedQuestion, containers, is_container, mask_mentions
 from budgetqa.answer.resolve import (
     Quantity,
     cell_citation,
@@ -240,7 +240,8 @@ def top_count(text: str) -> int:
 
 def rank_level(text: str) -> int | None:
     """Which level a ranking compares: 类 (3 digits), 款 (5), 项 (7), or None for the most detailed rows."""
-    leaders = r"最[多大高少小低]的?(?:[两二三四五六七八九十\d]+个)?"  # "最大的两个项", "最多的款"
+    # "最大的两个项", "最多的款", "排前三的类"
+    leaders = r"(?:最[多大高少小低]的?(?:[两二三四五六七八九十\d]+个)?|前[两二三四五六七八九十\d]+(?:个|名|位)?的?)"
     for level, pattern in ((3, rf"哪(?:一|个)?(?:大)?类|大类|类级|{leaders}类"), (5, rf"哪(?:一|个)?款|款级|{leaders}款"),
                            (7, rf"哪(?:一)?项(?!目)|项级|{leaders}项(?!目)")):
         if re.search(pattern, text):
@@ -259,6 +260,7 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
     level = rank_level(text)
     excluded = excluded_names(parsed)
     named_row: list[tuple[Row, object]] = []
+    scoped = False
     for mention in parsed.mentions:
         if mention.text in excluded:
             continue
@@ -282,8 +284,12 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
             return members
         if row.code and members:
             named_row = members  # a named row with one child: tried after the other names
+        if is_container(text, mention):
+            scoped = True
     if named_row:
         return named_row  # no group to rank (a refusal), never the whole table's rows
+    if scoped:
+        return []  # "三公里哪项": a whole named as the scope with no rows under it, never another table's rows
     if "项目" in text and level is None:
         # "哪个项目…": the named projects of a project-expenditure table
         for table in catalog.doc.tables:
