@@ -543,6 +543,9 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     if edition:
         parsed.refusal = edition
         return parsed
+    if len(in_scope) > 1 and any(m.run_together for m in binding.mentions):
+        parsed.clarify = [c.doc.label for c in in_scope]  # two names run together: ask which one
+        return parsed
     if len(in_scope) > 1 and not across and not (operation == "completion" and is_budget_and_final(in_scope)):
         parsed.clarify = [c.doc.label for c in in_scope]
         return parsed
