@@ -260,7 +260,7 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
     level = rank_level(text)
     excluded = excluded_names(parsed)
     named_row: list[tuple[Row, object]] = []
-    scoped = False
+    scope = None  # the value of a whole the question names as the ranking's scope ("三公里…")
     for mention in parsed.mentions:
         if mention.text in excluded:
             continue
@@ -284,12 +284,19 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
             return members
         if row.code and members:
             named_row = members  # a named row with one child: tried after the other names
-        if is_container(text, mention):
-            scoped = True
+        if is_container(text, mention) and quantity.cell is not None and scope is None:
+            scope = value_of(quantity.cell)
     if named_row:
         return named_row  # no group to rank (a refusal), never the whole table's rows
-    if scoped:
-        return []  # "三公里哪项": a whole named as the scope with no rows under it, never another table's rows
+    members = _table_group(parsed, catalog, level)
+    if scope is not None and any(value_of(c) > scope for _, c in members):
+        return []  # "三公里哪项": rows larger than the whole named as the scope are not inside it
+    return members
+
+
+def _table_group(parsed: ParsedQuestion, catalog: Catalog, level: int | None) -> list[tuple[Row, object]]:
+    """A ranking's rows when no named row holds them: named projects, else a table's rows at the level."""
+    text = parsed.compact
     if "项目" in text and level is None:
         # "哪个项目…": the named projects of a project-expenditure table
         for table in catalog.doc.tables:
