@@ -143,3 +143,11 @@ def test_two_names_run_together_are_asked_back(ingested: IngestedCorpus) -> None
 def test_final_less_than_budget_without_nianchu(ingested: IngestedCorpus) -> None:
     answer = ask(ingested.store, "普陀财政局行政运行决算比预算少了多少")
     assert Decimal("48.16") in _values(answer), answer.answer
+
+
+def test_a_short_name_shared_by_parts_binds_only_their_whole() -> None:
+    from budgetqa.answer.planner import _longest_contained
+
+    parts = ["政府采购货物", "政府采购工程", "政府采购服务"]
+    assert _longest_contained("政府采购有多少钱", parts) is None  # was whichever the set gave first
+    assert _longest_contained("政府采购有多少钱", [*parts, "政府采购预算"])[2] == "政府采购预算"

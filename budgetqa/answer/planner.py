@@ -462,10 +462,17 @@ def _longest_contained(chunk: str, names: list[str]) -> tuple[int, int, str] | N
     for size in range(len(chunk), PARTIAL_MIN - 1, -1):
         for i in range(len(chunk) - size + 1):
             part = chunk[i:i + size]
-            container = next((n for n in names if part in n and size * 2 >= len(n)), None)
-            if container:
-                return i, i + size, container
+            fits = [n for n in names if part in n and size * 2 >= len(n)]
+            fits = [n for n in fits if len(n) == len(fits[0])] if fits else []
+            if len(fits) > 1:
+                # several names as short ("政府采购" in 政府采购预算/货物/工程/服务): only the whole, else none
+                fits = [n for n in fits if n.replace(part, "", 1) in _WHOLE_SUFFIXES]
+            if len(fits) == 1:
+                return i, i + size, fits[0]
     return None
+
+
+_WHOLE_SUFFIXES = {"预算", "合计", "总计", "总额", "金额", "决算"}
 
 
 _WHOLE_PART = re.compile(r"([\u4e00-\u9fa5]{2,8}?)(?:里面|里|当中|之中|中)的?([\u4e00-\u9fa5]{2,3}?)(?:类|方面)?"
