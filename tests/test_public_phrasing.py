@@ -79,3 +79,75 @@ def test_a_yuan_figure_is_not_made_from_a_rounded_narrative(ingested: IngestedCo
     answer = ask(ingested.store, "福利院2024年政府采购服务预算多少元")
     assert answer.status == "refused", answer.answer
     assert ask(ingested.store, "福利院2024年政府采购服务预算多少万元").status == "answered"
+
+
+# holdout_public2 (second colloquial set): 前年, a ranking inside a named whole, "排前三的类",
+# a spending verb beside the item, "预算加在一起", two department names run together, "决算比预算"
+
+def test_top_n_of_a_level_after_qian() -> None:
+    assert rank_level("西南大学2023年财政拨款支出排前三的类") == 3
+    assert top_count("西南大学2023年财政拨款支出排前三的类") == 3
+    assert rank_level("前两个项是哪些") == 7
+
+
+def test_names_run_together_are_both_bound_and_flagged() -> None:
+    from budgetqa.answer.departments import bind_departments
+
+    index = {"万里街道": ["a"], "福利院": ["b"]}
+    binding = bind_departments(compact("万里街道福利院2024年事业收入多少"),
+                               lambda cands: {c: index[c] for c in cands if c in index}, str.upper, list)
+    assert [(m.text, m.keys, m.run_together) for m in binding.mentions] == [
+        ("万里街道", ["A"], False), ("福利院", ["B"], True)]
+    binding = bind_departments(compact("万里街道和福利院2024年事业收入"),
+                               lambda cands: {c: index[c] for c in cands if c in index}, str.upper, list)
+    assert not any(m.run_together for m in binding.mentions)
+
+
+def test_year_before_last(ingested: IngestedCorpus) -> None:
+    # a 2024 决算 is read in 2025: "前年" is 2023, its own 上年 (2,940.05 + 63.14)
+    answer = ask(ingested.store, "普陀财政局前年的一般公共预算拨款支出是多少")
+    assert answer.status == "answered" and Decimal("3003.19") in _values(answer), answer.answer
+    # a 2024 预算 is read in 2024: "前年" is 2022, which it does not print
+    assert ask(ingested.store, "福利院前年办公费多少").status == "refused"
+
+
+def test_a_ranking_inside_a_named_whole_stays_inside_it(ingested: IngestedCorpus) -> None:
+    # the 三公 table prints its parts as columns of one row: no group to rank, never the 项 of another table
+    answer = ask(ingested.store, "江苏高院2019年三公里哪项花得最多")
+    assert Decimal("17279.29") not in _values(answer), answer.answer
+    answer = ask(ingested.store, "西南大学2023年财政拨款支出排前三的类")
+    assert _values(answer) >= {Decimal("208613.34"), Decimal("13345.79"), Decimal("7629.03")}, answer.answer
+
+
+def test_a_spending_verb_beside_an_item_asks_for_that_item(ingested: IngestedCorpus) -> None:
+    answer = ask(ingested.store, "普陀区财政局去年三公到底花了多少钱")
+    assert answer.status == "answered" and _values(answer) == {Decimal("0.00")}, answer.answer
+    answer = ask(ingested.store, "普陀财政局去年一共花了多少钱")  # alone, the verb still names the total
+    assert Decimal("2940.05") in _values(answer), answer.answer
+
+
+def test_budgets_added_across_years(ingested: IngestedCorpus) -> None:
+    answer = ask(ingested.store, "省法院17年和18年预算加在一起多少")
+    assert Decimal("62021.53") in _values(answer), answer.answer
+    answer = ask(ingested.store, "江苏高院2019年预算一共合多少亿")
+    assert Decimal("3.72") in _values(answer), answer.answer
+
+
+def test_two_names_run_together_are_asked_back(ingested: IngestedCorpus) -> None:
+    assert ask(ingested.store, "万里街道福利院2024年事业收入多少").status == "clarify"
+    assert ask(ingested.store, "省法院政协2019年三公经费多少").status == "clarify"
+    answer = ask(ingested.store, "省法院和政协2019年三公经费分别多少")
+    assert {Decimal("660.10"), Decimal("513.75")} <= _values(answer), answer.answer
+
+
+def test_final_less_than_budget_without_nianchu(ingested: IngestedCorpus) -> None:
+    answer = ask(ingested.store, "普陀财政局行政运行决算比预算少了多少")
+    assert Decimal("48.16") in _values(answer), answer.answer
+
+
+def test_a_short_name_shared_by_parts_binds_only_their_whole() -> None:
+    from budgetqa.answer.planner import _longest_contained
+
+    parts = ["政府采购货物", "政府采购工程", "政府采购服务"]
+    assert _longest_contained("政府采购有多少钱", parts) is None  # was whichever the set gave first
+    assert _longest_contained("政府采购有多少钱", [*parts, "政府采购预算"])[2] == "政府采购预算"

@@ -15,7 +15,7 @@ from budgetqa.answer.columns import (
     previous_column,
     total_column,
 )
-from budgetqa.answer.planner import Mention, ParsedQuestion, containers, mask_mentions
+from budgetqa.answer.planner import Mention, ParsedQuestion, containers, is_container, mask_mentions
 from budgetqa.answer.resolve import (
     Quantity,
     cell_citation,
@@ -304,7 +304,8 @@ def top_count(text: str) -> int:
 
 def rank_level(text: str) -> int | None:
     """Which level a ranking compares: 类 (3 digits), 款 (5), 项 (7), or None for the most detailed rows."""
-    leaders = r"最[多大高少小低]的?(?:[两二三四五六七八九十\d]+个)?"  # "最大的两个项", "最多的款"
+    # "最大的两个项", "最多的款", "排前三的类"
+    leaders = r"(?:最[多大高少小低]的?(?:[两二三四五六七八九十\d]+个)?|前[两二三四五六七八九十\d]+(?:个|名|位)?的?)"
     for level, pattern in ((3, rf"哪(?:一|个)?(?:大)?类|大类|类级|{leaders}类"), (5, rf"哪(?:一|个)?款|款级|{leaders}款"),
                            (7, rf"哪(?:一)?项(?!目)|项级|{leaders}项(?!目)")):
         if re.search(pattern, text):
@@ -329,6 +330,7 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
     level = rank_level(text)
     excluded = excluded_names(parsed)
     named_row: list[tuple[Row, object]] = []
+    scope = None  # the value of a whole the question names as the ranking's scope ("三公里…")
     for mention in parsed.mentions:
         if mention.text in excluded:
             continue
@@ -352,8 +354,19 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
             return members
         if row.code and members:
             named_row = members  # a named row with one child: tried after the other names
+        if is_container(text, mention) and quantity.cell is not None and scope is None:
+            scope = value_of(quantity.cell)
     if named_row:
         return named_row  # no group to rank (a refusal), never the whole table's rows
+    members = _table_group(parsed, catalog, level)
+    if scope is not None and any(value_of(c) > scope for _, c in members):
+        return []  # "三公里哪项": rows larger than the whole named as the scope are not inside it
+    return members
+
+
+def _table_group(parsed: ParsedQuestion, catalog: Catalog, level: int | None) -> list[tuple[Row, object]]:
+    """A ranking's rows when no named row holds them: named projects, else a table's rows at the level."""
+    text = parsed.compact
     if "项目" in text and level is None:
         # "哪个项目…": the named projects of a project-expenditure table
         for table in catalog.doc.tables:

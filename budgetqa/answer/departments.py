@@ -38,6 +38,8 @@ class DepartmentMention:
     """For an unbound name: the stored departments it is closest to."""
     why: str = ""
     """Provenance: how the name was bound, or why it was not."""
+    run_together: bool = False
+    """Written right against another department's name ("万里街道福利院"): which one is meant is asked back."""
 
 
 @dataclass(slots=True)
@@ -121,12 +123,25 @@ def bind_departments(
         mentions.append(DepartmentMention(alias, start, end, doc_ids, keys, why=why))
         for i in range(start, end):
             taken[i] = True
-    mentions += _unknown_organisations(text, mentions)
+    mentions += [_run_together(m, mentions, hits, key_of) for m in _unknown_organisations(text, mentions)]
     for mention in mentions:
         if not mention.keys:
             mention.near = near_names(mention.text, department_names())
     mentions.sort(key=lambda m: m.start)
     return DepartmentBinding(mentions)
+
+
+def _run_together(unknown: DepartmentMention, mentions: list[DepartmentMention], hits: dict[str, list[str]],
+                  key_of: Callable[[str], str]) -> DepartmentMention:
+    """"万里街道福利院…": a loaded department's own name written right after another's (first read as
+    a body inside it) is that department too — the question names two at once and is asked back."""
+    if unknown.text not in hits or not any(m.keys and m.end == unknown.start for m in mentions):
+        return unknown
+    doc_ids = sorted(hits[unknown.text])
+    keys = sorted({key_of(d) for d in doc_ids})
+    return DepartmentMention(unknown.text, unknown.start, unknown.end, doc_ids, keys,
+                             why=f"“{unknown.text}”是已载入部门的名称或简称，紧接在另一个部门名称之后",
+                             run_together=True)
 
 
 def _positions(text: str, alias: str) -> list[int]:

@@ -367,7 +367,8 @@ def _completion_from_cells(budget: Quantity, final: Quantity) -> Answer:
     )
 
 
-_BUDGET_WORDS = re.compile(r"年初预算|全年预算|调整预算|预算数")
+# "决算比预算少多少" of a 决算 names its 年初预算 too
+_BUDGET_WORDS = re.compile(r"年初预算|全年预算|调整预算|预算数|(?:决算|实际).{0,6}比预算")
 _FINAL_WORDS = re.compile(r"决算|实际|执行数")
 
 

@@ -384,13 +384,18 @@ def _asks_for_final(text: str) -> bool:
 _CONTAINER_AFTER = re.compile(r"^(?:的)?(?:中|里|内|下|当中|之中|里面)|^，")
 
 
+def is_container(text: str, mention: Mention) -> bool:
+    """"三公里…", "商品和服务支出中…": the mention is followed by 中/里/内/下, naming a whole."""
+    return bool(_CONTAINER_AFTER.search(text[mention.end:mention.end + 4]))
+
+
 def containers(parsed: ParsedQuestion) -> list[Mention]:
     """Mentions that only say where the asked item stands ("公用经费里的委托业务费",
     "基本支出人员经费"): followed by 中/里/内 (or a comma) and then another name, or written
     right against the next name."""
     found = []
     for mention, following in zip(parsed.mentions, parsed.mentions[1:], strict=False):
-        if _CONTAINER_AFTER.search(parsed.compact[mention.end:mention.end + 4]) or following.start == mention.end:
+        if is_container(parsed.compact, mention) or following.start == mention.end:
             found.append(mention)
     return found
 
@@ -460,10 +465,17 @@ def _longest_contained(chunk: str, names: list[str]) -> tuple[int, int, str] | N
     for size in range(len(chunk), PARTIAL_MIN - 1, -1):
         for i in range(len(chunk) - size + 1):
             part = chunk[i:i + size]
-            container = next((n for n in names if part in n and size * 2 >= len(n)), None)
-            if container:
-                return i, i + size, container
+            fits = [n for n in names if part in n and size * 2 >= len(n)]
+            fits = [n for n in fits if len(n) == len(fits[0])] if fits else []
+            if len(fits) > 1:
+                # several names as short ("政府采购" in 政府采购预算/货物/工程/服务): only the whole, else none
+                fits = [n for n in fits if n.replace(part, "", 1) in _WHOLE_SUFFIXES]
+            if len(fits) == 1:
+                return i, i + size, fits[0]
     return None
+
+
+_WHOLE_SUFFIXES = {"预算", "合计", "总计", "总额", "金额", "决算"}
 
 
 _WHOLE_PART = re.compile(r"([\u4e00-\u9fa5]{2,8}?)(?:里面|里|当中|之中|中)的?([\u4e00-\u9fa5]{2,3}?)(?:类|方面)?"
@@ -483,6 +495,17 @@ def _part_of_whole(text: str, catalog: Catalog) -> list[Mention]:
             if found:
                 return []
     return []
+
+
+def _without_alone_totals(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Drop "花了多少钱" / "预算加起来" read as a total when the question names another item."""
+    verbs = load("questions")["alone_totals"]["words"]
+    named = [m for m in mentions if text[m.start:m.end] not in verbs]
+    if named:
+        return named
+    # "预算加在一起": the name is "预算"; "加在一起" still reads as the operation
+    return [Mention(m.text, m.start, m.start + 2, m.kind, m.alternatives)
+            if text[m.start:m.end] in verbs and text[m.start:m.start + 2] in ("预算", "决算") else m for m in mentions]
 
 
 def _speaker_year_is_document_year(text: str, in_scope: list[Catalog]) -> bool:
@@ -530,6 +553,9 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     if edition:
         parsed.refusal = edition
         return parsed
+    if len(in_scope) > 1 and any(m.run_together for m in binding.mentions):
+        parsed.clarify = [c.doc.label for c in in_scope]  # two names run together: ask which one
+        return parsed
     if len(in_scope) > 1 and not across and not (operation == "completion" and is_budget_and_final(in_scope)):
         parsed.clarify = [c.doc.label for c in in_scope]
         return parsed
@@ -538,6 +564,7 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     parsed.mentions = find_mentions(unnamed, in_scope)
     if not parsed.mentions and len(in_scope) == 1:
         parsed.mentions = _part_of_whole(unnamed, in_scope[0])
+    parsed.mentions = _without_alone_totals(text, parsed.mentions)
     masked = mask_mentions(text, parsed.mentions)
     if not derived_last_year:
         # read again without the names: "上年结转" names a row, it does not ask for last year
@@ -545,6 +572,12 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     if parsed.operation == "last_year" and _speaker_year_is_document_year(masked, in_scope):
         parsed.operation = "lookup"
         parsed.notes.append(f"“去年”按决算的年度（{in_scope[0].doc.year}年）回答：决算在次年公布；问“上年”可查它的前一年。")
+    if re.search(load("questions")["speaker_year"]["year_before_last"], masked):
+        if not (all(c.doc.kind == "决算" for c in in_scope) and parsed.operation in ("lookup", "last_year")):
+            parsed.refusal = "“前年”是说话时的前两年：已载入的预算公开只有当年和上年的数，没有前年的。"
+            return parsed
+        parsed.operation = "last_year"
+        parsed.notes.append(f"“前年”按决算的上一年度（{in_scope[0].doc.year - 1}年）回答：决算在次年公布。")
     if parsed.operation == "lookup" and _asks_for_final(masked) and all(c.doc.kind == "预算" for c in in_scope):
         parsed.refusal = "已载入的是预算公开，其中没有决算（实际执行）数。"
         return parsed
