@@ -146,3 +146,14 @@ def test_a_code_the_question_names_must_be_the_cited_rows() -> None:
     assert answer.status == "answered" and _values(answer) == {Decimal("140.00")}, answer.answer
     answer = _ask("201一般公共服务支出的项目支出是多少", SPENDING_TOTAL_LAST)
     assert answer.status == "answered" and _values(answer) == {Decimal("100.00")}, answer.answer
+
+
+def test_an_item_a_table_is_titled_for_is_its_total_row() -> None:
+    running = _table("t08", "机关运行经费预算表", "机关运行经费表", ["上年预算", "本年预算"], [
+        ["", "办公费", "30.00", "35.00"],
+        ["", "水电费", "20.00", "18.00"],
+        ["", "合计", "50.00", "53.00"],
+    ])
+    answer = _ask("机关运行经费是多少", running)
+    assert answer.status == "answered" and _values(answer) == {Decimal("53.00")}, answer.answer
+    assert answer.citations[0].row == "合计"

@@ -171,7 +171,7 @@ def resolve(
     ("一般公共预算基本支出里，人员经费") puts the tables titled with it first.
     """
     names = (mention.text, *mention.alternatives)
-    for stage in ("cells", "table_total", "facts", "empty_table"):
+    for stage in ("cells", "table_total", "facts", "title_total", "empty_table"):
         for name in names:
             found = _resolve_name(catalog, name, mention.kind == "code", column, text, stage, hint_text, asked)
             if found is not None:
@@ -194,6 +194,8 @@ def _resolve_name(
     """One stage of resolution: a named cell, a table's total, or a narrative figure."""
     if stage == "table_total":
         return _table_total(catalog, name, text)
+    if stage == "title_total":
+        return _title_total(catalog, name, text)
     if stage == "empty_table":
         table = catalog.empty_tables.get(name)
         if table is None:
@@ -291,6 +293,29 @@ def _table_total(catalog: Catalog, name: str, text: str) -> Quantity | None:
             cell = total.cells[index]
             return Quantity(name, value_of(cell), cell_citation(catalog, table, cell), total, cell)
     return None
+
+
+_TITLE_YEAR = re.compile(r"^.*?\d{4}年度?")
+_TITLE_ENDING = re.compile(r"(?:预算|决算)?(?:支出)?(?:预算|决算)?(?:情况|明细)?表$")
+
+
+def _title_total(catalog: Catalog, name: str, text: str) -> Quantity | None:
+    """"机关运行经费" → the total row of the one table titled for it ("2024年机关运行经费预算表"),
+    when no row, column or sentence printed the name: the table's items add up to it."""
+    if len(name) < 4:
+        return None
+    tables = [t for t in catalog.doc.tables
+              if _TITLE_ENDING.sub("", _TITLE_YEAR.sub("", normalise_name(t.title))) == name]
+    if len(tables) != 1:
+        return None
+    table = tables[0]
+    side = table.sides[-1] if table.sides else ""
+    total = _last_total_row(catalog, table, side)
+    index = _column_index(table, side, None, text)
+    if total is None or index not in total.cells:
+        return None
+    cell = total.cells[index]
+    return Quantity(name, value_of(cell), cell_citation(catalog, table, cell), total, cell)
 
 
 def _last_total_row(catalog: Catalog, table: Table, side: str) -> Row | None:
