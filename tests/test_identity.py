@@ -121,6 +121,7 @@ def test_the_department_edition_is_the_default_and_says_so(rivals: Store) -> Non
     ("西湖区人社局项目支出是多少", "人社局"),  # a bureau not loaded
     ("西湖区统计局2022年项目支出是多少", "2022"),  # a year not loaded
     ("和湖区财政局项目支出是多少", "湖区财政局"),  # a place's name before a level word ("区财政局" alias)
+    ("嘉和区财政局项目支出是多少", "嘉和区财政局"),  # 和 ends a place's name there, not a phrase
 ])
 def test_an_unloaded_department_or_year_is_refused(rivals: Store, question: str, says: str) -> None:
     answer = ask(rivals, question)

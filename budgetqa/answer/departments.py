@@ -168,26 +168,42 @@ def _region_conflict(text: str, start: int) -> int | None:
 
 _LEVEL_WORDS = frozenset("省市区县州旗镇乡")
 """Characters an alias may begin with that end a place name ("县卫生健康委员会" of some 县)."""
+_LEVEL_BOUNDARY = frozenset("的是在里各本该这那其对从向给跟问查看说比与及同占为了年度：，,。？?、 ")
+"""Before an alias beginning with a level word, only these end a phrase: any other character
+(和, 安, 上 … all stand in place names: 嘉和区, 兰安县, 上城区) is the end of a place's name."""
+
+
+@lru_cache
+def _organisation_end() -> re.Pattern[str]:
+    return re.compile(rf"(?:{load('identity')['question']['org_suffixes']})$")
+
+
+def _ends_with_organisation(text: str) -> bool:
+    """Whether ``text`` ends with an organisation's suffix (局, 政协, 法院 …)."""
+    return bool(_organisation_end().search(text))
 
 
 def _name_runs_on(text: str, start: int, boundary: set[str], alias: str) -> int | None:
     """A short name preceded by characters that make it part of a longer name.
 
-    One character before an alias that begins with a level word is a place's name ("林" + "县…",
-    "湖" + "区财政局"): another body, whatever lead word it may also be."""
+    Before an alias that begins with a level word ("县档案馆", "区财政局"), one character is
+    enough: it ends a place's name, another body's."""
     if start == 0:
         return None
     before = text[start - 1]
-    if before in boundary or not ("\u4e00" <= before <= "\u9fa5"):
+    level_alias = alias[0] in _LEVEL_WORDS
+    if before in (_LEVEL_BOUNDARY if level_alias else boundary) or not ("\u4e00" <= before <= "\u9fa5"):
         return None
+    if level_alias and before == "和" and _ends_with_organisation(text[:start - 1]):
+        return None  # "某政协和省高院": a conjunction after another body's name
     org, lead, _ = _question_vocab()
     run = re.search(r"[\u4e00-\u9fa5（）]{1,12}$", text[:start])
     head = lead.sub("", run.group(0)) if run else ""
     # cut at the last boundary character ("请问省政协的…" keeps nothing before the name)
-    cut = max((i for i, ch in enumerate(head) if ch in boundary), default=-1)
+    cut = max((i for i, ch in enumerate(head) if ch in (_LEVEL_BOUNDARY if level_alias else boundary)), default=-1)
     head = head[cut + 1:]
     # one stray character is a verb or particle ("拿某街道…"); two or more name another body
-    shortest = 1 if alias[0] in _LEVEL_WORDS else 2
+    shortest = 1 if level_alias else 2
     return start - len(head) if len(head) >= shortest else None
 
 
