@@ -219,24 +219,23 @@ def natural_total(catalog: Catalog, part: Quantity) -> Quantity:
 def previous_cell(catalog: Catalog, q: Quantity) -> Quantity | None:
     """Last year's figure printed in the same row as a cell (上年预算数 beside 本年预算数), when the
     row prints one and it holds a value."""
-    if q.row is None or q.cell is None:
-        return None
-    index = previous_column(q.row.table, q.row.side, q.cell.col_index)
-    cell = q.row.cells.get(index) if index is not None else None
-    if cell is None or cell.state != "value":
-        return None
-    return Quantity(f"上年{q.name}", value_of(cell), cell_citation(catalog, q.row.table, cell), q.row, cell)
+    return _cell_beside(catalog, q, previous_column, f"上年{q.name}")
 
 
 def printed_change(catalog: Catalog, q: Quantity) -> Quantity | None:
     """The change amount printed in the same row as a cell (增减额 beside 本年预算数), if any."""
+    return _cell_beside(catalog, q, change_column, f"{q.name}增减额")
+
+
+def _cell_beside(catalog: Catalog, q: Quantity, column_of, name: str) -> Quantity | None:
+    """The value in the same row as ``q``'s cell, in the column ``column_of`` finds beside it."""
     if q.row is None or q.cell is None:
         return None
-    index = change_column(q.row.table, q.row.side, q.cell.col_index)
+    index = column_of(q.row.table, q.row.side, q.cell.col_index)
     cell = q.row.cells.get(index) if index is not None else None
     if cell is None or cell.state != "value":
         return None
-    return Quantity(f"{q.name}增减额", value_of(cell), cell_citation(catalog, q.row.table, cell), q.row, cell)
+    return Quantity(name, value_of(cell), cell_citation(catalog, q.row.table, cell), q.row, cell)
 
 
 def _matching_total(paths: list[tuple[str, ...]], index: int | None, own: tuple[str, ...]) -> int | None:

@@ -39,7 +39,7 @@ class DepartmentMention:
     why: str = ""
     """Provenance: how the name was bound, or why it was not."""
     run_together: bool = False
-    """Written right against another department's name ("万里街道福利院"): which one is meant is asked back."""
+    """Written right against another department's name ("某某街道福利院"): which one is meant is asked back."""
 
 
 @dataclass(slots=True)
@@ -133,7 +133,7 @@ def bind_departments(
 
 def _run_together(unknown: DepartmentMention, mentions: list[DepartmentMention], hits: dict[str, list[str]],
                   key_of: Callable[[str], str]) -> DepartmentMention:
-    """"万里街道福利院…": a loaded department's own name written right after another's (first read as
+    """"某某街道福利院…": a loaded department's own name written right after another's (first read as
     a body inside it) is that department too — the question names two at once and is asked back."""
     if unknown.text not in hits or not any(m.keys and m.end == unknown.start for m in mentions):
         return unknown
