@@ -9,6 +9,7 @@ and none totals them, no column is guessed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from budgetqa.answer.catalog import normalise_name
 from budgetqa.models import Table
@@ -22,14 +23,16 @@ _CHANGE = re.compile(r"增减|增长|减少|变动|比上年|增幅|差额|变�
 _PAIR_WORD = re.compile(r"预算|决算|执行数")
 
 
-def _total_names() -> set[str]:
-    return set(load("questions")["total_rows"]["names"])
+@lru_cache
+def total_names() -> frozenset[str]:
+    """Names of total rows and columns (合计, 总计, 小计 …; vocab/questions.toml)."""
+    return frozenset(load("questions")["total_rows"]["names"])
 
 
 def is_total_header(header: str) -> bool:
     """A header that totals its row: 合计, 总计, 小计, 本年支出合计 …"""
     name = normalise_name(header)
-    return name in _total_names() or name.endswith(("合计", "总计"))
+    return name in total_names() or name.endswith(("合计", "总计"))
 
 
 def table_year(table: Table) -> int | None:
@@ -44,12 +47,12 @@ def _header_years(paths: list[tuple[str, ...]]) -> set[int]:
 
 def is_previous_year(path: tuple[str, ...], year: int | None, years: set[int] | None = None) -> bool:
     """A header of last year's figure: 上年预算数, or a year before the table's ("2023年预算数" in 2024)."""
+    latest = year if year is not None else max(years or {0}) or None
     for part in path:
         name = normalise_name(part)
         if _PREVIOUS.match(name):
             return True
         stated = [int(y) for y in _YEAR.findall(name)]
-        latest = year if year is not None else max(years or {0}) or None
         if stated and latest is not None and max(stated) < latest:
             return True
     return False

@@ -73,17 +73,34 @@ class DepartmentBinding:
         return [(m.start, m.end) for m in self.mentions if m.keys]
 
 
+@dataclass(frozen=True, slots=True)
+class _QuestionVocab:
+    """The question-side identity vocabulary (vocab/identity.toml [question]), compiled once."""
+
+    org: re.Pattern[str]
+    """An organisation's name ending in one of its suffixes, followed by what may follow it."""
+    org_end: re.Pattern[str]
+    """Text ending with an organisation's suffix (局, 政协, 法院 …)."""
+    lead: re.Pattern[str]
+    boundary: frozenset[str]
+    level_boundary: frozenset[str]
+
+
 @lru_cache
-def _question_vocab() -> tuple[re.Pattern[str], re.Pattern[str], set[str]]:
+def _question_vocab() -> _QuestionVocab:
     vocab = load("identity")["question"]
-    org = re.compile(rf"((?:[\u4e00-\u9fa5（）]{{1,16}}?)(?:{vocab['org_suffixes']}))(?={vocab['org_follow']})")
-    lead = re.compile(rf"^(?:{vocab['lead_words']}|[\d年度的是和与及、])+")
-    return org, lead, set(vocab["boundary_chars"])
+    return _QuestionVocab(
+        org=re.compile(rf"((?:[\u4e00-\u9fa5（）]{{1,16}}?)(?:{vocab['org_suffixes']}))(?={vocab['org_follow']})"),
+        org_end=re.compile(rf"(?:{vocab['org_suffixes']})$"),
+        lead=re.compile(rf"^(?:{vocab['lead_words']}|[\d年度的是和与及、])+"),
+        boundary=frozenset(vocab["boundary_chars"]),
+        level_boundary=frozenset(vocab["level_boundary_chars"]),
+    )
 
 
-def boundary_chars() -> set[str]:
+def boundary_chars() -> frozenset[str]:
     """Characters that may stand right before a name without being part of it (vocab/identity.toml)."""
-    return _question_vocab()[2]
+    return _question_vocab().boundary
 
 
 def bind_departments(
@@ -105,7 +122,7 @@ def bind_departments(
     )
     taken = [False] * len(text)
     mentions: list[DepartmentMention] = []
-    _, _, boundary = _question_vocab()
+    boundary = _question_vocab().boundary
     for start, end, alias in found:
         if any(taken[start:end]) or (start > 0 and taken[start - 1]):
             continue  # right after a department's name, a name is an item of it ("某办公厅" + "某某会议")
@@ -161,29 +178,13 @@ def _region_conflict(text: str, start: int) -> int | None:
     match = _REGION_END.search(before)
     if match is None:
         return None
-    _, lead, _ = _question_vocab()
-    region = lead.sub("", match.group(0))
+    region = _question_vocab().lead.sub("", match.group(0))
     return start - len(region) if region else None
 
 
 _LEVEL_WORDS = frozenset("省市区县州旗镇乡")
 """Characters an alias may begin with that end a place name ("县卫生健康委员会" of some 县)."""
-_LEVEL_BOUNDARY = frozenset("的是在里各本该这那其对从向给跟问查看说比与及同占为了年度：，,。？?、 ")
-"""Before an alias beginning with a level word, only these end a phrase: any other character
-(和, 安, 上 … all stand in place names: 嘉和区, 兰安县, 上城区) is the end of a place's name."""
-
-
-@lru_cache
-def _organisation_end() -> re.Pattern[str]:
-    return re.compile(rf"(?:{load('identity')['question']['org_suffixes']})$")
-
-
-def _ends_with_organisation(text: str) -> bool:
-    """Whether ``text`` ends with an organisation's suffix (局, 政协, 法院 …)."""
-    return bool(_organisation_end().search(text))
-
-
-def _name_runs_on(text: str, start: int, boundary: set[str], alias: str) -> int | None:
+def _name_runs_on(text: str, start: int, boundary: frozenset[str], alias: str) -> int | None:
     """A short name preceded by characters that make it part of a longer name.
 
     Before an alias that begins with a level word ("县档案馆", "区财政局"), one character is
@@ -191,16 +192,17 @@ def _name_runs_on(text: str, start: int, boundary: set[str], alias: str) -> int 
     if start == 0:
         return None
     before = text[start - 1]
+    vocab = _question_vocab()
     level_alias = alias[0] in _LEVEL_WORDS
-    if before in (_LEVEL_BOUNDARY if level_alias else boundary) or not ("\u4e00" <= before <= "\u9fa5"):
+    ends = vocab.level_boundary if level_alias else boundary
+    if before in ends or not ("\u4e00" <= before <= "\u9fa5"):
         return None
-    if level_alias and before == "和" and _ends_with_organisation(text[:start - 1]):
+    if level_alias and before == "和" and vocab.org_end.search(text[:start - 1]):
         return None  # "某政协和省高院": a conjunction after another body's name
-    org, lead, _ = _question_vocab()
     run = re.search(r"[\u4e00-\u9fa5（）]{1,12}$", text[:start])
-    head = lead.sub("", run.group(0)) if run else ""
+    head = vocab.lead.sub("", run.group(0)) if run else ""
     # cut at the last boundary character ("请问省政协的…" keeps nothing before the name)
-    cut = max((i for i, ch in enumerate(head) if ch in (_LEVEL_BOUNDARY if level_alias else boundary)), default=-1)
+    cut = max((i for i, ch in enumerate(head) if ch in ends), default=-1)
     head = head[cut + 1:]
     # one stray character is a verb or particle ("拿某街道…"); two or more name another body
     shortest = 1 if level_alias else 2
@@ -217,12 +219,12 @@ def _unknown_organisations(text: str, mentions: list[DepartmentMention]) -> list
     A name is known when it is a bound (or ambiguous) mention; one that runs on past a bound
     name ("某街道" + "社区事务受理中心") names a body inside or beside it, not that department.
     """
-    org, lead, _ = _question_vocab()
+    vocab = _question_vocab()
     spans = [(m.start, m.end) for m in mentions]
     unknown = []
-    for match in org.finditer(text):
+    for match in vocab.org.finditer(text):
         start, end = match.start(1), match.end(1)
-        name = _ORG_CUT.split(lead.sub("", match.group(1)))[-1]
+        name = _ORG_CUT.split(vocab.lead.sub("", match.group(1)))[-1]
         start = end - len(name)
         if len(name) < 3:
             continue  # "全部", "本部": a word, not a body

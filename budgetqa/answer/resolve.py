@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from budgetqa.answer.catalog import Catalog, Row, normalise_name, quoted_span, short_title, value_of
-from budgetqa.answer.columns import default_column
+from budgetqa.answer.columns import default_column, total_names
 from budgetqa.answer.planner import Mention
 from budgetqa.answer.schema import Citation
 from budgetqa.models import Cell, Fact, Table
@@ -26,10 +26,6 @@ class Quantity:
     fact: Fact | None = None
     unit: str = "万元"
     """万元 for money (converted from the printed unit); a count or area keeps its own unit."""
-
-
-def _total_names() -> set[str]:
-    return set(load("questions")["total_rows"]["names"])
 
 
 def cell_citation(catalog: Catalog, table: Table, cell: Cell) -> Citation:
@@ -137,7 +133,7 @@ def _column_index(table: Table, side: str, column: str | None, text: str = "") -
 def total_row(table: Table, side: str, catalog: Catalog) -> Row | None:
     """The row that totals a table side: named 总计/合计…, or the only row there is."""
     rows = [r for r in catalog.rows if r.table is table and r.side == side]
-    names = _total_names()
+    names = total_names()
     for row in rows:
         if row.key in names and row.code is None:
             return row
@@ -153,7 +149,7 @@ def _best_index(table: Table, side: str, indexes: list[int], text: str, name: st
 
     if name is not None and not any(normalise_name(paths[i][-1]) == name for i in indexes):
         # a caption over several columns: the one the question's other words name, its total, else its first
-        totals = {i for i in indexes if any(normalise_name(p) in _total_names() for p in paths[i])}
+        totals = {i for i in indexes if any(normalise_name(p) in total_names() for p in paths[i])}
         return max(indexes, key=lambda i: (score(i) - len(name), i in totals,
                                            _final_preferred(table, side, i, text), -i))
     return max(indexes, key=lambda i: (score(i), _final_preferred(table, side, i, text), -i))
@@ -286,12 +282,9 @@ def _table_total(catalog: Catalog, name: str, text: str) -> Quantity | None:
             continue
         if stem not in title and len(set(stem)) < 4:
             continue
-        side = table.sides[-1] if table.sides else ""
-        total = _last_total_row(catalog, table, side)
-        index = _column_index(table, side, None, text)
-        if total is not None and index in total.cells:
-            cell = total.cells[index]
-            return Quantity(name, value_of(cell), cell_citation(catalog, table, cell), total, cell)
+        quantity = _total_of(catalog, table, name, text)
+        if quantity is not None:
+            return quantity
     return None
 
 
@@ -306,9 +299,11 @@ def _title_total(catalog: Catalog, name: str, text: str) -> Quantity | None:
         return None
     tables = [t for t in catalog.doc.tables
               if _TITLE_ENDING.sub("", _TITLE_YEAR.sub("", normalise_name(t.title))) == name]
-    if len(tables) != 1:
-        return None
-    table = tables[0]
+    return _total_of(catalog, tables[0], name, text) if len(tables) == 1 else None
+
+
+def _total_of(catalog: Catalog, table: Table, name: str, text: str) -> Quantity | None:
+    """The grand total of a table's last side, in the column the question means."""
     side = table.sides[-1] if table.sides else ""
     total = _last_total_row(catalog, table, side)
     index = _column_index(table, side, None, text)
