@@ -17,17 +17,18 @@ DEPARTMENT = "东川市湖城区民政局"
 YEAR = 2024
 
 
-def _table(table_id: str, title: str, kind: str, header: list[str], body: list[list[str]]) -> Table:
+def _table(table_id: str, title: str, kind: str, header: list[str], body: list[list[str]],
+           unit: str = "万元") -> Table:
     """A one-sided table: header = value column captions ("基本支出 / 人员经费" for two levels);
-    body rows = [code, name, value…]."""
+    body rows = [code, name, value…], printed in ``unit``."""
     paths = [tuple(h.split(" / ")) for h in header]
     cells = [
         Cell(side="", row_index=r, row_code=row[0] or None, row_name=row[1], parent_code=None, level=None,
-             col_index=c, col_path=paths[c], state="value", value=Decimal(raw.replace(",", "")), unit="万元",
+             col_index=c, col_path=paths[c], state="value", value=Decimal(raw.replace(",", "")), unit=unit,
              page=1, raw=raw)
         for r, row in enumerate(body) for c, raw in enumerate(row[2:])
     ]
-    return Table(table_id, f"{YEAR}年{title}", kind, None, "万元", [1], columns={"": paths}, cells=cells)
+    return Table(table_id, f"{YEAR}年{title}", kind, None, unit, [1], columns={"": paths}, cells=cells)
 
 
 def _ask(question: str, *tables: Table) -> Answer:
@@ -157,3 +158,39 @@ def test_an_item_a_table_is_titled_for_is_its_total_row() -> None:
     answer = _ask("机关运行经费是多少", running)
     assert answer.status == "answered" and _values(answer) == {Decimal("53.00")}, answer.answer
     assert answer.citations[0].row == "合计"
+
+
+BASIC_NO_LAST_YEAR = _table("t04", "一般公共预算基本支出预算表", "基本支出表", ["合计", "人员经费", "公用经费"], [
+    ["", "合计", "500.00", "300.00", "200.00"],
+    ["30201", "办公费", "80.00", "0.00", "80.00"],
+])
+RUNNING_WITH_LAST_YEAR = _table("t08", "机关运行经费预算表", "机关运行经费表", ["本年预算", "上年预算"], [
+    ["", "办公费", "35.00", "30.00"],
+    ["", "合计", "53.00", "50.00"],
+])
+
+
+def test_a_change_is_read_from_the_table_that_prints_last_year() -> None:
+    # the 基本支出表 lists 办公费 for this year only; the 机关运行经费表 prints both years
+    answer = _ask("办公费比上年增加多少", BASIC_NO_LAST_YEAR, RUNNING_WITH_LAST_YEAR)
+    assert answer.status == "answered" and Decimal("5.00") in _values(answer), answer.answer
+    assert answer.answer.startswith("机关运行经费预算表中的办公费"), answer.answer
+    assert [c.column for c in answer.citations] == ["本年预算", "上年预算", "合计"]
+    assert any("本年数为 80.00 万元，口径不同" in note for note in answer.notes), answer.notes
+
+
+def test_a_change_without_last_years_figure_anywhere_is_refused() -> None:
+    answer = _ask("办公费比上年增加多少", BASIC_NO_LAST_YEAR)
+    assert answer.status != "answered" and not answer.values, answer.answer
+
+
+def test_a_change_in_a_table_printed_in_yuan_is_shown_in_yuan() -> None:
+    in_yuan = _table("t08", "机关运行经费预算表", "机关运行经费表", ["本年预算", "上年预算"], [
+        ["", "办公费", "690", "540"],
+        ["", "合计", "2400", "1540"],
+    ], unit="元")
+    answer = _ask("办公费比上年增加多少", in_yuan)
+    assert answer.status == "answered" and answer.formula.startswith("690.00 − 540.00 = 150.00"), answer.formula
+    assert {(v.value, v.unit) for v in answer.values} >= {("150.00", "元"), ("540.00", "元")}, answer.values
+    answer = _ask("办公费比上年增加多少万元", in_yuan)
+    assert answer.status == "answered" and ("0.02", "万元") in {(v.value, v.unit) for v in answer.values}

@@ -6,8 +6,9 @@ What does not bind raises :class:`Refusal` with the reason; nothing here compute
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from budgetqa.answer.catalog import Catalog, Row, normalise_name, value_of
+from budgetqa.answer.catalog import Catalog, Row, build_catalog, normalise_name, value_of
 from budgetqa.answer.columns import (
     change_column,
     default_column,
@@ -220,6 +221,29 @@ def previous_cell(catalog: Catalog, q: Quantity) -> Quantity | None:
     """Last year's figure printed in the same row as a cell (上年预算数 beside 本年预算数), when the
     row prints one and it holds a value."""
     return _cell_beside(catalog, q, previous_column, f"上年{q.name}")
+
+
+def compared_elsewhere(parsed: ParsedQuestion, catalog: Catalog, q: Quantity) -> tuple[Quantity, Quantity] | None:
+    """The item and last year's figure from another table that prints them side by side, when the
+    table first chosen for it prints no 上年 column ("办公费比上年" read from the 机关运行经费表 when the
+    基本支出表 lists 办公费 for this year only): the question is bound again over those tables alone."""
+    chosen = q.row.table if q.row is not None else None
+    tables = [t for t in catalog.doc.tables if t is not chosen and _prints_previous(t)]
+    if not tables:
+        return None
+    narrowed = build_catalog(replace(catalog.doc, tables=tables, facts=[]))
+    try:
+        other = one(parsed, narrowed)
+    except Refusal:
+        return None
+    last = previous_cell(narrowed, other)
+    return (other, last) if last is not None else None
+
+
+def _prints_previous(table) -> bool:
+    """Whether a table prints last year's figure beside some current column."""
+    return any(previous_column(table, side, index) is not None
+               for side, paths in table.columns.items() for index in range(len(paths)))
 
 
 def printed_change(catalog: Catalog, q: Quantity) -> Quantity | None:

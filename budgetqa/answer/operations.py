@@ -14,6 +14,7 @@ from budgetqa.answer.bind import (
     budget_and_final,
     budget_fact,
     change_fact,
+    compared_elsewhere,
     excluded_names,
     group_members,
     natural_total,
@@ -24,7 +25,7 @@ from budgetqa.answer.bind import (
     rank_position,
     top_count,
 )
-from budgetqa.answer.catalog import Catalog, value_of
+from budgetqa.answer.catalog import Catalog, short_title, value_of
 from budgetqa.answer.companion import asks_count_and_amount, companion
 from budgetqa.answer.completion import completion_of_two, counterparts
 from budgetqa.answer.compute import (
@@ -43,6 +44,7 @@ from budgetqa.answer.render import (
     conversion_note,
     doc_label,
     growth,
+    in_unit,
     money,
     more,
     percent,
@@ -121,8 +123,11 @@ def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = Fal
     fact = change_fact(catalog, q, [n for m in parsed.mentions for n in (m.text, *m.alternatives)])
     if fact is None:
         last = previous_cell(catalog, q)
-        if last is None:
+        elsewhere = compared_elsewhere(parsed, catalog, q) if last is None else None
+        if last is None and elsewhere is None:
             raise Refusal(f"{catalog.doc.title}没有给出{q.name}与上年的比较，且没有载入上年的公开。")
+        if elsewhere is not None:
+            return _change_elsewhere(parsed, catalog, q, *elsewhere, last_year_only)
         return _change_in_table(parsed, q, last, printed_change(catalog, q), last_year_only)
     current = q.value
     if fact.change_amount is None:
@@ -161,33 +166,68 @@ def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = Fal
                   citations=citations, notes=notes)
 
 
+def _change_elsewhere(parsed: ParsedQuestion, catalog: Catalog, first: Quantity, q: Quantity, last: Quantity,
+                      last_year_only: bool) -> Answer:
+    """A change read from the table that prints last year's figure, when the table first chosen for
+    the item prints none. When that table's figure for this year differs, the answer names the table
+    it speaks of and says what the first one prints."""
+    same = first.value == q.value
+    if not same:
+        q.name = f"{short_title(q.citation.table, catalog.doc.department)}中的{q.name}"
+    answer = _change_in_table(parsed, q, last, printed_change(catalog, q), last_year_only)
+    unit = answer.values[-1].unit
+    answer.notes.insert(0, f"《{first.citation.table}》所列{first.name}没有上年数，上年比较取自《{q.citation.table}》"
+                        + ("，两表本年数相同。" if same else
+                           f"；《{first.citation.table}》的本年数为 {show(first.value, unit)} {unit}，口径不同。"))
+    answer.citations.append(first.citation)
+    return answer
+
+
 def _change_in_table(parsed: ParsedQuestion, q: Quantity, last: Quantity, printed: Quantity | None,
                      last_year_only: bool) -> Answer:
     """This year's cell against last year's printed beside it in the same row (本年 | 上年 columns),
     checked against the row's printed 增减额 when there is one."""
-    computed = change_from_previous(q.value, last.value)
+    unit = _display_unit(parsed, q, last)
+    current = in_unit(q.value, unit)
+    computed = change_from_previous(current, in_unit(last.value, unit))
     change, previous, pct = computed.amount, computed.previous, computed.pct
     word = rise(change)
-    unit = parsed.unit
-    values = [money(f"上年{q.name}", previous, unit)]
+
+    def amount(name: str, figure: Decimal) -> Value:
+        return Value(name=name, value=str(round2(figure)), unit=unit)
+
+    values = [amount(f"上年{q.name}", previous)]
     if last_year_only:
-        text = f"上年{q.name}为 {show(previous, unit)} {unit}（本年 {show(q.value, unit)} {unit}，{word} {show(abs(change), unit)} {unit}）。"
+        text = (f"上年{q.name}为 {fmt_money(previous)} {unit}（本年 {fmt_money(current)} {unit}，"
+                f"{word} {fmt_money(abs(change))} {unit}）。")
     else:
-        values.insert(0, money(f"{q.name}比上年{word}", abs(change), unit))
+        values.insert(0, amount(f"{q.name}比上年{word}", abs(change)))
         if pct is not None:
             values.insert(1, percent(f"{q.name}{'增长' if change >= 0 else '下降'}率", abs(pct)))
         pct_text = f"，{'增长' if change >= 0 else '下降'} {fmt_pct(abs(pct))}" if pct is not None else ""
-        text = (f"{q.name}为 {show(q.value, unit)} {unit}，比上年{word} {show(abs(change), unit)} {unit}{pct_text}"
-                f"（上年为 {show(previous, unit)} {unit}）。")
+        text = (f"{q.name}为 {fmt_money(current)} {unit}，比上年{word} {fmt_money(abs(change))} {unit}{pct_text}"
+                f"（上年为 {fmt_money(previous)} {unit}）。")
     notes = [f"本年数与上年数均取自《{q.citation.table}》同一行（“{q.citation.column}”与“{last.citation.column}”两列），"
              "增减额按本年数减上年数计算。"]
+    if unit != parsed.unit:
+        notes.append(f"表中单位为{unit}，按表列单位计算。")
     citations = [q.citation, last.citation]
     if printed is not None:
-        agree = agrees(change, printed.value)
-        notes.append(f"表列“{printed.citation.column}” {fmt_money(printed.value)}，与复算{'一致' if agree else '不一致'}。")
+        agree = agrees(change, in_unit(printed.value, unit))
+        notes.append(f"表列“{printed.citation.column}” {show(printed.value, unit)} {unit}，"
+                     f"与复算{'一致' if agree else '不一致'}。")
         citations.append(printed.citation)
     return Answer(status="answered", answer=text, values=values, formula=computed.formula,
                   citations=citations, notes=notes)
+
+
+def _display_unit(parsed: ParsedQuestion, q: Quantity, last: Quantity) -> str:
+    """The unit a change is shown in: the asked one; else the one both cells are printed in, so
+    the formula shows the printed figures (690 − 540 元, not 0.07 − 0.05 万元)."""
+    if parsed.unit != "万元" or "万元" in parsed.compact or q.cell is None or last.cell is None:
+        return parsed.unit
+    printed = {q.cell.unit, last.cell.unit}
+    return printed.pop() if len(printed) == 1 and printed <= {"元", "万元"} else parsed.unit
 
 
 def _last_year(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
