@@ -194,3 +194,15 @@ def test_a_change_in_a_table_printed_in_yuan_is_shown_in_yuan() -> None:
     assert {(v.value, v.unit) for v in answer.values} >= {("150.00", "元"), ("540.00", "元")}, answer.values
     answer = _ask("办公费比上年增加多少万元", in_yuan)
     assert answer.status == "answered" and ("0.02", "万元") in {(v.value, v.unit) for v in answer.values}
+
+
+def test_bare_appropriation_is_the_appropriation_received() -> None:
+    # "财政拨款" asked as an amount, where only "财政拨款收入" and "财政拨款支出" are printed
+    income = _table("t02", "收入预算总表", "收入表", ["收入预算 / 合计", "收入预算 / 财政拨款收入", "收入预算 / 事业收入"], [
+        ["", "合计", "1,212.12", "950.12", "262.00"],
+    ])
+    spending = _table("t05", "财政拨款支出预算表", "财政拨款支出表", ["财政拨款支出", "基本支出", "项目支出"], [
+        ["", "合计", "950.12", "900.12", "50.00"],
+    ])
+    answer = _ask("财政拨款是多少", income, spending)
+    assert answer.status == "answered" and _values(answer) == {Decimal("950.12")}, answer.answer
