@@ -206,3 +206,11 @@ def test_bare_appropriation_is_the_appropriation_received() -> None:
     ])
     answer = _ask("财政拨款是多少", income, spending)
     assert answer.status == "answered" and _values(answer) == {Decimal("950.12")}, answer.answer
+
+
+def test_an_item_inside_a_container_a_table_is_titled_for_is_read_there() -> None:
+    # 办公费 is printed in the 基本支出表 and the 机关运行经费表; the question names the latter's subject
+    answer = _ask("机关运行经费中办公费是多少", BASIC_NO_LAST_YEAR, RUNNING_WITH_LAST_YEAR)
+    assert answer.status == "answered" and _values(answer) == {Decimal("35.00")}, answer.answer
+    answer = _ask("基本支出中办公费是多少", BASIC_NO_LAST_YEAR, RUNNING_WITH_LAST_YEAR)
+    assert answer.status == "answered" and _values(answer) == {Decimal("80.00")}, answer.answer

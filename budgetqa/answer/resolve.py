@@ -57,11 +57,14 @@ def _rank(catalog: Catalog, text: str, asked: str = ""):
     named = {table_id for table_id, title in titles.items()
              if len(title) >= 4 and quoted_span(text, title, catalog.names)}
     qualifiers = [q for q in load("questions")["qualifiers"]["words"] if q in asked]
+    # a container the question names that a table is titled for ("机关运行经费中办公费" → 机关运行经费预算表)
+    titled_for = {t.table_id for t in catalog.doc.tables
+                  if len(subject := title_subject(t)) >= 4 and any(f"{subject}{w}" in asked for w in "中里内")}
 
     def key(table: Table) -> tuple[int, int]:
         if table.table_id in named:
             return -1, -1
-        held = sum(q in table.title for q in qualifiers)
+        held = sum(q in table.title for q in qualifiers) + (table.table_id in titled_for)
         return -held, order.index(table.kind) if table.kind in order else len(order)
 
     return key
@@ -292,13 +295,18 @@ _TITLE_YEAR = re.compile(r"^.*?\d{4}年度?")
 _TITLE_ENDING = re.compile(r"(?:预算|决算)?(?:支出)?(?:预算|决算)?(?:情况|明细)?表$")
 
 
+def title_subject(table: Table) -> str:
+    """What a table is titled for: its title without year, 预算/支出 and 表 ("2024年机关运行经费预算表" →
+    "机关运行经费")."""
+    return _TITLE_ENDING.sub("", _TITLE_YEAR.sub("", normalise_name(table.title)))
+
+
 def _title_total(catalog: Catalog, name: str, text: str) -> Quantity | None:
     """"机关运行经费" → the total row of the one table titled for it ("2024年机关运行经费预算表"),
     when no row, column or sentence printed the name: the table's items add up to it."""
     if len(name) < 4:
         return None
-    tables = [t for t in catalog.doc.tables
-              if _TITLE_ENDING.sub("", _TITLE_YEAR.sub("", normalise_name(t.title))) == name]
+    tables = [t for t in catalog.doc.tables if title_subject(t) == name]
     return _total_of(catalog, tables[0], name, text) if len(tables) == 1 else None
 
 
