@@ -11,9 +11,12 @@ gaps no data line prints across, the header label by label over the columns by a
 wrapped names onto their data line.
 
 A 类 code printed once in a merged cell, vertically centred over the rows of its 类, belongs
-to no line of its own: it sits between two rows or on a child row's line. Such a code is
-moved onto the row it denotes, the nearest row above it that prints no code part, when the
-rows from there down to a row below it are centred on the code.
+to no line of its own: it sits between two rows, on a child row's line, or beside the first
+line of a later row's wrapped name (read as an integer, it makes that name line look like a
+row of its own). Such a code is moved onto the row it denotes, the nearest row above it that
+prints no code part, when the rows from there down to a row below it are centred on the code;
+a name line it stood beside is then a wrapped name's line again. Uncentred, it stays put and
+the self-check judges the reading.
 
 The fragments carry the reader "unruled" (read from alignment with no rule at all), so the
 self-check (``self_check``) judges them as it judges the text read of such pages.
@@ -175,7 +178,8 @@ def _merged_codes(chars: list[dict], frame: list[list[Piece]], settings: BareSet
     if not leis:
         return chars
     left = min(p[0] for p in leis)
-    rows = _row_extents(frame, settings)
+    floating = {id(line): lei for line in frame if (lei := _beside_name(line, labels[id(line)], left))}
+    rows = _row_extents(frame, settings, floating)
     moves: list[tuple[Piece, list[Piece] | None]] = []
     for line in frame:
         pieces = labels[id(line)]
@@ -185,9 +189,9 @@ def _merged_codes(chars: list[dict], frame: list[list[Piece]], settings: BareSet
         others = [p for p in pieces if p is not lei]
         on_child = bool(others) and _CODE_PART.match(others[0][4]) is not None and _is_data_line(line)
         alone = not others and not _is_data_line(line)
-        if not (on_child or alone):
+        if not (on_child or alone or id(line) in floating):
             continue
-        target = _lei_row(lei, rows, labels, settings)
+        target = _lei_row(lei, rows, labels, settings, tuple(floating.values()))
         if target is not None and target is not line:
             moves.append((lei, target))
         elif target is None and alone:
@@ -299,22 +303,42 @@ def _shifted(char: dict, shifts: list[tuple[Piece, float]]) -> dict:
     return {**char, "x0": char["x0"] + shift, "x1": char["x1"] + shift} if shift else char
 
 
-def _row_extents(frame: list[list[Piece]], settings: BareSettings) -> list[tuple[float, float, list[Piece]]]:
+def _beside_name(line: list[Piece], label: list[Piece], left: float) -> Piece | None:
+    """A 类 code in the 类 column on a line that, the code aside, prints only name text (a wrapped
+    name's first line beside which a merged cell's centred code happens to fall): read as an
+    integer the code makes the line look like a row of its own."""
+    lei = next((p for p in label if _LEI.match(p[4]) and p[0] - left < 3), None)
+    others = [p for p in line if p is not lei]
+    if lei is None or not others:
+        return None
+    if any(_CODE_PART.match(p[4]) or parse_cell(p[4])[0] != "text" for p in others):
+        return None
+    return lei
+
+
+def _row_extents(frame: list[list[Piece]], settings: BareSettings,
+                 floating: dict[int, Piece] | None = None) -> list[tuple[float, float, list[Piece]]]:
     """(top, bottom, data line) of each data row, a wrapped name's lines standing right above or
-    below its data line counted in."""
+    below its data line counted in; a line holding a ``floating`` 类 code beside name text only
+    counts as a wrapped name's line, not a row."""
+    floating = floating or {}
+
+    def is_data(line: list[Piece]) -> bool:
+        return id(line) not in floating and _is_data_line(line)
+
     heights = sorted(_height(line) for line in frame) or [10.0]
     wrap = settings.grid.wrap_gap * heights[len(heights) // 2]
     spans = [(min(p[1] for p in line), max(p[3] for p in line)) for line in frame]
     rows = []
     for i, line in enumerate(frame):
-        if not _is_data_line(line):
+        if not is_data(line):
             continue
         top, bottom = spans[i]
         j = i - 1
-        while j >= 0 and not _is_data_line(frame[j]) and 0 <= spans[j + 1][0] - spans[j][1] < wrap:
+        while j >= 0 and not is_data(frame[j]) and 0 <= spans[j + 1][0] - spans[j][1] < wrap:
             top, j = spans[j][0], j - 1
         j = i + 1
-        while j < len(frame) and not _is_data_line(frame[j]) and 0 <= spans[j][0] - spans[j - 1][1] < wrap:
+        while j < len(frame) and not is_data(frame[j]) and 0 <= spans[j][0] - spans[j - 1][1] < wrap:
             bottom, j = spans[j][1], j + 1
         rows.append((top, bottom, line))
     return rows
@@ -328,9 +352,10 @@ def _label_pieces(line: list[Piece]) -> list[Piece]:
 
 
 def _lei_row(lei: Piece, rows: list[tuple[float, float, list[Piece]]], labels: dict[int, list[Piece]],
-             settings: BareSettings) -> list[Piece] | None:
+             settings: BareSettings, floating: tuple[Piece, ...] = ()) -> list[Piece] | None:
     """The data line a merged 类 code denotes: the nearest row above it printing no code part, when the
-    rows from it down to one below the code are centred on the code."""
+    rows from it down to one below the code are centred on the code and no other 类 code beside a
+    name (``floating``, counted in no row) stands between."""
     centre = (lei[1] + lei[3]) / 2
     target = None
     for top, _, line in reversed([r for r in rows if r[0] < centre - settings.centre_tolerance]):
@@ -343,7 +368,7 @@ def _lei_row(lei: Piece, rows: list[tuple[float, float, list[Piece]]], labels: d
             break
         if any(_LEI.match(p[4]) for p in codes):
             return None
-    if target is None:
+    if target is None or any(target[0] <= (p[1] + p[3]) / 2 < centre for p in floating if p is not lei):
         return None
     if any(abs((target[0] + bottom) / 2 - centre) <= settings.centre_tolerance for _, bottom, _ in rows
            if bottom >= centre):
