@@ -53,14 +53,14 @@ CASES = {
     # page's rows were an untitled table, dropped (174 of 224 figures read)
     "no-rules-one-row-page": (527, {"borders": "none", "rotation": "turned", "levels": "indented",
                                     "page_marks": "running"}),
-    # a fake-bold letter-spaced 合计 spread over the code and name columns: before, read as a row "合"
-    # without a code and the table dropped (33 of 150 figures read)
     # split 类/款/项 codes, 类 merged over its rows, names wrapped onto two lines: the centred 类 code
     # falls on the first line of a later row's wrapped name ("222 规划编制事业运") and, read as an
     # integer, made that line a row of its own; before, the group's rows lost their 类 and the table
     # was dropped by the self-check (128 of 156 figures read)
     "no-rules-merged-lei-beside-wrapped-name": (543, {"borders": "none", "merged": "lei-rowspan",
                                                       "names": "wrapped"}),
+    # a fake-bold letter-spaced 合计 spread over the code and name columns: before, read as a row "合"
+    # without a code and the table dropped (33 of 150 figures read)
     "no-rules-spread-total": (520, {"borders": "none", "spacing": "letter-spaced", "total": "bottom",
                                     "codes": "joined", "overprint": "total-row"}),
 }
