@@ -109,10 +109,11 @@ def about(store, question: str, doc_ids: list[str] | None) -> str:
 
 
 def missing_field(question: str, text: str) -> str | None:
-    """The field a question asks for (电话, 联系人…) when the quote does not print it, else None."""
+    """The field a question asks for (电话, 联系人…; the first word it must hold, so "由谁负责" asks
+    for the 负责人) when the quote does not print it, else None."""
     for cue, words in load("retrieval")["answer"]["must_hold"].items():
         if cue in question and not any(word in text for word in words):
-            return cue
+            return words[0]
     return None
 
 
