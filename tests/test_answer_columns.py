@@ -214,3 +214,16 @@ def test_an_item_inside_a_container_a_table_is_titled_for_is_read_there() -> Non
     assert answer.status == "answered" and _values(answer) == {Decimal("35.00")}, answer.answer
     answer = _ask("基本支出中办公费是多少", BASIC_NO_LAST_YEAR, RUNNING_WITH_LAST_YEAR)
     assert answer.status == "answered" and _values(answer) == {Decimal("80.00")}, answer.answer
+
+
+def test_a_ranking_inside_a_caption_compares_its_columns() -> None:
+    # one row, the items printed across: 三公经费 / 小计 | 因公出国（境）费 | 公务用车购置及运行维护费 / 小计 | … | 公务接待费
+    wide = _table("t09", "三公经费、会议费、培训费支出预算表", "三公经费表", [
+        "合计", "三公经费 / 小计", "三公经费 / 因公出国（境）费", "三公经费 / 公务用车购置及运行维护费 / 小计",
+        "三公经费 / 公务用车购置及运行维护费 / 公务用车运行维护费", "三公经费 / 公务接待费", "会议费"], [
+        ["", "", "800.00", "513.75", "160.00", "266.80", "266.80", "86.95", "286.25"],
+    ])
+    answer = _ask("三公经费中哪项最多", wide)
+    assert answer.status == "answered" and _values(answer) == {Decimal("266.80")}, answer.answer
+    assert answer.answer.startswith("最多的是公务用车购置及运行维护费") and "会议费" not in answer.answer
+    assert answer.notes[0] == "共比较 3 项。"

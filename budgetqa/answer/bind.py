@@ -373,6 +373,8 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
         else:
             children = _leaves(same_side)
         members = [(r, r.cells[index]) for r in children if index in r.cells]
+        if len(members) < 2 and quantity.cell is not None:
+            members = _column_members(row, index) or members
         if len(members) >= 2:
             return members
         if row.code and members:
@@ -385,6 +387,26 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
     if scope is not None and any(value_of(c) > scope for _, c in members):
         return []  # "三公里哪项": rows larger than the whole named as the scope are not inside it
     return members
+
+
+def _column_members(row: Row, index: int) -> list[tuple[Row, object]]:
+    """The columns a caption spans in one row, when a table prints its items across ("三公经费 /
+    因公出国（境）费 | 公务用车购置及运行维护费 / 小计 | 公务接待费"): each child column, or a child
+    caption's own total, named by its header."""
+    paths = row.table.columns.get(row.side, [])
+    own = paths[index] if index < len(paths) else ()
+    caption = own[:-1] if own and is_total_header(own[-1]) else own
+    if not caption:
+        return []
+    children: dict[str, int] = {}
+    for i, path in enumerate(paths):
+        if len(path) <= len(caption) or path[:len(caption)] != caption or is_total_header(path[len(caption)]):
+            continue
+        label = path[len(caption)]
+        if len(path) == len(caption) + 1 or is_total_header(path[len(caption) + 1]):
+            children.setdefault(label, i)
+    return [(Row(row.table, row.side, row.index, label, None, None, {i: row.cells[i]}), row.cells[i])
+            for label, i in children.items() if i in row.cells]
 
 
 def _table_group(parsed: ParsedQuestion, catalog: Catalog, level: int | None) -> list[tuple[Row, object]]:
