@@ -227,3 +227,23 @@ def test_a_ranking_inside_a_caption_compares_its_columns() -> None:
     assert answer.status == "answered" and _values(answer) == {Decimal("266.80")}, answer.answer
     assert answer.answer.startswith("最多的是公务用车购置及运行维护费") and "会议费" not in answer.answer
     assert answer.notes[0] == "共比较 3 项。"
+
+
+def test_a_table_named_with_its_fund_type_left_out_is_the_container() -> None:
+    running = _table("t08", "一般公共预算机关运行经费支出预算表", "机关运行经费表", ["本年预算"], [
+        ["", "办公费", "35.00"],
+        ["", "合计", "53.00"],
+    ])
+    answer = _ask("机关运行经费表里的办公费是多少", BASIC_NO_LAST_YEAR, running)
+    assert answer.status == "answered" and _values(answer) == {Decimal("35.00")}, answer.answer
+
+
+def test_a_ranking_within_a_scope_no_printed_name_matches_is_refused() -> None:
+    # "采购服务" names nothing this document prints: its 类 rows are no answer
+    table = _table("t03", "部门支出预算表", "支出表", ["合计"], [
+        ["201", "一般公共服务支出", "310.00"],
+        ["208", "社会保障和就业支出", "500.00"],
+    ])
+    assert _ask("哪类支出最多", table).status == "answered"
+    answer = _ask("采购服务里哪个专项最多", table)
+    assert answer.status == "refused" and not answer.values, answer.answer

@@ -177,6 +177,17 @@ def test_performance_forms_answer_amounts_indicators_and_people(ingested: Ingest
     assert "补贴对象申请审核完成率" in indicators.answer and "=100.00(%)" in indicators.answer
     person = ask(ingested.store, "万里街道2023年就业援助基地补贴项目的负责人是谁？")
     assert person.status == "refused" and "没有印出" in person.answer
+    # 西南大学2023 236教师工作专项绩效目标表 (p35): 上年结转 23.78, asked without 资金/金额; the document's
+    # own 上年结转 (93,801.70 in the 收入预算表) is not the project's
+    carried = asked(ingested, "西南大学23年教师工作专项有多少是上年结转的")
+    assert values(carried) == ["23.78"] and "绩效目标表" in carried.citations[0].table
+
+
+def test_a_ranking_of_gaps_is_refused_never_a_ranking_of_amounts(ingested: IngestedCorpus) -> None:
+    # 普陀区财政局2024决算: before, the 类 rows ranked by their 决算数 (一般公共服务支出 2,106.66) were
+    # given as the item whose 决算 and 年初预算 differ most
+    answer = ask(ingested.store, "普陀财政局哪个项的决算和年初预算差得最多")
+    assert answer.status == "refused" and not answer.values, answer.answer
 
 
 @pytest.mark.parametrize(("question", "printed"), [

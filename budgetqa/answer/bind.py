@@ -16,7 +16,14 @@ from budgetqa.answer.columns import (
     previous_column,
     total_column,
 )
-from budgetqa.answer.planner import Mention, ParsedQuestion, containers, is_container, mask_mentions
+from budgetqa.answer.planner import (
+    Mention,
+    ParsedQuestion,
+    containers,
+    is_container,
+    mask_mentions,
+    without_departments,
+)
 from budgetqa.answer.resolve import (
     Quantity,
     cell_citation,
@@ -383,6 +390,9 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
             scope = value_of(quantity.cell)
     if named_row:
         return named_row  # no group to rank (a refusal), never the whole table's rows
+    scope_words = _UNREAD_SCOPE.search(without_departments(parsed)) if not parsed.mentions else None
+    if scope_words and "项目" not in scope_words.group(0):
+        return []  # "政府采购服务里哪个…": a scope no printed name matched, never the whole table's rows
     members = _table_group(parsed, catalog, level)
     if scope is not None and any(value_of(c) > scope for _, c in members):
         return []  # "三公里哪项": rows larger than the whole named as the scope are not inside it
@@ -407,6 +417,11 @@ def _column_members(row: Row, index: int) -> list[tuple[Row, object]]:
             children.setdefault(label, i)
     return [(Row(row.table, row.side, row.index, label, None, None, {i: row.cells[i]}), row.cells[i])
             for label, i in children.items() if i in row.cells]
+
+
+_UNREAD_SCOPE = re.compile(r"[\u4e00-\u9fff]{2,}(?:里|中|内|当中|之中)(?:的)?(?:哪|排|最)")
+"""A ranking's scope ("X里哪个…最多") named before the ranking words ("两个项目中哪个" names the
+document's projects, which :func:`_table_group` ranks)."""
 
 
 def _table_group(parsed: ParsedQuestion, catalog: Catalog, level: int | None) -> list[tuple[Row, object]]:

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from budgetqa.answer.catalog import normalise_name, quoted_span, short_title
 from budgetqa.answer.departments import boundary_chars
-from budgetqa.answer.planner import ParsedQuestion, mask_mentions
+from budgetqa.answer.planner import ParsedQuestion, mask_mentions, without_departments
 from budgetqa.answer.planner import containers as planner_containers
 from budgetqa.answer.schema import Answer, Citation
 from budgetqa.ingest.identity import names_unit_edition
@@ -76,7 +76,7 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
             verdict.reasons.append(f"引用的{doc.department}不是问题所问的部门")
         if parsed.years and not _year_fits(doc.year, parsed):
             verdict.reasons.append(f"引用的是{doc.year}年的公开，问题问的是{'、'.join(map(str, parsed.years))}年")
-    department_free = _without_departments(parsed)
+    department_free = without_departments(parsed)
     if names_unit_edition(department_free) and any(d.scope != "单位" for d in cited_docs):
         verdict.reasons.append("问题问的是单位预算（决算），引用的是部门的")
     if "决算" in department_free and cited_docs and all(d.kind != "决算" for d in cited_docs):
@@ -202,14 +202,6 @@ def _partner(parsed: ParsedQuestion, index: int):
 def _is_column(mention, parsed: ParsedQuestion) -> bool:
     """A generic column word ("预算数", "决算数"), which says where in a row to read, not what."""
     return normalise_name(mention.text) in load("questions")["grounding"]["generic_columns"]["words"]
-
-
-def _without_departments(parsed: ParsedQuestion) -> str:
-    chars = list(parsed.compact)
-    for start, end in parsed.departments.spans():
-        for i in range(start, min(end, len(chars))):
-            chars[i] = "□"
-    return "".join(chars)
 
 
 def _cited_text(answer: Answer, citations: list[Citation] | None = None) -> str:

@@ -39,7 +39,7 @@ from budgetqa.answer.compute import (
     share,
     total,
 )
-from budgetqa.answer.planner import ParsedQuestion, containers
+from budgetqa.answer.planner import ParsedQuestion, containers, mask_mentions
 from budgetqa.answer.render import (
     conversion_note,
     doc_label,
@@ -314,8 +314,14 @@ def _sum(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     )
 
 
+_RANKED_BY_CHANGE = re.compile(r"(增长|增加|减少|下降|增幅|降幅|变化|变动|增减|差|涨|降)(得|了|的)?(最|第)")
+"""A ranking of changes or gaps ("哪项增长最多", "决算和预算差得最多"), not of the amounts themselves."""
+
+
 def _ranking(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     """The largest (smallest, n-th, or top n) of a group of rows, each cited."""
+    if _RANKED_BY_CHANGE.search(mask_mentions(parsed.compact, parsed.mentions)):
+        raise Refusal("按增减额或两列之差排序还不支持：请分别问各项的数，或问其中一项的增减。")
     members = group_members(parsed, catalog)
     excluded = excluded_names(parsed)
     members = [(r, c) for r, c in members if r.key not in excluded]

@@ -52,6 +52,12 @@ def named_projects(text: str, catalogs: list[Catalog]) -> list[tuple[Catalog, Ta
     return [(c, t) for score, c, t in scored if score == best]
 
 
+def _named_in_full(table: Table, text: str) -> bool:
+    """Whether the question repeats a form's whole project name (its leading code aside)."""
+    name = _LEADING_CODE.sub("", table.performance.project)
+    return len(name) >= 2 and name in text
+
+
 def _shared_run(name: str, text: str) -> int:
     """The length of the longest run of ``name`` that ``text`` contains."""
     best = 0
@@ -65,13 +71,19 @@ def _shared_run(name: str, text: str) -> int:
 
 def answer_form(text: str, catalogs: list[Catalog]) -> Answer | None:
     """The answer from the performance forms a question names, or None when it names none."""
-    if not asks_about_form(text):
-        return None
     years = years_named(text)
-    forms = named_projects(text, [c for c in catalogs if not years or c.doc.year in years])
+    in_years = [c for c in catalogs if not years or c.doc.year in years]
+    if not asks_about_form(text):
+        # "X专项有多少是上年结转的": a form's own amount label, asked of a project named in full
+        forms = [(c, t) for c, t in named_projects(text, in_years) if _named_in_full(t, text)]
+        if not any(label in text for _, t in forms for label in t.performance.amounts):
+            return None
+        field = "amount"
+    else:
+        forms = named_projects(text, in_years)
+        field = next((f for f, words in _vocab()["fields"].items() if any(w in text for w in words)), None)
     if not forms:
         return None
-    field = next((f for f, words in _vocab()["fields"].items() if any(w in text for w in words)), None)
     if field == "amount" and not any(label in text for _, t in forms for label in t.performance.amounts):
         return None  # "X项目多少钱": the project tables answer that, with their own columns
     answers = [_field(catalog, table, field, text) for catalog, table in forms]

@@ -312,6 +312,15 @@ def _fee_stems(name: str) -> tuple[str, ...]:
     return (stem + "费", stem) if stem != name and len(stem) >= 2 else ()
 
 
+def without_departments(parsed: ParsedQuestion) -> str:
+    """The question with the departments it names blanked out (□), so their words are read as no item."""
+    chars = list(parsed.compact)
+    for start, end in parsed.departments.spans():
+        for i in range(start, min(end, len(chars))):
+            chars[i] = "□"
+    return "".join(chars)
+
+
 def _mask_departments(text: str, catalogs: list[Catalog], binding: DepartmentBinding | None = None) -> str:
     """Blank out where the question names a department, so its words are not read as items.
 

@@ -49,7 +49,7 @@ def hints_in(text: str) -> list[str]:
     return kinds
 
 
-def _rank(catalog: Catalog, text: str, asked: str = ""):
+def _rank(catalog: Catalog, text: str, asked: str = "", question: str = ""):
     """A sort key for tables: one the question names by title first, then those whose title holds
     the qualifiers ``asked`` names (一般公共预算, 财政拨款, 基本支出 …), then by the hinted kinds."""
     order = catalog.table_order(hints_in(text))
@@ -57,9 +57,7 @@ def _rank(catalog: Catalog, text: str, asked: str = ""):
     named = {table_id for table_id, title in titles.items()
              if len(title) >= 4 and quoted_span(text, title, catalog.names)}
     qualifiers = [q for q in load("questions")["qualifiers"]["words"] if q in asked]
-    # a container the question names that a table is titled for ("机关运行经费中办公费" → 机关运行经费预算表)
-    titled_for = {t.table_id for t in catalog.doc.tables
-                  if len(subject := title_subject(t)) >= 4 and any(f"{subject}{w}" in asked for w in "中里内")}
+    titled_for = _titled_for(catalog, question)
 
     def key(table: Table) -> tuple[int, int]:
         if table.table_id in named:
@@ -72,6 +70,21 @@ def _rank(catalog: Catalog, text: str, asked: str = ""):
 
 _FUND_TYPES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|预算公开")
 _FINAL_COLUMN = re.compile(r"决算|执行数|实际")
+
+
+def _titled_for(catalog: Catalog, question: str) -> set[str]:
+    """Tables titled for a container the question names ("机关运行经费中办公费", "机关运行经费表里的电费"
+    → 一般公共预算机关运行经费支出预算表): the title's subject, without a leading fund type, followed by
+    中/里/内."""
+    fund_types = load("questions")["qualifiers"]["words"]
+    found = set()
+    for table in catalog.doc.tables:
+        subject = title_subject(table, catalog.doc.department)
+        for word in fund_types:
+            subject = subject.removeprefix(word)
+        if len(subject) >= 4 and any(f"{subject}{sep}{w}" in question for sep in ("", "表") for w in "中里内"):
+            found.add(table.table_id)
+    return found
 
 
 def asks_for_budget_figure(text: str) -> bool:
@@ -224,7 +237,7 @@ def _resolve_name(
     qualifiers = set(load("questions")["qualifiers"]["words"])
     hints = hint_text if hint_text is not None else text
     # the name's own hints (会议费 → 三公经费表) count, unless it is a qualifier asked about as itself
-    rank = _rank(catalog, hints.replace(name, "□") if name in qualifiers else f"{hints}|{name}", asked)
+    rank = _rank(catalog, hints.replace(name, "□") if name in qualifiers else f"{hints}|{name}", asked, text)
     text = hints
     candidates: list[tuple[int, int, Quantity]] = []
     rows: list[Row] = catalog.by_code.get(name, []) if is_code else catalog.by_name.get(name, [])
@@ -295,10 +308,10 @@ _TITLE_YEAR = re.compile(r"^.*?\d{4}年度?")
 _TITLE_ENDING = re.compile(r"(?:预算|决算)?(?:支出)?(?:预算|决算)?(?:情况|明细)?表$")
 
 
-def title_subject(table: Table) -> str:
-    """What a table is titled for: its title without year, 预算/支出 and 表 ("2024年机关运行经费预算表" →
-    "机关运行经费")."""
-    return _TITLE_ENDING.sub("", _TITLE_YEAR.sub("", normalise_name(table.title)))
+def title_subject(table: Table, department: str = "") -> str:
+    """What a table is titled for: its title without number, year, the department's name, 预算/支出
+    and 表 ("十三、2017年某某局机关运行经费支出预算表" → "机关运行经费")."""
+    return _TITLE_ENDING.sub("", short_title(_TITLE_YEAR.sub("", normalise_name(table.title)), department))
 
 
 def _title_total(catalog: Catalog, name: str, text: str) -> Quantity | None:
@@ -306,7 +319,7 @@ def _title_total(catalog: Catalog, name: str, text: str) -> Quantity | None:
     when no row, column or sentence printed the name: the table's items add up to it."""
     if len(name) < 4:
         return None
-    tables = [t for t in catalog.doc.tables if title_subject(t) == name]
+    tables = [t for t in catalog.doc.tables if title_subject(t, catalog.doc.department) == name]
     return _total_of(catalog, tables[0], name, text) if len(tables) == 1 else None
 
 
