@@ -90,6 +90,18 @@ figures), so the group's first rows lost their 类 and 类 = Σ款 failed: the t
 only) is now moved onto its 类 row when its rows are centred on it, as a code between rows is
 (``bare_grid``). Seeds 1/22 right 7435/7584 → 7522/7643, tables 281/291 → 282/292; seeds 2, 3,
 21, 23 unchanged; all 0 wrong, 0 codes as amounts.
+
+Short continuation pages (branch shortpage): a bare table running onto a page that holds one
+row was lost there in two ways. The header printed again over that row (with or without the
+title) made no frame (two data lines needed) nor a carried-on row (a header stands above it):
+the row was missed, or read by the text reader as a table of its own with its wrapped name cut.
+A frame may now hold one data line when a header labels each of its figures; a rule between the
+header and the row keeps the row out of the header (``bare_grid``), and the page joins as any
+continuation does. A page holding only the bottom 总计 row, its label set right in a cell
+spanning the code and name columns, did not fit the table's columns; a lone 总计/合计 row with
+a figure in each column right of its label, the column left of it a column of names, now sets
+its label on the names (``grid.with_total_on_names``). Seeds 1/2/3/21/22/23 right
+7522/7773/7274/7197/7643/6997 → 7528/7782/7274/7200/7649/7003; all 0 wrong, 0 codes as amounts.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ table, and the page's plain text loses where each figure stands. Here a page wit
 is cut into frames from its text lines: a table title, a prose sentence, a page mark
 ("第 3 页 共 9 页", "- 3 -") or a gap of several line heights ends a frame, and a frame is
 the run of lines from its header (the lines standing just above its first data line) to
-its last data line. A data line prints a figure beside other text, as in ``open_grid``,
+its last data line (one data line only under a header labelling its figures: the header
+printed again over the one row a continuation page holds, read as its own band so that the row
+is no header line). A data line prints a figure beside other text, as in ``open_grid``,
 whose reader then reads the frame exactly as a table between two rules: columns from the
 gaps no data line prints across, the header label by label over the columns by alignment,
 wrapped names onto their data line.
@@ -46,7 +48,8 @@ class BareSettings:
 
     grid: OpenGridSettings = DEFAULT_OPEN_GRID
     min_data_lines: int = 2
-    """A frame needs this many data lines (fewer is a sentence's figures, not a table)."""
+    """A frame needs this many data lines (fewer is a sentence's figures, not a table), or one data
+    line under a header labelling each of its figures (a continuation page's one row)."""
     header_gap: float = 2.5
     """A header line stands at most this many line heights above the line below it (a running head
     at the page's top stands further off)."""
@@ -88,7 +91,7 @@ def bare_fragments(page, settings: BareSettings = DEFAULT_BARE) -> list[Fragment
         return []
     chars = [c for c in page.chars if c["text"].strip()]
     lines = _lines(chars, settings.grid)
-    if sum(1 for line in lines if _is_data_line(line)) < settings.min_data_lines:
+    if not any(_is_data_line(line) for line in lines):
         return []
     fragments = []
     for frame in _frames(lines, settings):
@@ -98,11 +101,25 @@ def bare_fragments(page, settings: BareSettings = DEFAULT_BARE) -> list[Fragment
         bottom = max(p[3] for p in frame[-1]) + 1
         inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top < (c["top"] + c["bottom"]) / 2 < bottom]
         inside = _aligned_labels(_aligned_figures(_merged_codes(inside, frame, settings), frame, settings), frame)
-        fragment = _read_frame(_Chars(inside), x0, x1, [top, bottom], settings.grid)
+        fragment = _read_frame(_Chars(inside), x0, x1, [top, *_row_rule(frame, settings), bottom], settings.grid)
         if fragment is not None:
             fragment.reader = "unruled"
             fragments.append(fragment)
     return fragments
+
+
+def _row_rule(frame: list[list[Piece]], settings: BareSettings) -> list[float]:
+    """Under a header over one data line, a rule between the header and the row (its data line and
+    the wrapped name's lines just above it): read as a band of its own, the lone row is no header
+    line. None for a frame of more data lines (the rows set apart by their spacing)."""
+    if sum(1 for line in frame if _is_data_line(line)) != 1:
+        return []
+    spans = [(min(p[1] for p in line), max(p[3] for p in line)) for line in frame]
+    first = len(frame) - 1
+    height = spans[first][1] - spans[first][0]
+    while first > 0 and spans[first][0] - spans[first - 1][1] < settings.grid.lone_row_gap * height:
+        first -= 1
+    return [(spans[first - 1][1] + spans[first][0]) / 2] if first > 0 else []
 
 
 class _Chars:
@@ -155,14 +172,25 @@ def _frames(lines: list[list[Piece]], settings: BareSettings) -> list[list[list[
     frames = []
     for run in runs:
         data = [i for i, line in enumerate(run) if _is_data_line(line)]
-        if len(data) < settings.min_data_lines or not _aligned(run[i] for i in data):
+        if not data:
             continue
         first, last = data[0], data[-1]
         while first > 0 and min(p[1] for p in run[first]) - max(p[3] for p in run[first - 1]) \
                 <= settings.header_gap * height:
             first -= 1
-        frames.append(run[first:last + 1])
+        if len(data) >= settings.min_data_lines and _aligned(run[i] for i in data) or (
+                len(data) == 1 and _headed(run[first:last + 1])):
+            frames.append(run[first:last + 1])
     return frames
+
+
+def _headed(frame: list[list[Piece]]) -> bool:
+    """A frame of one data line under a header (a table's header printed again over the one row a
+    continuation page holds): two figures or more, each standing under a header label."""
+    line = frame[-1]
+    figures = line[len(_label_pieces(line)):]
+    labels = [p for above in frame[:-1] for p in above if parse_cell(p[4])[0] == "text"]
+    return len(figures) >= 2 and all(any(p[0] < f[2] and f[0] < p[2] for p in labels) for f in figures)
 
 
 def _aligned(data) -> bool:
@@ -270,7 +298,7 @@ def _aligned_labels(chars: list[dict], frame: list[list[Piece]]) -> list[dict]:
         if any(p[0] < x1 and x0 < p[2] for p in others):
             continue
         before = [p[0] for p in others if p[2] < x0]
-        if len(before) * 2 >= len(data) - 1:
+        if before and len(before) * 2 >= len(data) - 1:
             shifts += [(piece, min(before) - x0) for piece in mine]
     if not shifts:
         return chars

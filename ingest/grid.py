@@ -8,11 +8,13 @@ their spans, and the body rows of every fragment mapped onto those columns.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 _AMOUNT = re.compile(r"\d[\d,]*\.\d+|\d{1,3}(?:,\d{3})+")
 _COLUMN_NUMBERS = re.compile(r"^(?:栏次|※|\*|[0-9]{1,2}|行次)$")
+_TOTAL_LABEL = re.compile(r"^(?:合\s*计|总\s*计)$")
+_FIGURE = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
 _NOTE = re.compile(r"^(?:注|说明|备注|附注)\s*\d?\s*[:：]")
 
 
@@ -286,6 +288,32 @@ def fits_columns(grid: Grid, table: Fragment) -> bool:
     would run a label and a figure, or two figures, together)."""
     mapping = _map_columns(grid.columns, _col_ranges(table))
     return len(set(mapping)) == len(mapping)
+
+
+def with_total_on_names(grid: Grid, table: Fragment) -> Fragment | None:
+    """A lone total row carried over ("总计 47520 21660 25860", its label set right in its cell, in the
+    gap between the grid's name column and its first figure column), its label set on that name
+    column; None unless it prints a figure for every column right of the label, each standing in
+    its column, and the column left of the label is a column of names."""
+    if len(table.texts) != 1:
+        return None
+    texts = [clean_text(t) for t in table.texts[0]]
+    columns = _col_ranges(table)
+    if len(texts) != len(columns) or len(texts) < 2 or not _TOTAL_LABEL.match(texts[0]) or not all(
+            _FIGURE.match(t) for t in texts[1:]):
+        return None
+    label = columns[0]
+    left = [i for i, (_, b1) in enumerate(grid.columns) if b1 < label[0]]
+    right = [i for i, (b0, _) in enumerate(grid.columns) if b0 > label[1]]
+    if not left or len(left) + len(right) != grid.width or len(right) != len(texts) - 1:
+        return None
+    if _map_columns(grid.columns, columns[1:]) != right or any(
+            min(x1, grid.columns[i][1]) <= max(x0, grid.columns[i][0]) for (x0, x1), i in zip(columns[1:], right, strict=True)):
+        return None
+    names = [row.texts[left[-1]] for row in grid.rows if row.texts[left[-1]]]
+    if not names or any(_FIGURE.match(t.replace(" ", "")) for t in names):
+        return None
+    return replace(table, columns=[grid.columns[left[-1]], *columns[1:]])
 
 
 def continue_grid(grid: Grid, table: Fragment, page: int) -> None:

@@ -27,6 +27,7 @@ from budgetqa.ingest.grid import (
     fits_columns,
     repeats_header,
     start_grid,
+    with_total_on_names,
 )
 from budgetqa.ingest.layout import read_sides
 from budgetqa.ingest.narrative import is_contents_title
@@ -296,7 +297,10 @@ def _open_continuation(page, pending: _Pending | None, number: int, settings: Pd
     if fragment is None:
         return []
     if reader == "unruled" and not fits_columns(pending.grid, fragment):
-        return []  # a label set off its column (a 合计 set right) would run into a figure's cell
+        # a label set off its column would run into a figure's cell; a lone 总计 row's, set right, goes on the names
+        fragment = with_total_on_names(pending.grid, fragment)
+        if fragment is None:
+            return []
     fragment.reader = reader
     above = page.crop((0, 0, page.width, fragment.bbox[1]), strict=False)
     lines = above.extract_text_lines(y_tolerance=settings.text_y_tolerance, return_chars=False)

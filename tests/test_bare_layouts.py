@@ -59,6 +59,20 @@ CASES = {
     # was dropped by the self-check (128 of 156 figures read)
     "no-rules-merged-lei-beside-wrapped-name": (543, {"borders": "none", "merged": "lei-rowspan",
                                                       "names": "wrapped"}),
+    # sideways landscape pages, split codes with the 类 omitted, the table continued bare: its 总计 row,
+    # set right in a cell spanning the code and name columns, alone on the next page; before, the row
+    # did not fit the table's columns and was lost (155 of 158 figures read)
+    "no-rules-lone-total-page": (553, {"borders": "none", "continuation": "bare", "total": "bottom",
+                                       "codes": "split", "code_repeat": "lei-omitted", "names": "wrapped",
+                                       "numbers": "integers", "unit": "元", "header": "multi",
+                                       "rotation": "rotate-flag"}),
+    # 类 merged over its rows, wrapped names, the title and header printed again over one row: before,
+    # too few rows for a frame, read by the text reader as a table of its own named "护" (2 wrong)
+    "no-rules-title-repeated-over-one-row": (551, {"borders": "none", "merged": "lei-rowspan",
+                                                   "names": "wrapped"}),
+    # the same with the header alone printed again over one row: before, that row was lost (3 missed)
+    "no-rules-header-repeated-over-one-row": (546, {"borders": "none", "merged": "lei-rowspan",
+                                                    "names": "wrapped"}),
     # a fake-bold letter-spaced 合计 spread over the code and name columns: before, read as a row "合"
     # without a code and the table dropped (33 of 150 figures read)
     "no-rules-spread-total": (520, {"borders": "none", "spacing": "letter-spaced", "total": "bottom",
