@@ -190,6 +190,13 @@ def test_a_ranking_of_gaps_is_refused_never_a_ranking_of_amounts(ingested: Inges
     assert answer.status == "refused" and not answer.values, answer.answer
 
 
+def test_a_word_only_the_vocabulary_knows_must_be_cited_itself(ingested: IngestedCorpus) -> None:
+    # 福利院2024 基本支出经济分类表 (p14): 30208 福利费 86,400 元 and 30211 事业单位离退休人员福利费;
+    # before, "给退休人员的福利费" was answered with 福利费 (8.64万元), "退休" passing as 福利费's partner
+    answer = ask(ingested.store, "福利院公用经费里给退休人员的福利费有多少")
+    assert answer.status != "answered" or "8.64" not in answer.answer, answer.answer
+
+
 @pytest.mark.parametrize(("question", "printed"), [
     ("万里街道办事处2024年部门预算包括哪些下属单位？", "社区事务受理服务中心"),  # p4, 机构设置
     ("江苏省政协2019年部门预算里写的主要职能是什么？", "政治协商、民主监督、参政议政"),  # p3, 主要职能

@@ -98,7 +98,7 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
                                           or _contains_cited_row(mention, parsed, answer)):
                 continue
             partner = _partner(parsed, i)
-            if partner is not None and _bound(partner, parsed.compact, blob):
+            if partner is not None and _printed_name(mention, parsed) and _bound(partner, parsed.compact, blob):
                 continue
             if not _bound(mention, parsed.compact, blob):
                 verdict.reasons.append(f"问题中的“{parsed.compact[mention.start:mention.end]}”没有对应到引用的数")
@@ -197,6 +197,13 @@ def _partner(parsed: ParsedQuestion, index: int):
             if parsed.compact[first.end:second.start] in ("", "的"):
                 return mentions[j]
     return None
+
+
+def _printed_name(mention, parsed: ParsedQuestion) -> bool:
+    """Whether a mention is a row or column some document prints: written against a bound one ("X的Y",
+    a row and its column, a 款 and its 项) the pair's citation covers it. A word only the vocabulary
+    knows ("退休" in "给退休人员的福利费") is no such name: it must be cited itself."""
+    return any(mention.text in c.columns or mention.text in c.by_name for c in parsed.catalogs)
 
 
 def _is_column(mention, parsed: ParsedQuestion) -> bool:
