@@ -390,9 +390,6 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
             scope = value_of(quantity.cell)
     if named_row:
         return named_row  # no group to rank (a refusal), never the whole table's rows
-    scope_words = _UNREAD_SCOPE.search(without_departments(parsed)) if not parsed.mentions else None
-    if scope_words and "项目" not in scope_words.group(0):
-        return []  # "政府采购服务里哪个…": a scope no printed name matched, never the whole table's rows
     members = _table_group(parsed, catalog, level)
     if scope is not None and any(value_of(c) > scope for _, c in members):
         return []  # "三公里哪项": rows larger than the whole named as the scope are not inside it
@@ -420,8 +417,7 @@ def _column_members(row: Row, index: int) -> list[tuple[Row, object]]:
 
 
 _UNREAD_SCOPE = re.compile(r"[\u4e00-\u9fff]{2,}(?:里|中|内|当中|之中)(?:的)?(?:哪|排|最)")
-"""A ranking's scope ("X里哪个…最多") named before the ranking words ("两个项目中哪个" names the
-document's projects, which :func:`_table_group` ranks)."""
+"""A ranking's scope ("X里哪个…最多") named before the ranking words."""
 
 
 def _table_group(parsed: ParsedQuestion, catalog: Catalog, level: int | None) -> list[tuple[Row, object]]:
@@ -433,6 +429,8 @@ def _table_group(parsed: ParsedQuestion, catalog: Catalog, level: int | None) ->
             projects = [r for r in catalog.rows if r.table is table and r.subject and _row_total(r) in r.cells]
             if len(projects) >= 2:
                 return [(r, r.cells[_row_total(r)]) for r in projects]
+    if not parsed.mentions and _UNREAD_SCOPE.search(without_departments(parsed)):
+        return []  # "政府采购服务里哪个…": a scope no printed name matched, never the whole table's rows
     order = catalog.table_order(hints_in(text))
     for table in sorted(catalog.doc.tables, key=lambda t: order.index(t.kind) if t.kind in order else 99):
         rows = [r for r in catalog.rows if r.table is table and r.code and len(r.code) == (level or 3)]

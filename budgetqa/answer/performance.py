@@ -73,15 +73,13 @@ def answer_form(text: str, catalogs: list[Catalog]) -> Answer | None:
     """The answer from the performance forms a question names, or None when it names none."""
     years = years_named(text)
     in_years = [c for c in catalogs if not years or c.doc.year in years]
-    if not asks_about_form(text):
-        # "X专项有多少是上年结转的": a form's own amount label, asked of a project named in full
-        forms = [(c, t) for c, t in named_projects(text, in_years) if _named_in_full(t, text)]
-        if not any(label in text for _, t in forms for label in t.performance.amounts):
-            return None
-        field = "amount"
-    else:
+    if asks_about_form(text):
         forms = named_projects(text, in_years)
         field = next((f for f, words in _vocab()["fields"].items() if any(w in text for w in words)), None)
+    else:
+        # "X专项有多少是上年结转的": a form's own amount label (checked below), asked of a project named in full
+        forms = [(c, t) for c, t in named_projects(text, in_years) if _named_in_full(t, text)]
+        field = "amount"
     if not forms:
         return None
     if field == "amount" and not any(label in text for _, t in forms for label in t.performance.amounts):

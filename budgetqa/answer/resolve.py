@@ -79,7 +79,7 @@ def _titled_for(catalog: Catalog, question: str) -> set[str]:
     fund_types = load("questions")["qualifiers"]["words"]
     found = set()
     for table in catalog.doc.tables:
-        subject = title_subject(table, catalog.doc.department)
+        subject = _title_subject(table, catalog.doc.department)
         for word in fund_types:
             subject = subject.removeprefix(word)
         if len(subject) >= 4 and any(f"{subject}{sep}{w}" in question for sep in ("", "表") for w in "中里内"):
@@ -308,7 +308,7 @@ _TITLE_YEAR = re.compile(r"^.*?\d{4}年度?")
 _TITLE_ENDING = re.compile(r"(?:预算|决算)?(?:支出)?(?:预算|决算)?(?:情况|明细)?表$")
 
 
-def title_subject(table: Table, department: str = "") -> str:
+def _title_subject(table: Table, department: str = "") -> str:
     """What a table is titled for: its title without number, year, the department's name, 预算/支出
     and 表 ("十三、2017年某某局机关运行经费支出预算表" → "机关运行经费")."""
     return _TITLE_ENDING.sub("", short_title(_TITLE_YEAR.sub("", normalise_name(table.title)), department))
@@ -319,7 +319,7 @@ def _title_total(catalog: Catalog, name: str, text: str) -> Quantity | None:
     when no row, column or sentence printed the name: the table's items add up to it."""
     if len(name) < 4:
         return None
-    tables = [t for t in catalog.doc.tables if title_subject(t, catalog.doc.department) == name]
+    tables = [t for t in catalog.doc.tables if _title_subject(t, catalog.doc.department) == name]
     return _total_of(catalog, tables[0], name, text) if len(tables) == 1 else None
 
 
