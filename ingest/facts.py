@@ -423,6 +423,9 @@ class _SentenceReader:
         anchor = current or self.last
         if subject in _APPEND_TO_CONTEXT and anchor is not None:
             subject = anchor.subject + subject  # "房屋…，价值 X 万元" → 房屋价值
+        if (not raw.strip() and figure.kind == "money" and current is not None and current.unit in COUNT_UNITS
+                and current.subject):
+            subject = current.subject  # "无形资产471项234.37万元": the amount of the things just counted
         if figure.kind == "count" and figure.unit in _COUNT_NOUN_AFTER:
             # "下设6个科室": a noun right after the measure word is what is counted
             after = _NOUN_AFTER.match(sentence, figure.end)

@@ -76,6 +76,7 @@ def quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
         if not (m.kind == "code" and i > 0 and _names_row(catalog, m, mentions[i - 1]))
     ]
     mentions = _code_with_name(catalog, mentions, parsed.compact)
+    mentions = _under_containers(catalog, mentions, parsed.compact)
     found: list[Quantity] = []
     used: set[int] = set()
     hint_text = mask_mentions(parsed.compact, [m for m in mentions if m.text not in qualifiers])
@@ -127,6 +128,24 @@ def _code_with_name(catalog: Catalog, mentions: list[Mention], text: str) -> lis
             continue
         merged.append(mention)
     return merged
+
+
+def _under_containers(catalog: Catalog, mentions: list[Mention], text: str) -> list[Mention]:
+    """A name written under a coded container ("一般公共服务下的行政运行", "城乡社区管理事务中行政运行")
+    is the row of that name whose code the container's opens: the mention becomes that code's, so a
+    row of the same name under another 类 or 款 is not taken for it."""
+    result = list(mentions)
+    for i in range(1, len(result)):
+        outer, inner = result[i - 1], result[i]
+        if inner.kind != "name" or not is_container(text, outer):
+            continue
+        prefixes = ({outer.text} if outer.kind == "code" else
+                    {r.code for r in catalog.by_name.get(outer.text, ()) if r.code})
+        codes = {r.code for r in catalog.by_name.get(inner.text, ())
+                 if r.code and any(r.code.startswith(p) and r.code != p for p in prefixes)}
+        if len(codes) == 1:
+            result[i] = Mention(codes.pop(), inner.start, inner.end, "code", inner.alternatives)
+    return result
 
 
 def _refine(catalog: Catalog, mention: Mention, hint_text: str, text: str) -> Mention:
@@ -183,13 +202,13 @@ def _separated(text: str, first: Mention, second: Mention) -> bool:
 
 
 def one(parsed: ParsedQuestion, catalog: Catalog) -> Quantity:
-    """The single quantity a question asks about ("X中的Y" / "X里Y" means Y)."""
+    """The single quantity a question asks about ("X中的Y" / "X里Y" / "X下的Y" means Y)."""
     found = quantities(parsed, catalog)
     if not found:
         raise Refusal(f"{catalog.doc.title}中没有找到“{'、'.join(m.text for m in parsed.mentions)}”的数。")
     if len(found) > 1 and len(parsed.mentions) > 1:
         mentions = parsed.mentions
-        if any(any(w in parsed.compact[a.end:b.start + 1] for w in ("中", "里", "内"))
+        if any(any(w in parsed.compact[a.end:b.start + 1] for w in ("中", "里", "内", "下的", "下面"))
                for a, b in zip(mentions, mentions[1:], strict=False)):
             return found[-1]
     return found[0]

@@ -23,6 +23,7 @@ from budgetqa.answer.catalog import normalise_name, quoted_span, short_title
 from budgetqa.answer.departments import boundary_chars
 from budgetqa.answer.planner import ParsedQuestion, mask_mentions, without_departments
 from budgetqa.answer.planner import containers as planner_containers
+from budgetqa.answer.resolve import asks_for_budget_figure
 from budgetqa.answer.schema import Answer, Citation
 from budgetqa.ingest.identity import names_unit_edition
 from budgetqa.vocab import load
@@ -44,6 +45,8 @@ class Verdict:
         return not self.reasons
 
 
+_WHICH_ITEMS = re.compile(r"哪几|哪些")
+""""哪几项支出决算和预算一致": a question for the items that meet a condition, which one figure never answers."""
 _INTERROGATIVE = re.compile(r"多少|几(?:个|辆|台|项|人|家|名|套)")
 _ASKED_CODE = re.compile(
     r"(?<![\d.,，])(\d{3}(?:\d{2}){0,2})(?![\d.,]|\s*(?:万|千|亿|元|%|％|年|月|日|号|个|项|人|辆|台|套|次|倍|名|家|多|余"
@@ -81,6 +84,11 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
         verdict.reasons.append("问题问的是单位预算（决算），引用的是部门的")
     if "决算" in department_free and cited_docs and all(d.kind != "决算" for d in cited_docs):
         verdict.reasons.append("问题问的是决算数，引用的是预算公开")
+    if (asks_for_budget_figure(department_free) and cited_docs and all(d.kind == "决算" for d in cited_docs)
+            and not any("预算" in (c.column or "") or "预算" in (c.sentence or "") for c in answer.citations)):
+        verdict.reasons.append("问题问的是（年初）预算数，引用的是决算数")
+    if parsed.operation == "lookup" and _WHICH_ITEMS.search(department_free) and len(answer.values) < 2:
+        verdict.reasons.append("问题问的是哪几项，答案只有一个数")
     budget_words = load("questions")["grounding"]["budget_document"]["words"]
     if any(w in department_free for w in budget_words) and cited_docs and all(d.kind == "决算" for d in cited_docs):
         verdict.reasons.append("问题问的是预算公开的数，引用的是决算公开")
@@ -98,8 +106,9 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
                                           or _contains_cited_row(mention, parsed, answer)):
                 continue
             partner = _partner(parsed, i)
-            if partner is not None and _printed_name(mention, parsed) and _bound(partner, parsed.compact, blob):
-                continue
+            if partner is not None and _printed_name(mention, parsed) and _bound(partner, parsed.compact, blob) and (
+                    partner.start < mention.start or _encloses_cited(mention, parsed, answer)):
+                continue  # "X的Y": Y says which column of the bound X; X itself is bound unless it holds Y
             if not _bound(mention, parsed.compact, blob):
                 verdict.reasons.append(f"问题中的“{parsed.compact[mention.start:mention.end]}”没有对应到引用的数")
     money_words = load("questions")["grounding"]["money"]["words"]
@@ -204,6 +213,18 @@ def _printed_name(mention, parsed: ParsedQuestion) -> bool:
     a row and its column, a 款 and its 项) the pair's citation covers it. A word only the vocabulary
     knows ("退休" in "给退休人员的福利费") is no such name: it must be cited itself."""
     return any(mention.text in c.columns or mention.text in c.by_name for c in parsed.catalogs)
+
+
+def _encloses_cited(mention, parsed: ParsedQuestion, answer: Answer) -> bool:
+    """Whether a printed name written against a bound one ("X的Y", "X下的Y") holds what is cited:
+    a column some document prints (the pair is a row and its column), or a row whose code opens a
+    cited row's code (a 款 and its 项). A project row beside a total ("某项目的政府采购预算")
+    encloses nothing cited: the total does not answer for it."""
+    if any(mention.text in c.columns for c in parsed.catalogs):
+        return True
+    codes = {row.code for c in parsed.catalogs for row in c.by_name.get(mention.text, ()) if row.code}
+    cited = [c.row_code for c in answer.citations if c.row_code]
+    return any(row_code.startswith(code) for code in codes for row_code in cited)
 
 
 def _is_column(mention, parsed: ParsedQuestion) -> bool:

@@ -240,7 +240,9 @@ def _share(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         raise Refusal("没有找到要计算占比的项目。")
     part = found[0]
     whole = found[1] if len(found) > 1 else natural_total(catalog, part)
-    if len(found) > 1 and parsed.mentions[:1] == containers(parsed)[:1]:
+    if len(found) > 1 and _whole_after_zhan(parsed):
+        part, whole = found[-2], found[-1]  # "（X里，）Y占Z的比重": Z is the whole, whatever X says
+    elif len(found) > 1 and parsed.mentions[:1] == containers(parsed)[:1]:
         part, whole = found[1], found[0]  # "X中Y的比重": Y's share of X
     if whole.value == 0:
         raise Refusal(f"{whole.name}为 0，无法计算占比。")
@@ -267,6 +269,13 @@ def _share(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         citations=[part.citation, whole.citation],
         notes=notes,
     )
+
+
+def _whole_after_zhan(parsed: ParsedQuestion) -> bool:
+    """"Y占Z…": the question's last name follows 占 (占/占了/占到), so it is the whole."""
+    at = parsed.compact.find("占")
+    return at >= 0 and bool(parsed.mentions) and at < parsed.mentions[-1].start <= at + 3 \
+        and any(m.end <= at for m in parsed.mentions)
 
 
 def _difference(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
@@ -468,6 +477,9 @@ def across(parsed: ParsedQuestion) -> Answer:
     unit = parsed.unit
     if _AVERAGE_GROWTH.search(parsed.compact) and len(results) > 1:
         return _listing(parsed, results, label)
+    if parsed.operation in ("change", "difference") and len(results) == 2 and len(years) == 2 \
+            and _EXECUTION.search(mask_mentions(parsed.compact, parsed.mentions)):
+        return _against_execution(parsed, *sorted(results, key=lambda r: r[0].doc.year or 0), label)
     if parsed.operation in ("change", "difference") and len(results) == 2:
         if parsed.operation == "difference" and len(years) < 2:
             (c1, q1), (c2, q2) = results
@@ -488,13 +500,32 @@ def across(parsed: ParsedQuestion) -> Answer:
     return Answer(
         status="answered",
         answer=f"{'最高' if parsed.largest else '最低'}的是{label[id(best_catalog)]}：{best.name} {show(best.value, unit)} {unit}。（{listing}）",
-        values=[money(f"{label[id(best_catalog)]}{best.name}", best.value, unit)],
+        values=[money(f"{label[id(c)]}{q.name}", q.value, unit) for c, q in results],
         formula=f"按数额排序：{listing}",
         citations=[q.citation for _, q in results],
     )
 
 
 _AVERAGE_GROWTH = re.compile(r"年均|平均每年|年平均")
+_EXECUTION = re.compile(r"执行|实际(?:支出|花|用|发生)?")
+""""比23年实际执行的少了多少": the earlier year's executed figure, which its budget does not print."""
+
+
+def _against_execution(parsed: ParsedQuestion, earlier: tuple[Catalog, Quantity], later: tuple[Catalog, Quantity],
+                       label: dict[int, str]) -> Answer:
+    """A change against the earlier year's execution: read from a 决算 of that year, else from the
+    later document's sentence that prints the earlier year's 执行数; an earlier budget's figure is
+    never taken for it."""
+    (c1, _), (c2, q2) = earlier, later
+    if c1.doc.kind == "决算":
+        return _between_years(parsed, earlier, later, label)
+    fact = change_fact(c2, q2, [n for m in parsed.mentions for n in (m.text, *m.alternatives)])
+    if fact is not None and fact.previous is not None and "执行" in fact.sentence:
+        answer = _change(parsed, c2)
+        answer.notes.append(f"{label[id(c1)]}是预算公开，所印为预算数而非执行数，上年执行数取自{label[id(c2)]}的说明。")
+        return answer
+    raise Refusal(f"{label[id(c1)]}是预算公开，只印预算数，没有执行数；{label[id(c2)]}的说明也没有给出"
+                  f"{q2.name}上年的执行数。")
 
 
 def _between_years(parsed: ParsedQuestion, earlier: tuple[Catalog, Quantity], later: tuple[Catalog, Quantity],

@@ -73,6 +73,13 @@ def answer_form(text: str, catalogs: list[Catalog]) -> Answer | None:
     """The answer from the performance forms a question names, or None when it names none."""
     years = years_named(text)
     in_years = [c for c in catalogs if not years or c.doc.year in years]
+    if _ranks_forms(text):
+        return _ranked_forms(text, in_years)
+    measure = _MEASURE_ASKED.search(text)
+    if measure and not asks_about_form(text):
+        targets = _indicator_targets(text, measure.group(1), named_projects(text, in_years))
+        if targets is not None:
+            return targets
     if asks_about_form(text):
         forms = named_projects(text, in_years)
         field = next((f for f, words in _vocab()["fields"].items() if any(w in text for w in words)), None)
@@ -148,3 +155,75 @@ def _amount(catalog: Catalog, table: Table, text: str) -> Answer:
         notes.append(f"表中单位为{form.unit}，已换算为万元。")
     return Answer(status="answered", answer=f"“{form.project}”{label} {fmt_money(wan)} 万元。", values=values,
                   citations=[_citation(catalog, table, label, f"{amount:,.2f}")], notes=notes)
+
+
+_RANKING = re.compile(r"哪(?:个|一|项|些)?项目.*最(?:多|大|高|少|小|低)|最(?:多|大|高|少|小|低)的(?:是)?(?:哪|什么)")
+
+
+def _ranks_forms(text: str) -> bool:
+    """"绩效目标表里哪个项目钱最少": a ranking of the projects on the performance forms."""
+    return "绩效" in text and bool(_RANKING.search(text))
+
+
+def _ranked_forms(text: str, catalogs: list[Catalog]) -> Answer:
+    """The projects of one document's performance forms, ranked by the amount each form prints."""
+    with_forms = [c for c in catalogs if any(t.performance is not None for t in c.doc.tables)]
+    if len(with_forms) != 1:
+        which = "、".join(c.doc.title for c in with_forms)
+        if not with_forms:
+            return Answer(status="refused", answer="已载入的公开中没有可排序的绩效目标表。")
+        return Answer(status="clarify", answer=f"几份公开都印有绩效目标表（{which}），请说明是哪个部门、哪一年的。")
+    catalog = with_forms[0]
+    smallest = any(w in text for w in load("questions")["smallest"]["words"])
+    ranked: list[tuple[Decimal, Table, str]] = []
+    for table in catalog.doc.tables:
+        form = table.performance
+        label = next((lb for lb in _vocab()["default_amounts"] if lb in form.amounts), None) if form else None
+        if label is not None:
+            ranked.append((to_wan(form.amounts[label], form.unit), table, label))
+    if len(ranked) < 2:
+        return Answer(status="refused", answer=f"{catalog.doc.title}的绩效目标表不足两张印有资金总额，无法排序。")
+    ranked.sort(key=lambda r: r[0], reverse=not smallest)
+    amount, table, label = ranked[0]
+    ties = [t.performance.project for a, t, _ in ranked[1:] if a == amount]
+    listing = "；".join(f"{t.performance.project} {fmt_money(a)}" for a, t, _ in ranked)
+    project = table.performance.project
+    notes = [f"并列的还有：{'、'.join(ties)}。"] if ties else []
+    return Answer(
+        status="answered",
+        answer=f"{catalog.doc.title}的{len(ranked)}张绩效目标表中，{label}{'最少' if smallest else '最多'}的是"
+               f"“{project}”，{fmt_money(amount)} 万元。",
+        values=[money(f"{project}{label}", amount)],
+        formula=f"按{label}排序（万元）：{listing}",
+        citations=[_citation(catalog, t, lb, f"{t.performance.amounts[lb]:,.2f}") for _, t, lb in ranked[:3]],
+        notes=notes,
+        plan=Plan(route="numeric", operation="ranking", documents=[catalog.doc.doc_id],
+                  quantities=[t.performance.project for _, t, _ in ranked]),
+    )
+
+
+_MEASURE_ASKED = re.compile(r"(?:多少|几)([人个次场门所家名项期篇本套台辆户批课])")
+""""打算培训多少人": a count that a form's indicator sets as its target (完成培训人数 300人)."""
+
+
+def _indicator_targets(text: str, measure: str, forms: list[tuple[Catalog, Table]]) -> Answer | None:
+    """The indicator of the one form the question names whose name shares words with the question
+    and whose target counts in the asked measure word; None when no single form and indicator fit."""
+    if len({t.performance.project for _, t in forms}) != 1:
+        return None
+    catalog, table = forms[0]
+    form = table.performance
+    asked = text.replace(_LEADING_CODE.sub("", form.project), "")
+    fitting = [i for i in form.indicators if re.search(rf"\d\s*{measure}", i.target)
+               and _shared_run(i.name, asked) >= 2]
+    if not fitting:
+        return None
+    best = max(_shared_run(i.name, asked) for i in fitting)
+    chosen = [i for i in fitting if _shared_run(i.name, asked) == best]
+    said = "；".join(f"{i.name} {i.target}（{i.level1}/{i.level2}）" for i in chosen)
+    citation = _citation(catalog, table, "绩效指标", "；".join(f"{i.name} {i.target}" for i in chosen))
+    citation.page = chosen[0].page or citation.page
+    return Answer(status="answered", answer=f"“{form.project}”绩效目标表的指标：{said}。", citations=[citation],
+                  notes=["这是绩效目标表设定的目标值，不是实际完成数。"],
+                  plan=Plan(route="numeric", operation="performance", documents=[catalog.doc.doc_id],
+                            quantities=[form.project]))

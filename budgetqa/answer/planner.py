@@ -326,12 +326,15 @@ def _mask_departments(text: str, catalogs: list[Catalog], binding: DepartmentBin
 
     A printed name that runs on past the department's words ("某某街道办" + "公费" =
     "…办公费") keeps its characters: the department is taken to end where it starts (a name that
-    starts with the department's words, "政协会议" after "省政协", is not masked at all).
+    starts with the department's words, "政协会议" after "省政协", is not masked at all), and words
+    inside a printed name that starts before them ("其他法院支出") are that name's.
     """
     chars = list(text)
     names = {n for c in catalogs for n in c.names if len(n) >= 2}
     binding = binding if binding is not None else department_binding(text, catalogs)
     for start, end in binding.spans():
+        if any(text.startswith(n, cut) and cut + len(n) >= end for n in names for cut in range(max(0, start - 8), start)):
+            continue  # the department's words inside a printed name that starts before them ("其他法院支出")
         for cut in range(end - 1, start - 1, -1):
             if any(text.startswith(n, cut) and cut + len(n) > end for n in names):
                 end = cut

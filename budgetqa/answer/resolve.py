@@ -183,7 +183,7 @@ def resolve(
     ("一般公共预算基本支出里，人员经费") puts the tables titled with it first.
     """
     names = (mention.text, *mention.alternatives)
-    for stage in ("cells", "table_total", "facts", "title_total", "empty_table"):
+    for stage in ("cells", "subject", "table_total", "facts", "title_total", "empty_table"):
         for name in names:
             found = _resolve_name(catalog, name, mention.kind == "code", column, text, stage, hint_text, asked)
             if found is not None:
@@ -238,18 +238,26 @@ def _resolve_name(
     hints = hint_text if hint_text is not None else text
     # the name's own hints (会议费 → 三公经费表) count, unless it is a qualifier asked about as itself
     rank = _rank(catalog, hints.replace(name, "□") if name in qualifiers else f"{hints}|{name}", asked, text)
-    text = hints
+    question, text = text, hints
     candidates: list[tuple[int, int, Quantity]] = []
-    rows: list[Row] = catalog.by_code.get(name, []) if is_code else catalog.by_name.get(name, [])
+    by_subject = stage == "subject"
+    if by_subject:
+        rows = [] if is_code else _subject_row(catalog, name, question)
+    else:
+        rows = catalog.by_code.get(name, []) if is_code else catalog.by_name.get(name, [])
     for row in rows:
         index = _column_index(row.table, row.side, column, text)
         if index is not None and index in row.cells:
             cell = row.cells[index]
-            quantity = Quantity(_named_with_column(row.name, row.table, row.side, index), value_of(cell),
-                                cell_citation(catalog, row.table, cell), row, cell)
+            citation = cell_citation(catalog, row.table, cell)
+            label = row.name
+            if by_subject:
+                label, citation.row = f"{name}（{row.name}）", f"{row.subject} / {row.name}"
+            quantity = Quantity(_named_with_column(label, row.table, row.side, index), value_of(cell),
+                                citation, row, cell)
             candidates.append((rank(row.table), 0 if cell.state == "value" else 2, quantity))
     # a column name: read its total row (with the requested sub-column, if any)
-    entries = _column_entries(catalog, name)
+    entries = _column_entries(catalog, name) if not by_subject else []
     seen: set[tuple[str, str]] = set()
     for table, side, _ in entries:
         if (table.table_id, side) in seen:
@@ -271,6 +279,15 @@ def _resolve_name(
     if candidates:
         return min(candidates, key=lambda c: (c[0], c[1]))[2]
     return None
+
+
+def _subject_row(catalog: Catalog, name: str, text: str) -> list[Row]:
+    """The one row printed under a subject label ("某项目 / 租赁费": a project and its one item), in a
+    table of the kind the question's words point to ("…的政府采购预算"); none when the subject heads
+    several rows, whose figures are not the subject's own, or its table is not the one asked about
+    (a project's procurement line is not the project's amount)."""
+    rows = [r for r in catalog.rows if r.subject and normalise_name(r.subject) == name]
+    return rows if len(rows) == 1 and rows[0].table.kind in hints_in(text) else []
 
 
 _COUNT_WORDS = re.compile(r"面积|平方米|几辆|多少辆|几个|多少个|几人|多少人|人数|编制|几台|数量")

@@ -199,6 +199,54 @@ def _trim(parts: list[str], start: int, end: int, question: str) -> tuple[int, i
 # --- the answer ------------------------------------------------------------------------------
 
 
+def _fitting_quote(hits: list[Hit], index: KeywordIndex, terms: dict[str, float], question: str,
+                   asked: str) -> tuple[Hit, str, str | None] | None:
+    """The best relevant hit whose quote answers the question: one that prints the field asked for
+    (电话, 高度…; carried on through the sentences after it within the quote's length, if need be),
+    and for a why, gives a reason that runs the way the question does. Returns the hit, its quote
+    and, when only hits lacking the field were found, that field; None when no hit fits at all."""
+    first: tuple[Hit, str, str | None] | None = None
+    for hit in hits:
+        if hit is not hits[0] and not relevant(hit, index, terms)[0]:
+            continue
+        following = _continuation(index, hit)
+        text = quote(hit, asked, following)
+        if _opposite_direction(question, text) or (hit is not hits[0] and asks_reason(question)
+                                                   and not _REASON_SAID.search(text)):
+            continue  # "为啥比上年多" is not answered by a passage that only says what fell, or gives no reason
+        field = missing_field(question, text)
+        if field:
+            parts = sentences(hit.row.text) + (sentences(following) if following else [])
+            end = next((i for i, part in enumerate(parts) if text.endswith(part)), len(parts) - 1) + 1
+            for stop in range(end, len(parts)):
+                longer = text + "".join(parts[end:stop + 1])
+                if len(longer) > MAX_QUOTE or starts_item(parts[stop]):
+                    break
+                if missing_field(question, longer) is None:
+                    text, field = longer, None
+                    break
+        if field is None:
+            return hit, text, None
+        first = first or (hit, text, field)
+    return first
+
+
+_REASON_SAID = re.compile(r"原因|因为|由于|主要是|主要用于|用于")
+_RISE = re.compile(r"多|增加|增长|上升|提高|上涨")
+_FALL = re.compile(r"少|减少|下降|降低|压减")
+
+
+def _opposite_direction(question: str, text: str) -> bool:
+    """A why-question about a rise answered by a passage that only reports falls (or the reverse)."""
+    if not asks_reason(question):
+        return False
+    rise, fall = bool(_RISE.search(question)), bool(_FALL.search(question))
+    if rise == fall:
+        return False
+    said_rise, said_fall = bool(_RISE.search(text)), bool(_FALL.search(text))
+    return (said_fall and not said_rise) if rise else (said_rise and not said_fall)
+
+
 def _refusal(doc_ids: list[str] | None, why: str) -> Answer:
     return Answer(status="refused", answer=why,
                   plan=Plan(route="text", operation="quote", documents=list(doc_ids or [])))
@@ -226,11 +274,13 @@ def answer_text(store, question: str, doc_ids: list[str] | None = None, *,
     ok, share = relevant(best, index, terms)
     if not ok:
         return _refusal(doc_ids, "没有在已载入的公开中找到回答这个问题的段落。")
-    row = best.row
-    text = quote(best, asked, _continuation(index, best))
-    field = missing_field(question, text)
+    fitting = _fitting_quote(hits, index, terms, question, asked)
+    if fitting is None:
+        return _refusal(doc_ids, "没有在已载入的公开中找到回答这个问题的段落。")
+    best, text, field = fitting
     if field:
         return _refusal(doc_ids, f"公开中没有找到所问的{field}。")
+    row = best.row
     others = sorted({h.row.title for h in hits[1:] if h.row.doc_id != row.doc_id and relevant(
         h, index, terms)[0]})
     notes = [f"摘自《{row.title}》{row.section}，第{row.page}页。"]
