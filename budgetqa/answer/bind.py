@@ -319,13 +319,38 @@ def change_fact(catalog: Catalog, q: Quantity, names: list[str]):
     return unpriced[0] if unpriced else None
 
 
-def excluded_names(parsed: ParsedQuestion) -> set[str]:
-    """Names the question leaves out of a ranking ("除了行政运行，哪一项最多")."""
-    excluded = set()
-    for mention in parsed.mentions:
-        if re.search(r"(除了|除去|除|不算|不含|不包括)$", parsed.compact[max(0, mention.start - 3):mention.start]):
-            excluded.add(mention.text)
+_EXCLUDED_BEFORE = re.compile(r"(除了|除去|除|不算|不含|不包括)$")
+_EXCLUDED_AFTER = re.compile(r"^(以外|之外|外)")
+
+
+def excluded_mentions(parsed: ParsedQuestion) -> list[Mention]:
+    """Mentions the question leaves out ("除了行政运行，哪一项最多", "除2040501行政运行以外",
+    "本年收入合计以外的两块"): after 除/除了/不含…, or before 以外/之外, with a name written right
+    after an excluded code (its own row's)."""
+    text = parsed.compact
+    excluded: list[Mention] = []
+    for i, mention in enumerate(parsed.mentions):
+        before = _EXCLUDED_BEFORE.search(text[max(0, mention.start - 3):mention.start])
+        after = _EXCLUDED_AFTER.match(text[mention.end:])
+        follows_code = bool(excluded) and excluded[-1] is parsed.mentions[i - 1] and \
+            excluded[-1].kind == "code" and excluded[-1].end == mention.start
+        nxt = parsed.mentions[i + 1] if i + 1 < len(parsed.mentions) else None
+        code_then_name = mention.kind == "code" and nxt is not None and nxt.start == mention.end \
+            and _EXCLUDED_AFTER.match(text[nxt.end:])
+        if before or after or follows_code or code_then_name:
+            excluded.append(mention)
     return excluded
+
+
+def excluded_names(parsed: ParsedQuestion, catalog: Catalog | None = None) -> set[str]:
+    """Names the question leaves out of a ranking (see :func:`excluded_mentions`); an excluded
+    code also excludes its rows' names."""
+    names = set()
+    for mention in excluded_mentions(parsed):
+        names.add(mention.text)
+        if mention.kind == "code" and catalog is not None:
+            names |= {r.key for r in catalog.by_code.get(mention.text, ())}
+    return names
 
 
 _ORDINALS = {"二": 1, "三": 2, "四": 3, "五": 4, "2": 1, "3": 2, "4": 3, "5": 4}

@@ -17,8 +17,10 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from budgetqa.answer.bind import excluded_mentions
 from budgetqa.answer.catalog import normalise_name, quoted_span, short_title
 from budgetqa.answer.departments import boundary_chars
 from budgetqa.answer.planner import ParsedQuestion, mask_mentions, without_departments
@@ -54,6 +56,39 @@ _ASKED_CODE = re.compile(
 )
 """A classification code the question names (3, 5 or 7 digits: 类, 款, 项), not an amount or a count."""
 _THRESHOLD = re.compile(r"\d+(?:\.\d+)?[万千亿]?元(?:以上|以下|及以上|以内)")
+
+
+_STATED_FIGURE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)\s*(万元|元)(?!以上|以下|及以上|以内)")
+""""住房保障支出16916.56万元中…": a figure the question states, which the answer must be about."""
+
+
+def _stated_figures(text: str) -> list[tuple[str, Decimal]]:
+    """Amounts the question states (with a decimal point or thousands commas, in 万元 or 元): each
+    as written and in 元."""
+    found = []
+    for match in _STATED_FIGURE.finditer(text):
+        value = Decimal(match.group(1).replace(",", ""))
+        found.append((match.group(0), value * 10000 if match.group(2) == "万元" else value))
+    return found
+
+
+def _cites_figure(answer: Answer, yuan: Decimal) -> bool:
+    """Whether a cited cell, sentence or value holds the amount (given in 元), in 元 or 万元."""
+    printed: set[Decimal] = set()
+    for citation in answer.citations:
+        for text in (citation.raw or "", citation.sentence or ""):
+            for number in re.findall(r"\d[\d,]*(?:\.\d+)?", text):
+                try:
+                    printed.add(Decimal(number.replace(",", "")))
+                except InvalidOperation:
+                    continue
+    for value in answer.values:
+        try:
+            printed.add(Decimal(value.value))
+        except InvalidOperation:
+            continue
+    wan = (yuan / 10000).quantize(Decimal("0.01"))
+    return any(p == yuan or p.quantize(Decimal("0.01")) == wan for p in printed)
 
 
 @lru_cache
@@ -93,15 +128,21 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
     if any(w in department_free for w in budget_words) and cited_docs and all(d.kind == "决算" for d in cited_docs):
         verdict.reasons.append("问题问的是预算公开的数，引用的是决算公开")
     coded = [c.row_code for c in answer.citations if c.row_code]
+    left_out = {m.text for m in excluded_mentions(parsed) if m.kind == "code"}  # "除2040501行政运行以外"
     for code in _ASKED_CODE.findall(department_free) if coded else ():
+        if code in left_out:
+            continue
         if not any(row_code.startswith(code) for row_code in coded):
             verdict.reasons.append(f"问题问的是科目{code}，引用的行不是这个科目")
     blob = _cited_text(answer)
     containers = planner_containers(parsed)
     if parsed.operation in _QUANTITY_OPERATIONS:
+        left_out_mentions = excluded_mentions(parsed)
         for i, mention in enumerate(parsed.mentions):
-            if mention.text in _qualifiers() or _is_column(mention, parsed):
+            if mention.text in _qualifiers() or _is_column(mention, parsed) or mention in left_out_mentions:
                 continue
+            if left_out_mentions and mention in containers and parsed.operation == "sum":
+                continue  # "收入总计里X以外的两块": the whole the parts are summed in
             if mention in containers and (_outside_every_table(mention, parsed)
                                           or _contains_cited_row(mention, parsed, answer)):
                 continue
@@ -111,6 +152,9 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
                 continue  # "X的Y": Y says which column of the bound X; X itself is bound unless it holds Y
             if not _bound(mention, parsed.compact, blob):
                 verdict.reasons.append(f"问题中的“{parsed.compact[mention.start:mention.end]}”没有对应到引用的数")
+    for stated, yuan in _stated_figures(department_free):
+        if not _cites_figure(answer, yuan):
+            verdict.reasons.append(f"问题给出的{stated}不在引用的数里（答案说的是别的数）")
     money_words = load("questions")["grounding"]["money"]["words"]
     asked = _THRESHOLD.sub("", parsed.compact)  # "单价20万元以上的设备" names a class, not an amount
     if any(w in asked for w in money_words) and answer.values and all(

@@ -7,6 +7,7 @@ same across documents); the arithmetic is in :mod:`compute`, the wording helpers
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from budgetqa.answer.bind import (
@@ -15,6 +16,7 @@ from budgetqa.answer.bind import (
     budget_fact,
     change_fact,
     compared_elsewhere,
+    excluded_mentions,
     excluded_names,
     group_members,
     natural_total,
@@ -51,10 +53,15 @@ from budgetqa.answer.render import (
     rise,
     show,
 )
-from budgetqa.answer.resolve import Quantity, cell_citation, fact_citation, facts_about
+from budgetqa.answer.resolve import (
+    Quantity,
+    asks_for_budget_figure,
+    cell_citation,
+    fact_citation,
+    facts_about,
+)
 from budgetqa.answer.schema import Answer, Value
 from budgetqa.numbers import fmt_money, fmt_pct, round2
-from budgetqa.vocab import load
 
 
 def lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
@@ -130,6 +137,10 @@ def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = Fal
             return _change_elsewhere(parsed, catalog, q, *elsewhere, last_year_only)
         return _change_in_table(parsed, q, last, printed_change(catalog, q), last_year_only)
     current = q.value
+    if fact.change_amount is None and _EXECUTION.search(fact.sentence) and asks_for_budget_figure(
+            mask_mentions(parsed.compact, parsed.mentions)):
+        raise Refusal(f"{catalog.doc.title}只给出上年的执行数（{fmt_money(fact.previous)} 万元），"
+                      f"不是问题所问的上年预算数；上年的预算公开没有载入。")
     if fact.change_amount is None:
         # the sentence prints last year's value instead of the change ("2023年执行数为 X 万元")
         computed = change_from_previous(current, fact.previous)
@@ -307,6 +318,12 @@ def compared(parsed: ParsedQuestion, first: tuple[str, Quantity], second: tuple[
 
 
 def _sum(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
+    left_out = excluded_mentions(parsed)
+    if left_out:
+        # "收入总计里本年收入合计以外的两块（A、B）": the parts named, not the whole nor what is left out
+        outer = containers(parsed)
+        kept = [m for m in parsed.mentions if m not in left_out and m not in outer]
+        parsed = replace(parsed, mentions=kept)
     found = quantities(parsed, catalog)
     if len(found) < 2:
         if len(parsed.mentions) < 2 and not re.search(r"[和与及、加]", parsed.compact):
@@ -332,8 +349,8 @@ def _ranking(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     if _RANKED_BY_CHANGE.search(mask_mentions(parsed.compact, parsed.mentions)):
         raise Refusal("按增减额或两列之差排序还不支持：请分别问各项的数，或问其中一项的增减。")
     members = group_members(parsed, catalog)
-    excluded = excluded_names(parsed)
-    members = [(r, c) for r, c in members if r.key not in excluded]
+    excluded = excluded_names(parsed, catalog)
+    members = [(r, c) for r, c in members if r.key not in excluded and r.code not in excluded]
     if len(members) < 2:
         raise Refusal("没有找到可以比较的一组项目。")
     members.sort(key=lambda rc: value_of(rc[1]), reverse=parsed.largest)
@@ -490,10 +507,8 @@ def across(parsed: ParsedQuestion) -> Answer:
         parsed.operation == "ranking" and re.search(r"占比|比例|比重", parsed.compact)
     ):
         return _across_share(parsed)
-    if parsed.operation != "ranking" and (
-        parsed.operation == "sum" or any(w in parsed.compact for w in load("questions")["parts"]["words"])
-    ):
-        return _listing(parsed, results, label)
+    if parsed.operation != "ranking":
+        return _listing(parsed, results, label)  # each document's figure (and their total when asked), never a ranking not asked for
     results.sort(key=lambda r: r[1].value, reverse=parsed.largest)
     listing = "；".join(f"{label[id(c)]} {show(q.value, unit)}" for c, q in results)
     best_catalog, best = results[0]
@@ -507,7 +522,7 @@ def across(parsed: ParsedQuestion) -> Answer:
 
 
 _AVERAGE_GROWTH = re.compile(r"年均|平均每年|年平均")
-_EXECUTION = re.compile(r"执行|实际(?:支出|花|用|发生)?")
+_EXECUTION = re.compile(r"(?<!不是)(?<!而非)(?<!非)(?:执行|实际(?:支出|花|用|发生)?)")
 """"比23年实际执行的少了多少": the earlier year's executed figure, which its budget does not print."""
 
 
@@ -608,7 +623,7 @@ def _across_share(parsed: ParsedQuestion) -> Answer:
     return Answer(
         status="answered",
         answer=f"{'最高' if parsed.largest else '最低'}的是{label[id(best_catalog)]}：{best.answer}（{listing}）",
-        values=[percent(f"{label[id(best_catalog)]}占比", best_pct)],
+        values=[percent(f"{label[id(c)]}占比", p) for c, p, _ in shares],
         formula="；".join(f"{label[id(c)]}：{a.formula}" for c, _, a in shares),
         citations=[cite for _, _, a in shares for cite in a.citations],
     )
