@@ -36,6 +36,9 @@ MARGIN, TIGHT = 72.0, 48.0
 falls back to when a grid it cannot split (a cell merged over all its rows) is taller than the
 default frame (a landscape 绩效目标表 with wrapped indicators); the running head and the page
 number stay clear of it."""
+SPAN_ROWS = 7
+"""When even the narrower margins leave a merged cell too tall for a page, merged cells are cut
+into runs of this many rows (half a landscape frame of two-line rows)."""
 
 
 class Bold(str):
@@ -128,7 +131,20 @@ def build(path: Path, blocks: Sequence[Block | SideBySide], spans: dict[int, lis
     try:
         return _build(path, blocks, spans, widths, rules, pagesize, rotation, running, MARGIN)
     except LayoutError:  # a grid too tall to fit the default frame and unsplittable
+        pass
+    try:
         return _build(path, blocks, spans, widths, rules, pagesize, rotation, running, TIGHT)
+    except LayoutError:  # still too tall: a merged cell over more rows than a page holds
+        cut = {grid: [part for span in grid_spans for part in _cut_span(span)] for grid, grid_spans in spans.items()}
+        return _build(path, blocks, cut, widths, rules, pagesize, rotation, running, TIGHT)
+
+
+def _cut_span(span: tuple, rows: int = SPAN_ROWS) -> list[tuple]:
+    """A cell merged over more than ``rows`` rows cut into merged cells of at most ``rows`` rows (the
+    text stays in the first), so that reportlab may break the grid between them, as Excel prints a
+    merged cell over a page break: its text on the first page, the rest of its rows blank."""
+    (c0, r0), (c1, r1) = span
+    return [((c0, r), (c1, min(r + rows - 1, r1))) for r in range(r0, r1 + 1, rows)]
 
 
 def _build(path: Path, blocks: Sequence[Block | SideBySide], spans: dict[int, list[tuple]],
