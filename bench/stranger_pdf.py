@@ -27,9 +27,18 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 OFFSET = 0.35
 """Points between the two strokes of an overprinted (fake bold) text."""
+MARGIN, TIGHT = 72.0, 48.0
+"""Top and bottom page margins in points: reportlab's default, and the narrower one a document
+falls back to when a grid it cannot split (a cell merged over all its rows) is taller than the
+default frame (a landscape 绩效目标表 with wrapped indicators); the running head and the page
+number stay clear of it."""
+SPAN_ROWS = 7
+"""When even the narrower margins leave a merged cell too tall for a page, merged cells are cut
+into runs of this many rows (half a landscape frame of two-line rows)."""
 
 
 class Bold(str):
@@ -119,8 +128,31 @@ def build(path: Path, blocks: Sequence[Block | SideBySide], spans: dict[int, lis
     landscape on a portrait page, ``running`` is a head line printed on every page."""
     font = RadicalFont(radicals, [*texts(blocks), running or ""]) if radicals else UnicodeCIDFont(FONT)
     pdfmetrics.registerFont(font)
+    try:
+        return _build(path, blocks, spans, widths, rules, pagesize, rotation, running, MARGIN)
+    except LayoutError:  # a grid too tall to fit the default frame and unsplittable
+        pass
+    try:
+        return _build(path, blocks, spans, widths, rules, pagesize, rotation, running, TIGHT)
+    except LayoutError:  # still too tall: a merged cell over more rows than a page holds
+        cut = {grid: [part for span in grid_spans for part in _cut_span(span)] for grid, grid_spans in spans.items()}
+        return _build(path, blocks, cut, widths, rules, pagesize, rotation, running, TIGHT)
+
+
+def _cut_span(span: tuple, rows: int = SPAN_ROWS) -> list[tuple]:
+    """A cell merged over more than ``rows`` rows cut into merged cells of at most ``rows`` rows (the
+    text stays in the first), so that reportlab may break the grid between them, as Excel prints a
+    merged cell over a page break: its text on the first page, the rest of its rows blank."""
+    (c0, r0), (c1, r1) = span
+    return [((c0, r), (c1, min(r + rows - 1, r1))) for r in range(r0, r1 + 1, rows)]
+
+
+def _build(path: Path, blocks: Sequence[Block | SideBySide], spans: dict[int, list[tuple]],
+           widths: dict[int, list[float]], rules: dict[int, list[tuple]], pagesize: tuple[float, float],
+           rotation: str, running: str | None, margin: float) -> Path:
+    """Draw the document with ``margin`` points above and below each page's frame."""
     style = ParagraphStyle("line", fontName=FONT, fontSize=10, leading=14)
-    total = _pages(blocks, spans, widths, rules, pagesize, style) if running else 0
+    total = _pages(blocks, spans, widths, rules, pagesize, style, margin) if running else 0
 
     def page(canvas, doc) -> None:
         if rotation != "upright":  # landscape content turned a quarter onto a portrait page
@@ -136,16 +168,17 @@ def build(path: Path, blocks: Sequence[Block | SideBySide], spans: dict[int, lis
 
     # with /Rotate 90 reportlab writes the MediaBox portrait itself (its width and height swapped)
     turn = 90 if rotation == "rotate-flag" else 0
-    SimpleDocTemplate(str(path), pagesize=pagesize, invariant=1, rotation=turn).build(
+    SimpleDocTemplate(str(path), pagesize=pagesize, invariant=1, rotation=turn, topMargin=margin,
+                      bottomMargin=margin).build(
         _story(blocks, spans, widths, rules, pagesize, style), onFirstPage=page, onLaterPages=page)
     return path
 
 
-def _pages(blocks, spans, widths, rules, pagesize, style) -> int:
+def _pages(blocks, spans, widths, rules, pagesize, style, margin: float) -> int:
     """How many pages the blocks fill (a first pass, for "共 N 页")."""
     import io
 
-    counted = SimpleDocTemplate(io.BytesIO(), pagesize=pagesize, invariant=1)
+    counted = SimpleDocTemplate(io.BytesIO(), pagesize=pagesize, invariant=1, topMargin=margin, bottomMargin=margin)
     counted.build(_story(blocks, spans, widths, rules, pagesize, style))
     return counted.page
 

@@ -190,7 +190,24 @@ def _headed(frame: list[list[Piece]]) -> bool:
     line = frame[-1]
     figures = line[len(_label_pieces(line)):]
     labels = [p for above in frame[:-1] for p in above if parse_cell(p[4])[0] == "text"]
-    return len(figures) >= 2 and all(any(p[0] < f[2] and f[0] < p[2] for p in labels) for f in figures)
+    owners = [_label_over(f, labels) for f in figures]
+    return len(figures) >= 2 and None not in owners and len(set(owners)) == len(owners)
+
+
+def _label_over(figure: Piece, labels: list[Piece]) -> Piece | None:
+    """The header label a figure stands under: one it overlaps, or (a short figure set right in a
+    column whose label is centred) the label nearest it on its left, closer to it than its own
+    width, whose centre is the nearest to the figure's."""
+    over = [p for p in labels if p[0] < figure[2] and figure[0] < p[2]]
+    if over:
+        return max(over, key=lambda p: min(p[2], figure[2]) - max(p[0], figure[0]))
+    left = [p for p in labels if p[2] <= figure[0]]
+    if not left:
+        return None
+    near = max(left, key=lambda p: p[2])
+    centre = (figure[0] + figure[2]) / 2
+    nearest = min(labels, key=lambda p: abs((p[0] + p[2]) / 2 - centre))
+    return near if near is nearest and figure[0] - near[2] <= near[2] - near[0] else None
 
 
 def _aligned(data) -> bool:

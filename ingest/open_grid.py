@@ -84,13 +84,14 @@ def open_fragments(page, settings: OpenGridSettings = DEFAULT_OPEN_GRID) -> list
     return fragments
 
 
-def continued_fragment(page, x0: float, x1: float, settings: OpenGridSettings = DEFAULT_OPEN_GRID
-                       ) -> Fragment | None:
+def continued_fragment(page, x0: float, x1: float, settings: OpenGridSettings = DEFAULT_OPEN_GRID,
+                       cuts: list[float] | None = None) -> Fragment | None:
     """A page without any rule that carries on an open table from the page before (a three-line
     table ruled only above its header and under its last row): its text between ``x0`` and ``x1``
     from its first row (a data line with its wrapped name's lines just above) down over the rows
-    that follow, read as one frame. None when that text is not mostly rows of figures, or when other
-    lines stand close above that first row (a header: a table of its own)."""
+    that follow, read as one frame (between the table's own column ``cuts`` when given). None when
+    that text is not mostly rows of figures, or when other lines stand close above that first row
+    (a header: a table of its own)."""
     if any(e["height"] > 20 for e in page.vertical_edges) or any(
             e["x1"] - e["x0"] >= settings.min_rule_width for e in page.horizontal_edges):
         return None
@@ -107,7 +108,7 @@ def continued_fragment(page, x0: float, x1: float, settings: OpenGridSettings = 
     if first > 0 and top - spans[first - 1][1] <= settings.run_on_lines * height:
         return None
     rules = _run_on(page, x0, x1, [top], top, float(page.height), settings)
-    return _read_frame(page, x0, x1, rules, settings) if len(rules) >= 2 else None
+    return _read_frame(page, x0, x1, rules, settings, cuts) if len(rules) >= 2 else None
 
 
 def _frames(page, settings: OpenGridSettings) -> list[tuple[float, float, list[float]]]:
@@ -246,7 +247,10 @@ def _separators(data: list[list[Piece]], x0: float, x1: float, settings: OpenGri
     return [c for c in cuts if x0 < c < x1]
 
 
-def _read_frame(page, x0: float, x1: float, rules: list[float], settings: OpenGridSettings) -> Fragment | None:
+def _read_frame(page, x0: float, x1: float, rules: list[float], settings: OpenGridSettings,
+                given: list[float] | None = None) -> Fragment | None:
+    """The frame's text between ``rules`` read as a table, its columns cut where no data line prints
+    (or at the ``given`` cuts, None when a text piece runs across one)."""
     top, bottom = rules[0], rules[-1]
     chars = [c for c in page.chars if c["text"].strip() and x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1
              and top < (c["top"] + c["bottom"]) / 2 < bottom]
@@ -258,10 +262,15 @@ def _read_frame(page, x0: float, x1: float, rules: list[float], settings: OpenGr
         return None
     # the columns are where figures print: a "栏次 1 2 3" line numbers them centred, not aligned as they are
     figures = [line for line in data if not _is_column_numbers(line)] or data
-    cuts = _separators(figures, x0, x1, settings)
-    head = lines[:lines.index(figures[0])]
-    cuts = sorted({*cuts, *blank_column_cuts(head, [p for line in figures for p in line], [x0, *cuts, x1],
-                                             settings.column_gap)})
+    if given is not None:
+        if any(p[0] + 0.5 < cut < p[2] - 0.5 for line in lines for p in line for cut in given):
+            return None
+        cuts = list(given)
+    else:
+        cuts = _separators(figures, x0, x1, settings)
+        head = lines[:lines.index(figures[0])]
+        cuts = sorted({*cuts, *blank_column_cuts(head, [p for line in figures for p in line], [x0, *cuts, x1],
+                                                 settings.column_gap)})
     if not cuts:
         return None
     edges = [x0, *cuts, x1]

@@ -279,6 +279,10 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
     return PdfReadResult(tables, narrative, len(pdf.pages), chars, departments, title_lines, bare_pages)
 
 
+_EDGE_SLACK = 1.0
+"""Points a right-aligned figure may end past its column's printed right edge."""
+
+
 def _all_lines(page, settings: PdfSettings) -> list[str]:
     lines = page.extract_text_lines(y_tolerance=settings.text_y_tolerance, return_chars=False)
     return [line["text"].strip() for line in lines if line["text"].strip()]
@@ -298,13 +302,24 @@ def _open_continuation(page, pending: _Pending | None, number: int, settings: Pd
         return []
     if reader == "unruled" and not fits_columns(pending.grid, fragment):
         # a label set off its column would run into a figure's cell; a lone 总计 row's, set right, goes on the names
-        fragment = with_total_on_names(pending.grid, fragment)
+        fragment = with_total_on_names(pending.grid, fragment) or _in_columns(page, pending)
         if fragment is None:
             return []
     fragment.reader = reader
     above = page.crop((0, 0, page.width, fragment.bbox[1]), strict=False)
     lines = above.extract_text_lines(y_tolerance=settings.text_y_tolerance, return_chars=False)
     return [] if _prose_or_title([line["text"].strip() for line in lines]) else [fragment]
+
+
+def _in_columns(page, pending: _Pending) -> Fragment | None:
+    """A table without rules carried on by a few rows whose own gaps make no columns of the table's
+    (a bold 合计 row's figures set left in their cells, a letter-spaced 总　计): the rows read in the
+    table's columns, each cell reaching from the right edge of the column before it (figures are
+    right-aligned), or None when a text runs across such an edge or the rows still do not fit."""
+    columns = pending.grid.columns
+    cuts = [left[1] + _EDGE_SLACK for left in columns[:-1]]
+    fragment = continued_fragment(page, *pending.span, cuts=cuts)
+    return fragment if fragment is not None and fits_columns(pending.grid, fragment) else None
 
 
 def _above_in_lane(lines: list[dict], bboxes: list[Box], position: int, lane: tuple[float, float]) -> list[tuple[int, str]]:

@@ -77,6 +77,25 @@ CASES = {
     # without a code and the table dropped (33 of 150 figures read)
     "no-rules-spread-total": (520, {"borders": "none", "spacing": "letter-spaced", "total": "bottom",
                                     "codes": "joined", "overprint": "total-row"}),
+    # sideways pages, wrapped indented names, the table's last row and a fake-bold letter-spaced 总计
+    # row spilled alone onto a page without its header: the bold row's figures are set left in their
+    # cells, so the two rows' figures share no edge (no frame of their own) and, read by their own
+    # gaps, "总 计" made two columns; now read in the table's columns (before, 6 figures missed)
+    "no-rules-bold-total-spilled": (561, {
+        "codes": "inline", "code_repeat": "full", "packing": "separate", "meta": "dept-above", "title": "foot",
+        "continuation": "header-only", "unit": "万元", "header": "multi", "numbers": "separators",
+        "empty": "blank", "names": "wrapped", "total": "bottom", "labels": "表n", "form": "weights-continued",
+        "glyphs": "kangxi", "overprint": "total-row", "rotation": "turned", "borders": "none",
+        "levels": "indented", "spacing": "letter-spaced"}),
+    # sideways pages, split codes (no 编码 header), 类 merged over its rows, the title and header printed again over one
+    # row whose short figures stand right in their columns, under centred labels they do not overlap:
+    # before, no frame, and the row read as a table of its own (the 支出表 split in two, 类 ≠ Σ款)
+    "no-rules-one-row-under-centred-labels": (561, {
+        "codes": "split-bare", "code_repeat": "full", "packing": "stacked", "meta": "dept-inside", "title": "foot",
+        "continuation": "title-repeated", "unit": "元", "header": "flat", "numbers": "integers", "empty": "zero",
+        "names": "short", "total": "top", "labels": "公开n表", "form": "weights-wrapped", "glyphs": "kangxi",
+        "overprint": "title", "rotation": "turned", "borders": "none", "merged": "lei-rowspan",
+        "zeros": "bare-zero", "neighbours": "narrative-below"}),
 }
 
 

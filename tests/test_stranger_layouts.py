@@ -90,3 +90,18 @@ def test_a_stranger_document_adds_up_and_prints_its_quirk(tmp_path: Path, name: 
 
 def test_radicals_are_the_compatibility_forms_of_common_ideographs() -> None:
     assert RADICALS["支"] == "\u2f40" and RADICALS["一"] == "\u2f00" and RADICALS["民"] == "\u2ea0"
+
+
+@pytest.mark.parametrize(("seed", "number"), [(1, 21), (21, 37)], ids=["merged-lei-over-a-page", "form-over-a-frame"])
+def test_a_grid_taller_than_a_landscape_page_is_still_drawn(tmp_path: Path, seed: int, number: int) -> None:
+    """A 类 merged over 18 two-line rows (seed 1 document 21), and a landscape 绩效目标表 whose
+    indicator column is merged over all its wrapped rows (seed 21 document 37): reportlab cannot
+    split such a grid, so the default frame raised LayoutError and the document was not drawn; now
+    drawn with narrower margins, its merged cells cut into runs a page holds when still too tall."""
+    doc = generate_stranger(seed, number)
+    assert doc.variants["rotation"] != "upright"
+    with pdfplumber.open(doc.draw(tmp_path)) as pdf:
+        text = "".join(p.extract_text() or "" for p in pdf.pages)
+    assert _rows_add_up(doc) > 5
+    assert all(table.title[-6:] in text for table in doc.tables if not doc.radicals)
+    assert "绩效" in text or doc.radicals
