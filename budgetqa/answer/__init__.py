@@ -194,7 +194,13 @@ def _each(store, questions: list[str], doc_id: str | None, in_store: list[Catalo
         return None
     doc = first.plan.documents[0]
     scoped = [c for c in in_store if c.doc.doc_id == doc]
-    if not all(parse(q, scoped).mentions for q in questions[1:]):
+    generic = set(load("questions")["grounding"]["generic_columns"]["words"])
+    later = [parse(q, scoped).mentions for q in questions[1:]]
+    if not all(later):
+        return None
+    if all(m.text in generic for mentions in later for m in mentions):
+        return first  # "哪一款最小？金额多少？": the later sentences ask for the figure the first one gives
+    if any(all(m.text in generic for m in mentions) for mentions in later):
         return None
     answers = [first, *(ask(store, q, doc) for q in questions[1:])]
     failed = [(q, a) for q, a in zip(questions, answers, strict=True) if a.status != "answered"]

@@ -211,6 +211,10 @@ def one(parsed: ParsedQuestion, catalog: Catalog) -> Quantity:
         if any(any(w in parsed.compact[a.end:b.start + 1] for w in ("中", "里", "内", "下的", "下面"))
                for a, b in zip(mentions, mentions[1:], strict=False)):
             return found[-1]
+        first = mentions[0]
+        if first in containers(parsed) and (is_container(parsed.compact, first)
+                                            or first.text in load("questions")["grounding"]["qualifiers"]):
+            return found[-1]  # "基本支出办公费（30201）", "一般公共预算基本支出，30305生活补助": the item, not its whole
     return found[0]
 
 

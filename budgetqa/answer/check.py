@@ -58,6 +58,28 @@ _ASKED_CODE = re.compile(
 _THRESHOLD = re.compile(r"\d+(?:\.\d+)?[万千亿]?元(?:以上|以下|及以上|以内)")
 
 
+_OWNER = re.compile(r"([\u4e00-\u9fff]{2,8})的□")
+_OWNER_LEAD = re.compile(r"^(?:给|对|向|为|用于|用在|拨给|安排给)")
+_NO_OWNER = re.compile(r"哪|谁|什么|各|每|表|[中里内年]$|预算$|决算$")
+""""哪个部门的基本支出" asks which; "支出预算总表中的…", "单位预算的…" say where to read: none names an owner."""
+_GENERIC_OWNERS = frozenset({"今年", "去年", "本年", "上年", "当年", "全年", "年度", "部门", "单位", "本部门", "本单位",
+                             "机关", "本级", "预算", "决算", "公开", "里面", "其中", "文件", "表里", "安排"})
+
+
+def _unbound_owner(parsed: ParsedQuestion, text: str, blob: str) -> str | None:
+    """"给小学的财政拨款": a word the question puts before a qualifier it asks about (a fund type,
+    基本支出…) that matched no printed name and stands nowhere in what is cited — the answer gives
+    the qualifier's total, not that word's share of it."""
+    if not parsed.mentions or not all(m.text in _qualifiers() for m in parsed.mentions):
+        return None
+    masked = mask_mentions(text, parsed.mentions)
+    for match in _OWNER.finditer(re.sub(r"\d+年?", "", masked)):
+        word = _OWNER_LEAD.sub("", match.group(1))
+        if len(word) >= 2 and word not in _GENERIC_OWNERS and word not in blob and not _NO_OWNER.search(word):
+            return word
+    return None
+
+
 _STATED_FIGURE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)\s*(万元|元)(?!以上|以下|及以上|以内)")
 """"住房保障支出16916.56万元中…": a figure the question states, which the answer must be about."""
 
@@ -152,6 +174,9 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
                 continue  # "X的Y": Y says which column of the bound X; X itself is bound unless it holds Y
             if not _bound(mention, parsed.compact, blob):
                 verdict.reasons.append(f"问题中的“{parsed.compact[mention.start:mention.end]}”没有对应到引用的数")
+    owner = _unbound_owner(parsed, department_free, blob)
+    if owner:
+        verdict.reasons.append(f"问题问的是“{owner}”的{'、'.join(m.text for m in parsed.mentions)}，引用的数不是它的")
     for stated, yuan in _stated_figures(department_free):
         if not _cites_figure(answer, yuan):
             verdict.reasons.append(f"问题给出的{stated}不在引用的数里（答案说的是别的数）")

@@ -91,6 +91,10 @@ def lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         printed = f"（表列 {show(q.value, printed_unit)} {printed_unit}）"
     elif (note := conversion_note(unit)) is not None:
         notes.append(note)
+    if unit == "元" and _ALSO_IN_WAN.search(parsed.compact):
+        # "是多少元？折合多少万元？": both units asked
+        values.append(money(f"{q.name}（折合万元）", q.value, "万元"))
+        printed += f"，折合 {show(q.value, '万元')} 万元"
     if q.cell is not None and q.cell.state != "value":
         notes.append("表中该格为空（没有数），按 0 计。")
     if q.cell is None and q.fact is None and q.citation.sentence:
@@ -103,6 +107,9 @@ def lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         citations=[q.citation],
         notes=notes,
     )
+
+
+_ALSO_IN_WAN = re.compile(r"(?:折合|合|换算成|换成|等于|即)多少万元?|多少万元")
 
 
 def _tables_in_yuan(catalog: Catalog) -> bool:

@@ -393,7 +393,7 @@ def _asks_for_final(text: str) -> bool:
     return bool(_FINAL_WORDS.search(text))
 
 
-_CONTAINER_AFTER = re.compile(r"^(?:的)?(?:中|里|内|下|当中|之中|里面)|^，")
+_CONTAINER_AFTER = re.compile(r"^(?:类|款|项)?(?:的)?(?:中|里|内|下|当中|之中|里面)|^，")
 
 
 def is_container(text: str, mention: Mention) -> bool:

@@ -54,8 +54,11 @@ def _rank(catalog: Catalog, text: str, asked: str = "", question: str = ""):
     the qualifiers ``asked`` names (一般公共预算, 财政拨款, 基本支出 …), then by the hinted kinds."""
     order = catalog.table_order(hints_in(text))
     titles = {t.table_id: short_title(t.title, catalog.doc.department) for t in catalog.doc.tables}
-    named = {table_id for table_id, title in titles.items()
-             if len(title) >= 4 and quoted_span(text, title, catalog.names)}
+    spans = {table_id: quoted_span(text, title, catalog.names) for table_id, title in titles.items() if len(title) >= 4}
+    spans = {table_id: span for table_id, span in spans.items() if span}
+    # "财政拨款支出预算表" names that table, not also the 支出预算表 whose title its words end with
+    named = {table_id for table_id, (a, b) in spans.items()
+             if not any(c <= a and b <= d and (c, d) != (a, b) for c, d in spans.values())}
     qualifiers = [q for q in load("questions")["qualifiers"]["words"] if q in asked]
     titled_for = _titled_for(catalog, question)
 
