@@ -62,8 +62,7 @@ _OWNER = re.compile(r"([\u4e00-\u9fff]{2,8})的□")
 _OWNER_LEAD = re.compile(r"^(?:给|对|向|为|用于|用在|拨给|安排给)")
 _NO_OWNER = re.compile(r"哪|谁|什么|各|每|表|[中里内年]$|预算$|决算$")
 """"哪个部门的基本支出" asks which; "支出预算总表中的…", "单位预算的…" say where to read: none names an owner."""
-_GENERIC_OWNERS = frozenset({"今年", "去年", "本年", "上年", "当年", "全年", "年度", "部门", "单位", "本部门", "本单位",
-                             "机关", "本级", "预算", "决算", "公开", "里面", "其中", "文件", "表里", "安排"})
+_GENERIC_OWNERS = frozenset({"年度", "部门", "单位", "本部门", "本单位", "机关", "本级", "公开", "里面", "其中", "文件", "安排"})
 
 
 def _unbound_owner(parsed: ParsedQuestion, text: str, blob: str) -> str | None:
@@ -150,20 +149,19 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
     if any(w in department_free for w in budget_words) and cited_docs and all(d.kind == "决算" for d in cited_docs):
         verdict.reasons.append("问题问的是预算公开的数，引用的是决算公开")
     coded = [c.row_code for c in answer.citations if c.row_code]
-    left_out = {m.text for m in excluded_mentions(parsed) if m.kind == "code"}  # "除2040501行政运行以外"
+    left_out = excluded_mentions(parsed)  # "除2040501行政运行以外": neither the code nor the name is asked
     for code in _ASKED_CODE.findall(department_free) if coded else ():
-        if code in left_out:
+        if any(m.kind == "code" and m.text == code for m in left_out):
             continue
         if not any(row_code.startswith(code) for row_code in coded):
             verdict.reasons.append(f"问题问的是科目{code}，引用的行不是这个科目")
     blob = _cited_text(answer)
     containers = planner_containers(parsed)
     if parsed.operation in _QUANTITY_OPERATIONS:
-        left_out_mentions = excluded_mentions(parsed)
         for i, mention in enumerate(parsed.mentions):
-            if mention.text in _qualifiers() or _is_column(mention, parsed) or mention in left_out_mentions:
+            if mention.text in _qualifiers() or _is_column(mention, parsed) or mention in left_out:
                 continue
-            if left_out_mentions and mention in containers and parsed.operation == "sum":
+            if left_out and mention in containers and parsed.operation == "sum":
                 continue  # "收入总计里X以外的两块": the whole the parts are summed in
             if mention in containers and (_outside_every_table(mention, parsed)
                                           or _contains_cited_row(mention, parsed, answer)):
