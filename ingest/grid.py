@@ -2,13 +2,17 @@
 
 pdfplumber finds each table fragment on a page; a :class:`Grid` holds one
 logical table: the column x-ranges of its first fragment, the header cells with
-their spans, and the body rows of every fragment mapped onto those columns.
+their spans, and the body rows of every fragment mapped onto those columns. Two amounts of a
+row never run together in one column: a continuation whose columns would put them so is mapped
+column by column in order, and any left together are set apart (the cell then reads as text).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+
+from budgetqa.numbers import parse_cell
 
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 _AMOUNT = re.compile(r"\d[\d,]*\.\d+|\d{1,3}(?:,\d{3})+")
@@ -323,8 +327,8 @@ def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
     if not grid.rows:
         _restart_grid(grid, table, page)
         return
-    mapping = _map_columns(grid.columns, _col_ranges(table))
     rows = _fragment_rows(table)
+    mapping = _continued_mapping(grid.columns, _col_ranges(table), rows)
     header_texts = {h.text for h in grid.header}
     first_data = 0
     while first_data < len(rows) and (
@@ -334,9 +338,11 @@ def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
         first_data += 1
     for row in rows[first_data:]:
         texts = [""] * grid.width
-        for (text, _), target in zip(row, mapping, strict=False):
+        amounts, placed = _amounts([text for text, _ in row]), set()
+        for j, ((text, _), target) in enumerate(zip(row, mapping, strict=False)):
             if text and text not in _CODE_LEVELS:
-                texts[target] = f"{texts[target]}{text}" if texts[target] else text
+                texts[target] = _joined(texts[target], text, j in amounts and target in placed)
+                placed |= {target} if j in amounts else set()
         if is_column_number_row(texts):
             continue
         if is_note_row(texts):
@@ -344,3 +350,64 @@ def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
             continue
         grid.rows.append(BodyRow(texts, page))
     grid.pages.append(page)
+
+
+_FIGURE_STATES = frozenset({"value", "dash"})
+
+
+def _is_figure(text: str) -> bool:
+    """A printed amount or a dash standing for none."""
+    return bool(text) and parse_cell(text)[0] in _FIGURE_STATES
+
+
+def _amounts(texts: list[str]) -> set[int]:
+    """The cells of a row holding a figure right of its last text (its name): amounts, not the codes
+    printed before the name (a code's parts in columns of their own run together in one)."""
+    last = max((j for j, text in enumerate(texts) if text and not _is_figure(text)), default=-1)
+    return {j for j, text in enumerate(texts) if j > last and _is_figure(text)}
+
+
+def _joined(text: str, more: str, amounts: bool) -> str:
+    """Two pieces of one cell run together (a name's or a code's parts), but two amounts never:
+    glued, "543" and "780" would read as 543780; set apart by " / ", the cell reads as text."""
+    if not text:
+        return more
+    return f"{text} / {more}" if amounts else f"{text}{more}"
+
+
+def _continued_mapping(base: list[tuple[float, float]], frag: list[tuple[float, float]],
+                       rows: list[list[tuple[str, tuple[float, float, float, float] | None]]]) -> list[int]:
+    """For each continuation column, the grid column it carries on: the best match by position, unless
+    that puts two amounts of a row in one grid column (a column set left on one page, its figures
+    nearer the column before than their own); then each column in a grid column of its own, in order."""
+    mapping = _map_columns(base, frag)
+    for row in rows:
+        targets = [mapping[j] for j in _amounts([text for text, _ in row]) if j < len(mapping)]
+        if len(set(targets)) < len(targets):
+            return _ordered_mapping(base, frag) or mapping
+    return mapping
+
+
+def _ordered_mapping(base: list[tuple[float, float]], frag: list[tuple[float, float]]) -> list[int] | None:
+    """Each fragment column on a base column of its own, left to right, with the most overlap over the
+    span of both (then the nearest centres) summed over the columns; None with more fragment columns
+    than base columns."""
+    if len(frag) > len(base):
+        return None
+
+    def score(j: int, i: int) -> tuple[float, float]:
+        (x0, x1), (b0, b1) = frag[j], base[i]
+        overlap = max(0.0, min(x1, b1) - max(x0, b0)) / (max(x1, b1) - min(x0, b0) or 1.0)
+        return overlap, -abs((x0 + x1) / 2 - (b0 + b1) / 2)
+
+    # best[j][i]: the best total placing fragment columns j.. on base columns i.., and where j goes
+    n, m = len(frag), len(base)
+    best: dict[tuple[int, int], tuple[tuple[float, float], list[int]]] = {}
+    for j in range(n - 1, -1, -1):
+        for i in range(m - (n - j), -1, -1):
+            here = score(j, i)
+            rest = best[(j + 1, i + 1)] if j + 1 < n else ((0.0, 0.0), [])
+            take = ((here[0] + rest[0][0], here[1] + rest[0][1]), [i, *rest[1]])
+            skip = best.get((j, i + 1))
+            best[(j, i)] = take if skip is None or take[0] >= skip[0] else skip
+    return best[(0, 0)][1]

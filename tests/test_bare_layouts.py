@@ -215,3 +215,47 @@ def test_a_lone_total_row_checks_a_short_list_of_items() -> None:
                      kind="政府采购表")
     kept, warnings = self_check([swapped])
     assert kept == [] and "对不上" in warnings[0]
+
+
+def test_a_column_set_left_on_a_continuation_page_keeps_its_own_figures(tmp_path: Path) -> None:
+    """Sideways pages, no rules, integers, wrapped indented names, the 支出表 run over five pages: on
+    its last page the 项目支出 column prints more dashes than figures, so its cells are set left, its
+    figures nearer 基本支出 than their own column as the first page printed it. Before, both columns
+    were carried into 基本支出 and glued ("543" and "780" read as 543780): 5 extra values, 17 missed,
+    the table kept (5 failed checks of 55, under the share)."""
+    doc = generate_stranger(26, 33)
+    assert doc.variants["borders"] == "none" and doc.variants["numbers"] == "integers"
+    tables, note = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert not note and result.cells >= 150
+    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    assert result.identity_failures == 0, result.problems[:5]
+
+
+_NAMES = ["行政运行", "一般行政管理事务", "机关服务", "信息化建设", "专项业务", "事业运行", "规划编制", "宣传推广",
+          "培训支出", "设施维护"]
+
+
+def _glued(rows: tuple[int, ...], count: int = 40) -> Table:
+    """A long uncoded table whose ``rows`` read 基本支出 and 项目支出 run together in one cell."""
+    items = []
+    for i in range(count):
+        basic, project = 100 + 7 * i, 50 + 3 * i
+        raws = [str(basic + project), f"{basic}{project}", ""] if i in rows else [
+            str(basic + project), str(basic), str(project)]
+        items.append((None, _NAMES[i % 10] + _NAMES[(3 * i + 1) % 10], raws))
+    total = [sum(150 + 10 * i for i in range(count)), sum(100 + 7 * i for i in range(count)),
+             sum(50 + 3 * i for i in range(count))]
+    return _table([(None, "合计", [str(t) for t in total]), *items], pages=(11,))
+
+
+def test_figures_off_their_totals_by_an_order_of_magnitude_drop_a_long_table() -> None:
+    """Two rows whose parts add up to over ten times their 合计 (two cells' digits run together) drop
+    the table, though 2 failures of 41 checks is under the share that drops a table for slips; one
+    such row alone may be the document's own slip and is kept."""
+    found = check_table(_glued((3, 9)))
+    assert (found.checked, found.failed, found.gross) == (41, 2, 2)
+    kept, warnings = self_check([_glued((3, 9))])
+    assert kept == [] and "十倍以上" in warnings[0], warnings
+    assert not check_table(_glued((3,))).fails()
+    assert not check_table(_glued(())).fails()
