@@ -139,11 +139,16 @@ def _field(catalog: Catalog, table: Table, field: str | None, text: str) -> Answ
         label for label, _ in printed), said)])
 
 
+def _default_amount(form: Performance) -> str | None:
+    """The amount a form is known by when none is named (年度资金总额 …), if it prints one."""
+    return next((label for label in _vocab()["default_amounts"] if label in form.amounts), None)
+
+
 def _amount(catalog: Catalog, table: Table, text: str) -> Answer:
     form = table.performance
     amounts = form.amounts
     named = [label for label in amounts if label in text]
-    label = named[0] if named else next((lb for lb in _vocab()["default_amounts"] if lb in amounts), None)
+    label = named[0] if named else _default_amount(form)
     if label is None:
         return Answer(status="refused", answer=f"《{table.title}》中没有印出“{form.project}”的资金数。")
     amount: Decimal = amounts[label]
@@ -178,7 +183,7 @@ def _ranked_forms(text: str, catalogs: list[Catalog]) -> Answer:
     ranked: list[tuple[Decimal, Table, str]] = []
     for table in catalog.doc.tables:
         form = table.performance
-        label = next((lb for lb in _vocab()["default_amounts"] if lb in form.amounts), None) if form else None
+        label = _default_amount(form) if form else None
         if label is not None:
             ranked.append((to_wan(form.amounts[label], form.unit), table, label))
     if len(ranked) < 2:
@@ -214,12 +219,11 @@ def _indicator_targets(text: str, measure: str, forms: list[tuple[Catalog, Table
     catalog, table = forms[0]
     form = table.performance
     asked = text.replace(_LEADING_CODE.sub("", form.project), "")
-    fitting = [i for i in form.indicators if re.search(rf"\d\s*{measure}", i.target)
-               and _shared_run(i.name, asked) >= 2]
-    if not fitting:
+    shared = {id(i): _shared_run(i.name, asked) for i in form.indicators if re.search(rf"\d\s*{measure}", i.target)}
+    best = max(shared.values(), default=0)
+    if best < 2:
         return None
-    best = max(_shared_run(i.name, asked) for i in fitting)
-    chosen = [i for i in fitting if _shared_run(i.name, asked) == best]
+    chosen = [i for i in form.indicators if shared.get(id(i)) == best]
     said = "；".join(f"{i.name} {i.target}（{i.level1}/{i.level2}）" for i in chosen)
     citation = _citation(catalog, table, "绩效指标", "；".join(f"{i.name} {i.target}" for i in chosen))
     citation.page = chosen[0].page or citation.page
