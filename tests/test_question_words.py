@@ -156,8 +156,8 @@ def test_yuan_and_wan_asked_together(ingested: IngestedCorpus) -> None:
 
 
 @pytest.mark.parametrize("question", [
-    # a 决算 prints no 年初预算 for the 类: its 决算 figure is no answer
-    "普陀区财政局2024年社会保障和就业支出年初预算是多少",
+    # a 决算 prints no 年初预算 for the 类 (one 项 sentence under it): its 决算 figure is no answer
+    "普陀区财政局2024年卫生健康支出年初预算是多少",
     # which items meet a condition: one total is no answer
     "普陀财政局哪几项支出决算和年初预算一分不差",
     # a budget disclosure prints no 调整预算数

@@ -64,7 +64,7 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
     ``answer.plan.route`` records which way a question went.
     """
     from budgetqa.answer.definitions import answer_definition, term_of
-    from budgetqa.answer.performance import answer_form
+    from budgetqa.answer.performance import answer_form, form_amount
     from budgetqa.answer.planner import compact, fold
     from budgetqa.answer.text import answer_text, asks_reason, is_text_question
 
@@ -92,6 +92,8 @@ def ask(store, question: str, doc: str | None = None) -> Answer:
     if is_text_question(question) and not asks_for_number(question):
         return _text_route(store, question, in_store, doc_id)
     answer = ask_catalogs(question, in_store, _same_department(store, doc_id))
+    if answer.plan is not None and answer.plan.route == "none":
+        answer = form_amount(compact(question), in_store) or answer
     if answer.status == "refused" and asks_reason(question) and not doc_id:
         # "X为什么增加" where X binds no figure: the narrative may still give the reason
         doc_ids, refusal = _text_scope(question, in_store, doc_id)

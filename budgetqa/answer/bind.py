@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 
 from budgetqa.answer.catalog import Catalog, Row, build_catalog, normalise_name, value_of
 from budgetqa.answer.columns import (
@@ -27,6 +28,7 @@ from budgetqa.answer.planner import (
 from budgetqa.answer.resolve import (
     Quantity,
     cell_citation,
+    fact_quantity,
     facts_about,
     hints_in,
     is_column,
@@ -70,12 +72,13 @@ def quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
             m for i, m in enumerate(mentions)
             if not (qualifier_like(m.text, qualifiers) and _modifies_next(parsed.compact, m, mentions[i + 1:]))
         ] or mentions
-    # a code written beside its own row's name ("信息化建设（2010607）") restates that row
+    # a code written beside its own row's name ("信息化建设（2010607）") restates that row: one
+    # mention, the code's (two rows may share the name: a 款 and its 其他 项); farther off, it is dropped
+    mentions = _code_with_name(catalog, mentions, parsed.compact)
     mentions = [
         m for i, m in enumerate(mentions)
         if not (m.kind == "code" and i > 0 and _names_row(catalog, m, mentions[i - 1]))
     ]
-    mentions = _code_with_name(catalog, mentions, parsed.compact)
     mentions = _under_containers(catalog, mentions, parsed.compact)
     found: list[Quantity] = []
     used: set[int] = set()
@@ -218,6 +221,29 @@ def one(parsed: ParsedQuestion, catalog: Catalog) -> Quantity:
     return found[0]
 
 
+_OPENING = re.compile(r"^[\s，,；;：:]*其中")
+
+
+def stated_whole(catalog: Catalog, part: Quantity) -> Quantity | None:
+    """The total a narrative figure is stated under: "A为X万元，其中：B…" — A, the last figure before
+    其中 in B's sentence, or the last figure of the sentence just before one opening with 其中."""
+    fact = part.fact
+    if fact is None or fact.amount is None or "其中" not in fact.sentence:
+        return None
+    stated = [f for f in catalog.doc.facts if f.kind == "amount" and f.amount is not None
+              and f.section == fact.section and f.unit in ("万元", "元")]
+    cut = fact.sentence.find("其中")
+    if _OPENING.match(fact.sentence):
+        first = next((i for i, f in enumerate(stated) if f.sentence == fact.sentence), 0)
+        before = stated[first - 1:first] if first else []
+    else:
+        before = [f for f in stated if f.sentence == fact.sentence and 0 <= fact.sentence.find(f.subject) < cut]
+    if not before:
+        return None
+    whole = fact_quantity(catalog, before[-1].subject, before[-1])
+    return whole if whole.value >= part.value and whole.fact is not fact else None
+
+
 def natural_total(catalog: Catalog, part: Quantity) -> Quantity:
     """The total a part belongs to: its parent row by code, else the table's total row."""
     if part.row is None or part.cell is None:
@@ -319,8 +345,38 @@ def change_fact(catalog: Catalog, q: Quantity, names: list[str]):
     ]
     if matching:
         return matching[0]
-    unpriced = [f for f in candidates if f.amount is None]
+    # a change printed without its amount speaks of the amount its section prints for the item
+    # (a 财政拨款 section's "教育支出比上年减少…" is not the whole budget's): one printed for
+    # another amount is not this quantity's
+    unpriced = [f for f in candidates if f.amount is None
+                and _section_amount(catalog, f) in (None, round2(q.value))]
+    unpriced.sort(key=lambda f: _section_amount(catalog, f) is None)
     return unpriced[0] if unpriced else None
+
+
+def _section_amount(catalog: Catalog, fact) -> Decimal | None:
+    """The amount the fact's section prints for the fact's subject (its 预算数), if any."""
+    stem = _COLUMN_WORDS.sub("", normalise_name(fact.subject))
+    for other in catalog.doc.facts:
+        if (other.section == fact.section and other.amount is not None and other.unit in ("万元", "元")
+                and _COLUMN_WORDS.sub("", normalise_name(other.subject)) == stem):
+            return round2(other.amount / 10000 if other.unit == "元" else other.amount)
+    return None
+
+
+_COLUMN_WORDS = re.compile(r"(?:预算数|决算数|预算|决算)$")
+
+
+def comparable_change(catalog: Catalog, q: Quantity):
+    """The change the narrative states on last year's basis ("按与上年统计口径一致相比，…减少X万元"),
+    in the section that states the quantity's own change."""
+    own = q.fact.section if q.fact is not None else None
+    for fact in catalog.doc.facts:
+        if fact.change_amount is None or "口径" not in fact.sentence:
+            continue
+        if fact.section == own or (own is None and normalise_name(q.name.split("（")[0]) in normalise_name(fact.subject)):
+            return fact
+    return None
 
 
 _EXCLUDED_BEFORE = re.compile(r"(除了|除去|除|不算|不含|不包括)$")
@@ -366,7 +422,7 @@ def rank_position(text: str) -> int:
     return _ORDINALS[match.group(1)] if match else 0
 
 
-_TOP = re.compile(r"前([两二三四五六七八九十2-9]|10)(?:名|项|位|个)?|(?:哪|那)([两二三四五六七八九十2-9])(?:项|个|类|款)"
+_TOP = re.compile(r"前([两二三四五六七八九十2-9]|10)(?:名|项|位|个)?|(?:哪|那)([两二三四五六七八九十2-9])(?:项|个|类|款|块)"
                   r"|最[多大高少小低]的?([两二三四五六七八九十2-9]|10)(?:个|项|名|位|类|款)")
 _NUMERALS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -409,10 +465,13 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
     excluded = excluded_names(parsed)
     named_row: list[tuple[Row, object]] = []
     scope = None  # the value of a whole the question names as the ranking's scope ("三公里…")
+    narrative = False
     for mention in parsed.mentions:
         if mention.text in excluded:
             continue
         quantity = resolve(catalog, mention, None, text)
+        if quantity is not None and quantity.fact is not None:
+            narrative = True  # a scope the tables print no row or column for ("公用经费" stated in prose)
         if quantity is None or quantity.row is None:
             continue
         row = quantity.row
@@ -424,10 +483,13 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
             children = [r for r in below if level is not None and len(r.code) == level > len(row.code)] or [
                 r for r in below if len(r.code) == len(row.code) + 2]
         elif level is not None:
-            children = [r for r in same_side if len(r.code) == level]
+            # "前三项" of a table without 7-digit codes (经济分类) counts items, not the 项 level
+            children = [r for r in same_side if len(r.code) == level] or (_leaves(same_side) if level == 7 else [])
         else:
             children = _leaves(same_side)
         members = [(r, r.cells[index]) for r in children if index in r.cells]
+        if not row.code and is_total_header(row.name):
+            members = _parts_of_total(catalog, row, index) or members
         if len(members) < 2 and quantity.cell is not None:
             members = _column_members(row, index) or members
         if len(members) >= 2:
@@ -436,12 +498,31 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
             named_row = members  # a named row with one child: tried after the other names
         if is_container(text, mention) and quantity.cell is not None and scope is None:
             scope = value_of(quantity.cell)
-    if named_row:
+    if named_row or narrative:
         return named_row  # no group to rank (a refusal), never the whole table's rows
     members = _table_group(parsed, catalog, level)
     if scope is not None and any(value_of(c) > scope for _, c in members):
         return []  # "三公里哪项": rows larger than the whole named as the scope are not inside it
     return members
+
+
+def _parts_of_total(catalog: Catalog, total: Row, index: int) -> list[tuple[Row, object]]:
+    """The items an uncoded total row adds up ("收入总计": 财政拨款, 事业收入 … 上年结转): the rows
+    above it on its side, totals and "其中" rows left out — all of them, else those after the last
+    subtotal with that subtotal; none unless they sum to the total's own figure."""
+    if index not in total.cells:
+        return []
+    above = [r for r in catalog.rows if r.table is total.table and r.side == total.side
+             and r.index < total.index and index in r.cells]
+    items = [r for r in above if not is_total_header(r.name) and normalise_name(r.name) != ""
+             and not re.match(r"\s*其中", r.name)]
+    subtotals = [r for r in above if is_total_header(r.name)]
+    tail = [subtotals[-1], *(r for r in items if r.index > subtotals[-1].index)] if subtotals else []
+    target = value_of(total.cells[index])
+    for rows in (items, tail):
+        if len(rows) >= 2 and sum(value_of(r.cells[index]) for r in rows) == target:
+            return [(r, r.cells[index]) for r in rows]
+    return []
 
 
 def _column_members(row: Row, index: int) -> list[tuple[Row, object]]:
@@ -493,9 +574,19 @@ def budget_fact(parsed: ParsedQuestion, catalog: Catalog):
     for mention in parsed.mentions:
         for name in (mention.text, *mention.alternatives):
             for fact in facts_about(catalog, name):
-                if fact.budget is not None and fact.amount is not None:
+                if fact.budget is not None and fact.amount is not None and not _only_container_of(name, fact):
                     return mention.text, fact
     return None, None
+
+
+_LEVEL_MARK = re.compile(r"[（(](?:类|款)[)）]")
+
+
+def _only_container_of(name: str, fact) -> bool:
+    """Whether ``name`` stands in the fact's subject only as the 类 or 款 of its item ("财政事务" in
+    "…财政事务（款）行政运行（项）"): the figure is the item's, not the container's."""
+    segments = [normalise_name(s) for s in _LEVEL_MARK.split(fact.subject)]
+    return len(segments) > 1 and normalise_name(name) in segments[:-1] and normalise_name(name) != segments[-1]
 
 
 _BUDGET_COLUMN = re.compile(r"预算")

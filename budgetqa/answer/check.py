@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from budgetqa.answer.bind import excluded_mentions
@@ -79,17 +79,18 @@ def _unbound_owner(parsed: ParsedQuestion, text: str, blob: str) -> str | None:
     return None
 
 
-_STATED_FIGURE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)\s*(万元|元)(?!以上|以下|及以上|以内)")
+_STATED_FIGURE = re.compile(
+    r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{4,})\s*(万元|万|元)(?!以上|以下|及以上|以内)")
 """"住房保障支出16916.56万元中…": a figure the question states, which the answer must be about."""
 
 
 def _stated_figures(text: str) -> list[tuple[str, Decimal]]:
-    """Amounts the question states (with a decimal point or thousands commas, in 万元 or 元): each
-    as written and in 元."""
+    """Amounts the question states (with a decimal point or thousands commas, or a whole number of
+    four digits or more, in 万元 or 元): each as written and in 元."""
     found = []
     for match in _STATED_FIGURE.finditer(text):
         value = Decimal(match.group(1).replace(",", ""))
-        found.append((match.group(0), value * 10000 if match.group(2) == "万元" else value))
+        found.append((match.group(0), value * 10000 if match.group(2).startswith("万") else value))
     return found
 
 
@@ -109,6 +110,10 @@ def _cites_figure(answer: Answer, yuan: Decimal) -> bool:
         except InvalidOperation:
             continue
     wan = (yuan / 10000).quantize(Decimal("0.01"))
+    if yuan == yuan.to_integral_value() and (yuan / 10000) == (yuan / 10000).to_integral_value():
+        # a whole number of 万元 as people say it ("那490808万"): the printed amount rounded to it
+        whole = yuan / 10000
+        return any(p == yuan or p.quantize(Decimal("1"), ROUND_HALF_UP) == whole for p in printed)
     return any(p == yuan or p.quantize(Decimal("0.01")) == wan for p in printed)
 
 
@@ -181,9 +186,12 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
     money_words = load("questions")["grounding"]["money"]["words"]
     asked = _THRESHOLD.sub("", parsed.compact)  # "单价20万元以上的设备" names a class, not an amount
     if any(w in asked for w in money_words) and answer.values and all(
-        v.unit not in ("万元", "元", "%") for v in answer.values
+        v.unit not in ("万元", "元", "千元", "亿元", "%") for v in answer.values
     ):
         verdict.reasons.append("问题问的是金额，找到的只是数量")
+    per_head = [w for w in load("questions")["grounding"]["per_head"]["words"] if w in asked]
+    if per_head and not any(w in blob and w in answer.answer for w in per_head):
+        verdict.reasons.append(f"问题问的是{per_head[0]}数，文件没有印出，引用的不是它")
     # qualifiers are read outside the named quantities, but inside a container ("财政拨款支出里…")
     named = [m for m in parsed.mentions if m.text not in _qualifiers() and m not in containers] + parsed.siblings
     masked = mask_mentions(department_free, named)

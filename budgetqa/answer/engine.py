@@ -16,6 +16,7 @@ from budgetqa.answer.completion import counterparts, with_pair
 from budgetqa.answer.operations import OPERATIONS, across, budget_lookup, lookup
 from budgetqa.answer.parts import listed_items
 from budgetqa.answer.planner import Mention, ParsedQuestion, containers, parse
+from budgetqa.answer.pooled import pooled_answer
 from budgetqa.answer.schema import Answer, Plan
 from budgetqa.vocab import load
 
@@ -66,6 +67,8 @@ def ask(question: str, catalogs: list[Catalog], related: list[Catalog] | None = 
             answer = None
             if parsed.operation in ("lookup", "difference"):
                 answer = budget_lookup(parsed, catalog)
+            if answer is None and parsed.operation in ("lookup", "sum", "completion"):
+                answer = pooled_answer(parsed, catalog)  # a 决算 类's budget from its 项 sentences
             if answer is None:
                 answer = OPERATIONS.get(parsed.operation, lookup)(parsed, catalog)
     except Refusal as exc:

@@ -15,6 +15,7 @@ from budgetqa.answer.bind import (
     budget_and_final,
     budget_fact,
     change_fact,
+    comparable_change,
     compared_elsewhere,
     excluded_mentions,
     excluded_names,
@@ -25,6 +26,7 @@ from budgetqa.answer.bind import (
     printed_change,
     quantities,
     rank_position,
+    stated_whole,
     top_count,
 )
 from budgetqa.answer.catalog import Catalog, short_title, value_of
@@ -59,8 +61,9 @@ from budgetqa.answer.resolve import (
     cell_citation,
     fact_citation,
     facts_about,
+    resolve,
 )
-from budgetqa.answer.schema import Answer, Value
+from budgetqa.answer.schema import Answer, Citation, Value
 from budgetqa.numbers import fmt_money, fmt_pct, round2
 
 
@@ -134,6 +137,10 @@ def _count_and_amount(parsed: ParsedQuestion, catalog: Catalog, fact, other) -> 
 
 def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = False) -> Answer:
     q = one(parsed, catalog)
+    if not last_year_only and "口径" in mask_mentions(parsed.compact, parsed.mentions):
+        stated = comparable_change(catalog, q)
+        if stated is not None:
+            return _stated_change(catalog, q, stated)
     fact = change_fact(catalog, q, [n for m in parsed.mentions for n in (m.text, *m.alternatives)])
     if fact is None:
         last = previous_cell(catalog, q)
@@ -182,6 +189,24 @@ def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = Fal
         notes.append("上年数由本年数减去文件所列增减额推算，文件的表格中没有上年数。")
     return Answer(status="answered", answer=text, values=values, formula=computed.formula,
                   citations=citations, notes=notes)
+
+
+def _stated_change(catalog: Catalog, q: Quantity, fact) -> Answer:
+    """A change on last year's basis as the narrative states it: its base is not printed, so
+    nothing is derived from it."""
+    word = rise(fact.change_amount)
+    values = [money(f"{q.name}按上年口径比上年{word}", abs(fact.change_amount), "万元")]
+    pct = ""
+    if fact.change_pct is not None:
+        values.append(percent(f"{q.name}按上年口径{'增长' if fact.change_pct >= 0 else '下降'}率", abs(fact.change_pct)))
+        pct = f"，{'增长' if fact.change_pct >= 0 else '下降'} {fmt_pct(abs(fact.change_pct))}"
+    return Answer(
+        status="answered",
+        answer=f"按与上年一致的口径，{q.name}比上年{word} {fmt_money(abs(fact.change_amount))} 万元{pct}（文件所列）。",
+        values=values,
+        citations=[fact_citation(catalog, fact)],
+        notes=["同口径的上年数文件没有列出，增减额和增减率按文件所列。"],
+    )
 
 
 def _change_elsewhere(parsed: ParsedQuestion, catalog: Catalog, first: Quantity, q: Quantity, last: Quantity,
@@ -257,7 +282,7 @@ def _share(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     if not found:
         raise Refusal("没有找到要计算占比的项目。")
     part = found[0]
-    whole = found[1] if len(found) > 1 else natural_total(catalog, part)
+    whole = found[1] if len(found) > 1 else stated_whole(catalog, part) or natural_total(catalog, part)
     if len(found) > 1 and _whole_after_zhan(parsed):
         part, whole = found[-2], found[-1]  # "（X里，）Y占Z的比重": Z is the whole, whatever X says
     elif len(found) > 1 and parsed.mentions[:1] == containers(parsed)[:1]:
@@ -382,14 +407,27 @@ def _ranking(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         head = f"{word}的前 {top} 项是" + "、".join(f"{r.name}（{show(value_of(c), unit)} {unit}）" for r, c in chosen)
     else:
         head = f"{word if not nth else ''}{f'第{nth + 1}' if nth else ''}的是{best_row.name}，{show(value_of(best_cell), unit)} {unit}"
+    whole = _whole_ranked(parsed, catalog, members)
+    if whole is not None:
+        formula += f"；各项之和 = {whole.row} {whole.raw}"
     return Answer(
         status="answered",
         answer=f"{head}。（{listing}）",
         values=values,
         formula=formula,
-        citations=[cell_citation(catalog, r.table, c) for r, c in chosen],
+        citations=[cell_citation(catalog, r.table, c) for r, c in chosen] + ([whole] if whole else []),
         notes=[f"共比较 {len(members)} 项。", *[n for n in [conversion_note(unit)] if n]],
     )
+
+
+def _whole_ranked(parsed: ParsedQuestion, catalog: Catalog, members: list) -> Citation | None:
+    """The cell of the named whole the ranked items add up to ("收入总计里哪三块"), cited beside them."""
+    summed = sum((value_of(c) for _, c in members), Decimal(0))
+    for mention in parsed.mentions:
+        q = resolve(catalog, mention, None, parsed.compact)
+        if q is not None and q.cell is not None and q.value == summed and all(q.cell is not c for _, c in members):
+            return q.citation
+    return None
 
 
 def _completion(parsed: ParsedQuestion, catalog: Catalog) -> Answer:

@@ -75,6 +75,9 @@ def answer_form(text: str, catalogs: list[Catalog]) -> Answer | None:
     in_years = [c for c in catalogs if not years or c.doc.year in years]
     if _ranks_forms(text):
         return _ranked_forms(text, in_years)
+    indicator = _named_indicator(text, named_projects(text, in_years))
+    if indicator is not None:
+        return indicator
     measure = _MEASURE_ASKED.search(text)
     if measure and not asks_about_form(text):
         targets = _indicator_targets(text, measure.group(1), named_projects(text, in_years))
@@ -223,7 +226,41 @@ def _indicator_targets(text: str, measure: str, forms: list[tuple[Catalog, Table
     best = max(shared.values(), default=0)
     if best < 2:
         return None
-    chosen = [i for i in form.indicators if shared.get(id(i)) == best]
+    return _targets(catalog, table, [i for i in form.indicators if shared.get(id(i)) == best])
+
+
+def _named_indicator(text: str, forms: list[tuple[Catalog, Table]]) -> Answer | None:
+    """"捐赠配比专项里奖助学生人次定的是多少": the target of the indicator the question names by its
+    printed name (4 characters or more), on the one form it names."""
+    if len({t.performance.project for _, t in forms}) != 1:
+        return None
+    catalog, table = forms[0]
+    chosen = [i for i in table.performance.indicators if len(i.name) >= 4 and i.name in text and i.target]
+    return _targets(catalog, table, chosen) if chosen else None
+
+
+def form_amount(text: str, catalogs: list[Catalog]) -> Answer | None:
+    """"基本科研业务费专项一年给了多少钱", when no table names the project: the amount its one
+    performance form is known by (年度资金总额 …)."""
+    if not _ASKS_MONEY.search(text):
+        return None
+    years = years_named(text)
+    forms = named_projects(text, [c for c in catalogs if not years or c.doc.year in years])
+    if len({(c.doc.doc_id, t.performance.project) for c, t in forms}) != 1:
+        return None
+    catalog, table = forms[0]
+    answer = _amount(catalog, table, text)
+    answer.plan = Plan(route="numeric", operation="performance", documents=[catalog.doc.doc_id],
+                       quantities=[table.performance.project])
+    return answer
+
+
+_ASKS_MONEY = re.compile(r"多少钱|多少万|给了?多少|安排了?多少|拨了?多少|金额|资金|经费")
+
+
+def _targets(catalog: Catalog, table: Table, chosen: list) -> Answer:
+    """The chosen indicators' targets, quoted from the form and marked as targets."""
+    form = table.performance
     said = "；".join(f"{i.name} {i.target}（{i.level1}/{i.level2}）" for i in chosen)
     citation = _citation(catalog, table, "绩效指标", "；".join(f"{i.name} {i.target}" for i in chosen))
     citation.page = chosen[0].page or citation.page

@@ -491,14 +491,39 @@ _WHOLE_SUFFIXES = {"预算", "合计", "总计", "总额", "金额", "决算"}
 
 
 _WHOLE_PART = re.compile(r"([\u4e00-\u9fa5]{2,8}?)(?:里面|里|当中|之中|中)的?([\u4e00-\u9fa5]{2,3}?)(?:类|方面)?"
-                         r"(?=花|是|有|多少|预算|支出|安排|用|占|共|一共|金额|的钱|$)")
+                         r"(?=花|是|有|多少|预算|支出|安排|用|占|共|一共|金额|的钱|要|$)")
+
+
+_TABLE_REFERENCE = re.compile(r"(?:那张|这张|那个|这个|哪张)表|表(?:上|里|中|内)的?")
+_REFERENCE_START = re.compile(r"[^\u4e00-\u9fa5]|年|的")
+
+
+def _without_table_references(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Names inside a table written as people point at it ("三公会议培训那张表上的培训费",
+    "基本支出表里的办公费") say which table, not what is asked: left out, unless nothing else is named."""
+    spans = []
+    for match in _TABLE_REFERENCE.finditer(text):
+        start = match.start()
+        while start > 0 and not _REFERENCE_START.match(text[start - 1]):
+            start -= 1
+        spans.append((start, match.start()))
+    kept = [m for m in mentions if not any(a <= m.start and m.end <= b for a, b in spans)]
+    return kept if kept else mentions
+
+
+def _only_a_whole(text: str, mentions: list[Mention]) -> bool:
+    """One name, written as the whole of an unnamed part ("政府采购预算里货物占比多少")."""
+    return len(mentions) == 1 and is_container(text, mentions[0]) and bool(
+        re.match(r"[\u4e00-\u9fa5]{2}", _CONTAINER_AFTER.sub("", text[mentions[0].end:], count=1)))
 
 
 def _part_of_whole(text: str, catalog: Catalog) -> list[Mention]:
     """"采购里工程多少": a part named after its whole, neither printed alone, bound to the one printed
-    name holding both ("政府采购工程预算"); nothing when none or several different names do."""
+    name holding both ("政府采购工程预算"), else to the one row of a table titled with the whole that
+    the part begins ("服务C", "家具用具" in 政府采购预算表); nothing when none or several do."""
     for match in _WHOLE_PART.finditer(text):
         whole, part = match.group(1), match.group(2)
+        whole = whole.removeprefix("年")
         for stem in dict.fromkeys((whole, whole[-2:])):
             found = sorted((n for n in catalog.names if stem in n and part in n and n.find(stem) != n.find(part)),
                            key=len)
@@ -506,6 +531,36 @@ def _part_of_whole(text: str, catalog: Catalog) -> list[Mention]:
                 return [Mention(found[0], match.start(2), match.end(2), "name")]
             if found:
                 return []
+        for stem in dict.fromkeys((whole, whole[-2:])):
+            rows = _rows_titled(catalog, stem, part)
+            if rows:
+                return [Mention(rows[0], match.start(2), match.end(2), "name")] if len(rows) == 1 else []
+    return []
+
+
+_CATEGORY_LETTER = re.compile(r"^[A-Z]|[A-Z]$")
+"""A procurement category's catalogue letter printed beside its name ("货物A", "C服务")."""
+
+
+def _rows_titled(catalog: Catalog, whole: str, part: str) -> list[str]:
+    """Row names (or row subjects) that begin with ``part``, in tables whose title holds ``whole``."""
+    names: set[str] = set()
+    for row in catalog.rows:
+        if whole not in normalise_name(row.table.title):
+            continue
+        for name in (row.key, normalise_name(row.subject or "")):
+            if _CATEGORY_LETTER.sub("", name).startswith(part):
+                names.add(name)
+    return sorted(names)
+
+
+def _alone_hint(text: str) -> list[Mention]:
+    """A table's subject asked about alone ("政府采购比上年多了多少"): the total it stands for."""
+    for word, names in load("questions")["alone_hints"].items():
+        at = text.find(word)
+        if at >= 0:
+            alternatives = (*names[1:], *_printed_forms().get(names[0], ()))
+            return [Mention(names[0], at, at + len(word), "name", alternatives)]
     return []
 
 
@@ -548,6 +603,11 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     if not catalogs:
         parsed.refusal = "还没有载入任何公开文件。"
         return parsed
+    opinion = next((w for w in load("questions")["opinion"]["words"] if w in text), None)
+    if opinion:
+        parsed.refusal = (f"问题问的是“{opinion}”，这是评价：公开文件只列出数字和文件自己说明的原因，"
+                          "不作评价。可以问具体的数、增减或原因。")
+        return parsed
     future = next((w for w in load("questions")["future"]["words"] if w in text), None)
     if future and not years:
         parsed.refusal = f"问题问的是{future}，已载入的公开只有各自年度的数，没有{future}的。"
@@ -573,9 +633,13 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
         return parsed
     parsed.notes += _edition_notes(in_scope, catalogs)
     unnamed = _mask_departments(text, catalogs, binding)
-    parsed.mentions = find_mentions(unnamed, in_scope)
-    if not parsed.mentions and len(in_scope) == 1:
-        parsed.mentions = _part_of_whole(unnamed, in_scope[0])
+    parsed.mentions = _without_table_references(unnamed, find_mentions(unnamed, in_scope))
+    if len(in_scope) == 1 and (not parsed.mentions or _only_a_whole(unnamed, parsed.mentions)):
+        named = {m.text for m in parsed.mentions}
+        parts = [m for m in _part_of_whole(unnamed, in_scope[0]) if m.text not in named]
+        parsed.mentions = sorted([*parsed.mentions, *parts], key=lambda m: m.start)
+    if not parsed.mentions:
+        parsed.mentions = _alone_hint(unnamed)
     parsed.mentions = _without_alone_totals(text, parsed.mentions)
     masked = mask_mentions(text, parsed.mentions)
     if not derived_last_year:

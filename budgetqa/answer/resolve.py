@@ -41,6 +41,14 @@ def fact_citation(catalog: Catalog, fact: Fact) -> Citation:
                     sentence=fact.sentence, section=fact.section or None, source_file=fact.source_file or None)
 
 
+def fact_quantity(catalog: Catalog, name: str, fact: Fact) -> Quantity:
+    """A narrative figure as a quantity: money in 万元 (converted from 元), a count or area in its own unit."""
+    if fact.unit in ("万元", "元"):
+        amount = fact.amount / 10000 if fact.unit == "元" else fact.amount
+        return Quantity(name, amount, fact_citation(catalog, fact), fact=fact)
+    return Quantity(name, fact.amount, fact_citation(catalog, fact), fact=fact, unit=fact.unit)
+
+
 def hints_in(text: str) -> list[str]:
     kinds: list[str] = []
     for word, hinted in load("questions")["table_hints"].items():
@@ -231,11 +239,13 @@ def _resolve_name(
             # one sentence giving the same name several different figures: ambiguous
             return None
         money = [f for f in facts if f.unit in ("万元", "元")]
+        if not money and not _asks_for_count(text):
+            # "那21辆车值多少": the value printed beside the count ("车辆21辆，价值940.78万元")
+            money = [f for f in facts_about(catalog, f"{name}价值") if f.amount is not None and f.unit in ("万元", "元")]
+            if money:
+                return fact_quantity(catalog, f"{name}价值", money[0])
         fact = (money or facts)[0] if not _asks_for_count(text) else facts[0]
-        if fact.unit in ("万元", "元"):
-            amount = fact.amount / 10000 if fact.unit == "元" else fact.amount
-            return Quantity(name, amount, fact_citation(catalog, fact), fact=fact)
-        return Quantity(name, fact.amount, fact_citation(catalog, fact), fact=fact, unit=fact.unit)
+        return fact_quantity(catalog, name, fact)
     # a qualifier asked about as itself ("一般公共预算是多少") says nothing about which table to prefer
     qualifiers = set(load("questions")["qualifiers"]["words"])
     hints = hint_text if hint_text is not None else text
@@ -293,7 +303,7 @@ def _subject_row(catalog: Catalog, name: str, text: str) -> list[Row]:
     return rows if len(rows) == 1 and rows[0].table.kind in hints_in(text) else []
 
 
-_COUNT_WORDS = re.compile(r"面积|平方米|几辆|多少辆|几个|多少个|几人|多少人|人数|编制|几台|数量")
+_COUNT_WORDS = re.compile(r"面积|平方米|几辆|多少辆|几个(?!亿|百分点)|多少个(?!亿|百分点)|几人|多少人|人数|编制|几台|数量")
 
 
 def _asks_for_count(text: str) -> bool:

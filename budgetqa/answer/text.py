@@ -232,8 +232,8 @@ def _fitting_quote(hits: list[Hit], index: KeywordIndex, terms: dict[str, float]
 
 
 _REASON_SAID = re.compile(r"原因|因为|由于|主要是|主要用于|用于")
-_RISE = re.compile(r"多|增加|增长|上升|提高|上涨")
-_FALL = re.compile(r"少|减少|下降|降低|压减")
+_RISE = re.compile(r"(?<![成倍%％十百千万亿])多|增加|增长|上升|提高|上涨|涨")  # "六成多" says how much, not which way
+_FALL = re.compile(r"少|减少|下降|降低|压减|削减|缩减|砍|降")
 
 
 def _opposite_direction(question: str, text: str) -> bool:
