@@ -483,12 +483,14 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
             children = [r for r in below if level is not None and len(r.code) == level > len(row.code)] or [
                 r for r in below if len(r.code) == len(row.code) + 2]
         elif level is not None:
-            # "前三项" of a table without 7-digit codes (经济分类) counts items, not the 项 level
-            children = [r for r in same_side if len(r.code) == level] or (_leaves(same_side) if level == 7 else [])
+            children = [r for r in same_side if len(r.code) == level]
+            if not children and level == 7:
+                # "前三项" of a table without 7-digit codes (经济分类) counts its printed items, not the 项 level
+                children = [r for r in _leaves(same_side) if index in r.cells and r.cells[index].state == "value"]
         else:
             children = _leaves(same_side)
         members = [(r, r.cells[index]) for r in children if index in r.cells]
-        if not row.code and is_total_header(row.name):
+        if not row.code and level is None and is_total_header(row.name):
             members = _parts_of_total(catalog, row, index) or members
         if len(members) < 2 and quantity.cell is not None:
             members = _column_members(row, index) or members

@@ -43,7 +43,7 @@ from budgetqa.answer.compute import (
     share,
     total,
 )
-from budgetqa.answer.planner import ParsedQuestion, containers, mask_mentions
+from budgetqa.answer.planner import ParsedQuestion, containers, is_container, mask_mentions
 from budgetqa.answer.render import (
     conversion_note,
     doc_label,
@@ -424,6 +424,8 @@ def _whole_ranked(parsed: ParsedQuestion, catalog: Catalog, members: list) -> Ci
     """The cell of the named whole the ranked items add up to ("收入总计里哪三块"), cited beside them."""
     summed = sum((value_of(c) for _, c in members), Decimal(0))
     for mention in parsed.mentions:
+        if not is_container(parsed.compact, mention):
+            continue  # only a whole written as the ranking's scope ("收入预算里…", "商品和服务支出中…")
         q = resolve(catalog, mention, None, parsed.compact)
         if q is not None and q.cell is not None and q.value == summed and all(q.cell is not c for _, c in members):
             return q.citation

@@ -638,8 +638,8 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
         named = {m.text for m in parsed.mentions}
         parts = [m for m in _part_of_whole(unnamed, in_scope[0]) if m.text not in named]
         parsed.mentions = sorted([*parsed.mentions, *parts], key=lambda m: m.start)
-    if not parsed.mentions:
-        parsed.mentions = _alone_hint(unnamed)
+    if not parsed.mentions and operation != "ranking":
+        parsed.mentions = _alone_hint(unnamed)  # a ranking's unread scope is refused (bind._table_group)
     parsed.mentions = _without_alone_totals(text, parsed.mentions)
     masked = mask_mentions(text, parsed.mentions)
     if not derived_last_year:
