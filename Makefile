@@ -46,6 +46,11 @@ PUBLIC5_FLOOR ?= 86
 # a sixth, as people type into a search box (简称, 全角数字, 几个亿, 人均, 那张表上的, 口径, 合不合理, why)
 PUBLIC6_FLOOR ?= 92
 
+# parsed PDFs kept between the suite's processes and runs (keyed by file and by the parser's code,
+# so a change to ingest/ or the vocabularies never reads a stale parse): the gates parse each shared
+# PDF once between them instead of once each
+export BUDGETQA_PARSE_CACHE ?= $(CURDIR)/.cache/parse
+
 # pytest over every core (pytest-xdist); tests marked slow (browser, end-to-end) run in `make test-slow`
 PYTEST_WORKERS ?= auto
 EVAL_GATES := eval-committed eval-holdout eval-retrieval eval-documents eval-identity eval-capabilities eval-capabilities2 eval-text eval-public eval-public2 eval-public3 eval-public4 eval-public5 eval-public6

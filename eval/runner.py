@@ -18,7 +18,8 @@ from budgetqa.answer import ask
 from budgetqa.answer.schema import Answer
 from budgetqa.index.store import Store
 from budgetqa.ingest.errors import IngestError
-from budgetqa.ingest.pipeline import ingest_file
+from budgetqa.ingest.parse_cache import ParseCache
+from budgetqa.ingest.pipeline import ingest_file, read_document
 from budgetqa.settings import Settings
 
 EVAL_DIR = Path(__file__).parent
@@ -27,6 +28,21 @@ PROJECT_DIR = EVAL_DIR.parent
 
 def shared_dir() -> Path:
     return Path(os.environ.get("BUDGETQA_SHARED", PROJECT_DIR.parent / "shared"))
+
+
+def _reader() -> Callable | None:
+    """``read_document`` through the parse cache ``$BUDGETQA_PARSE_CACHE`` names, if set (so
+    several eval runs over the same files parse each once); None (read afresh) otherwise."""
+    folder = os.environ.get("BUDGETQA_PARSE_CACHE")
+    if not folder:
+        return None
+    global _CACHE
+    if _CACHE is None or _CACHE.folder != Path(folder):
+        _CACHE = ParseCache(Path(folder), read_document)
+    return _CACHE
+
+
+_CACHE: ParseCache | None = None
 
 
 def document_paths(key: str) -> list[Path]:
@@ -119,7 +135,7 @@ def run_sets(paths: list[Path], answerer: Callable[[Store, str], Answer] = ask) 
             settings = Settings(data_dir=data_dir)
             for path in paths:
                 try:
-                    ingest_file(store, path, settings)
+                    ingest_file(store, path, settings, read=_reader())
                 except IngestError:
                     continue  # a file the eval expects to be rejected (the blank template)
             for item in group:

@@ -3,7 +3,8 @@
 The corpus PDFs in ``../shared/corpus`` (or ``$BUDGETQA_SHARED/corpus``) are data,
 not project code: tests that need them skip when they are absent. Each corpus
 PDF is parsed at most once per test run, even over several xdist workers
-(``read_document`` is cached, see ``parse_cache.py``), so the suite stays fast however
+(``read_document`` is cached, see ``ingest/parse_cache.py``; in the folder
+``$BUDGETQA_PARSE_CACHE`` names, when set, which ``make test``'s eval gates share), so the suite stays fast however
 many stores the tests build from it.
 """
 
@@ -16,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from parse_cache import ParseCache
 
 from budgetqa.index.db import scratch_database
 from budgetqa.index.store import Store
 from budgetqa.ingest import pipeline
 from budgetqa.ingest.errors import IngestError
+from budgetqa.ingest.parse_cache import ParseCache
 from budgetqa.ingest.pipeline import IngestResult, ingest_file
 from budgetqa.models import Document, Table
 from budgetqa.settings import Settings
@@ -73,7 +74,8 @@ def read_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ParseCache]
     xdist worker (the workers share the cache folder), and every caller gets a deep copy."""
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    cache = ParseCache(shared / "parse-cache", pipeline.read_document)
+    folder = os.environ.get("BUDGETQA_PARSE_CACHE")
+    cache = ParseCache(Path(folder) if folder else shared / "parse-cache", pipeline.read_document)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipeline, "read_document", cache)
         yield cache

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from parse_cache import ParseCache
 
 from budgetqa.index.store import Store
+from budgetqa.ingest.parse_cache import ParseCache
 from budgetqa.ingest.pipeline import doc_id_for, ingest_file
 from budgetqa.service import routes_ask
 from budgetqa.service.app import create_app

@@ -1,11 +1,16 @@
-"""A parse cache for the test session, shared by pytest-xdist workers through a folder.
+"""A parse cache: ``read_document`` memoised in memory and in a folder that processes share.
 
-Parsing a disclosure PDF is the slowest step of the suite. ``ParseCache`` wraps
-``pipeline.read_document``: a file (by path, size, mtime and size limit) is parsed by
-one worker, pickled into the shared folder under a file lock, and read back by the
-other; every caller gets a deep copy, so a document mutated in one store never leaks
-into another. ``warm`` parses a list of files in an order rotated per worker, so two
-workers parse different files at the same time instead of waiting on one another.
+Parsing a disclosure PDF is the slowest step of ingestion. ``ParseCache`` wraps
+``pipeline.read_document``: a file (by path, size, mtime, size limit and the parser's own
+code) is parsed by one process, pickled into the folder under a file lock, and read back by
+the others; every caller gets a deep copy, so a document mutated in one store never leaks
+into another. The key holds a fingerprint of the parsing code and vocabularies, so a cache
+folder kept between runs never serves a document parsed by older code. ``warm`` parses a
+list of files in an order rotated per pytest-xdist worker, so two workers parse different
+files at the same time instead of waiting on one another.
+
+The test suite uses one per session; ``budgetqa eval`` uses one when ``BUDGETQA_PARSE_CACHE``
+names a folder (``make test`` sets it, so its gates parse the shared PDFs once between them).
 """
 
 from __future__ import annotations
@@ -15,15 +20,33 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from filelock import FileLock
 
+import budgetqa
 from budgetqa.ingest.errors import IngestError
 from budgetqa.models import Document
 from budgetqa.settings import Settings
 
 Reader = Callable[[Path, Settings], Document]
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of the code and vocabularies that parse a document (this package, the vocab files,
+    the models and number parsing): a change to any of them makes every cached parse stale."""
+    package = Path(__file__).parent
+    root = Path(budgetqa.__file__).parent
+    files = sorted(package.glob("*.py")) + sorted((root / "vocab").glob("*.toml")) + [
+        root / "models.py", root / "numbers.py", root / "settings.py"]
+    digest = hashlib.sha256()
+    for file in files:
+        if file.is_file():
+            digest.update(file.name.encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def worker_index() -> int:
@@ -43,7 +66,7 @@ class ParseCache:
 
     def key(self, path: Path, settings: Settings) -> str:
         stat = path.stat()
-        raw = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{settings.max_file_mb}"
+        raw = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{settings.max_file_mb}|{code_fingerprint()}"
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
     def load(self, path: Path, settings: Settings) -> Document:
