@@ -56,7 +56,7 @@ FIGURE = re.compile(
     rf"(?:(?P<pct>[%％])"
     rf"|(?P<money>{_alternation(_FACTS['money_units'])})"
     rf"|(?P<area>{_alternation(_FACTS['area_units'])})"
-    rf"|(?P<count>{_alternation(_FACTS['count_units'])})(?!月|工作日|小时))"
+    rf"|(?P<count>{_alternation(_FACTS['count_units'])})(?!月|工作日|小时|钟|之|局|院|公司|校|中心|行))"
 )
 """One figure and its unit; the named group that matched says which kind."""
 

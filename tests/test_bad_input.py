@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, FINAL_2024, WANLI_2024, corpus_file, store_counts
-from parse_cache import ParseCache
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfbase import pdfmetrics
@@ -20,6 +19,7 @@ from typer.testing import CliRunner
 from budgetqa.cli import app
 from budgetqa.index.store import Store
 from budgetqa.ingest.errors import IngestError
+from budgetqa.ingest.parse_cache import ParseCache
 from budgetqa.ingest.pipeline import ingest_file
 from budgetqa.settings import Settings
 

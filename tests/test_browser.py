@@ -22,9 +22,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from parse_cache import ParseCache
 
 from budgetqa.index.store import Store
+from budgetqa.ingest.parse_cache import ParseCache
 from budgetqa.ingest.pipeline import doc_id_for, ingest_file
 from budgetqa.service.app import create_app
 from budgetqa.settings import Settings

@@ -185,10 +185,15 @@ def test_performance_forms_answer_amounts_indicators_and_people(ingested: Ingest
     assert values(carried) == ["23.78"] and "绩效目标表" in carried.citations[0].table
 
 
-def test_a_ranking_of_gaps_is_refused_never_a_ranking_of_amounts(ingested: IngestedCorpus) -> None:
+def test_a_ranking_of_gaps_is_never_a_ranking_of_amounts(ingested: IngestedCorpus) -> None:
     # 普陀区财政局2024决算: before, the 类 rows ranked by their 决算数 (一般公共服务支出 2,106.66) were
-    # given as the item whose 决算 and 年初预算 differ most
+    # given as the item whose 决算 and 年初预算 differ most; now the narrative's items are ranked by
+    # their own gap (行政运行 1,560.05 − 1,511.89 = 48.16)
     answer = ask(ingested.store, "普陀财政局哪个项的决算和年初预算差得最多")
+    assert answer.status == "answered" and Decimal("48.16") in {Decimal(v.value) for v in answer.values}
+    assert "2,106.66" not in answer.answer, answer.answer
+    # a ranking of changes no table prints item by item is still refused
+    answer = ask(ingested.store, "江苏高院2019年哪项支出比上年增长得最多")
     assert answer.status == "refused" and not answer.values, answer.answer
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from conftest import CPPCC_NARRATIVE, CPPCC_TABLES, FINAL_2024, WANLI_2024, corpus_file
-from parse_cache import ParseCache
 from typer.testing import CliRunner, Result
 
 from budgetqa.cli import app
+from budgetqa.ingest.parse_cache import ParseCache
 
 pytestmark = pytest.mark.corpus
 

@@ -32,9 +32,9 @@ from conftest import (
     corpus_file,
     one_table,
 )
-from parse_cache import ParseCache
 
 from budgetqa.index.store import Store
+from budgetqa.ingest.parse_cache import ParseCache
 from budgetqa.ingest.pipeline import ingest_file
 from budgetqa.models import Cell, Table
 from budgetqa.numbers import parse_number

@@ -11,6 +11,7 @@ import pytest
 from conftest import IngestedCorpus
 
 from budgetqa.answer import ask
+from budgetqa.ingest.facts import sentence_facts
 from budgetqa.ingest.identity import aliases
 
 pytestmark = pytest.mark.corpus
@@ -119,3 +120,30 @@ def test_a_why_about_a_cut_by_how_much(ingested: IngestedCorpus) -> None:
 def test_a_university_called_by_its_short_form() -> None:
     assert "西大" in aliases("西南大学")
     assert "重大" not in aliases("重庆大学")  # a word in its own right: no such form
+
+
+def test_a_final_accounts_items_against_their_own_budget(ingested: IngestedCorpus) -> None:
+    answer = ask(ingested.store, "普陀区财政局2024年哪一项决算与年初预算差距最大")
+    assert answer.status == "answered" and "行政运行" in answer.answer, answer.answer
+    assert Decimal("48.16") in _values(answer)
+    answer = ask(ingested.store, "普陀区财政局2024年哪些项目决算和年初预算完全相同")
+    assert answer.status == "answered", answer.answer
+    assert _values(answer) == {Decimal("10.00"), Decimal("0.94"), Decimal("258.50")}
+
+
+def test_a_row_printed_under_its_container_as_qizhong(ingested: IngestedCorpus) -> None:
+    # "四、其他收入" / "其中：捐赠收入": the 其中 row is the container's
+    answer = ask(ingested.store, "西南大学2021年其他收入里面捐赠收入是多少")
+    assert answer.status == "answered" and _values(answer) == {Decimal("500.00")}, answer.answer
+    answer = ask(ingested.store, "西南大学2021年事业收入里面捐赠收入是多少")
+    assert answer.status == "refused" and not answer.values, answer.answer
+
+
+def test_a_container_rows_cell_in_the_column_named_after_it(ingested: IngestedCorpus) -> None:
+    answer = ask(ingested.store, "福利院2024年社会保障和就业支出中，基本支出的人员经费多少元")
+    assert answer.status == "answered" and answer.values[0].value == "6540674.00", answer.answer
+
+
+def test_a_score_is_a_figure_of_its_own() -> None:
+    facts = sentence_facts("绩效自评项目4个，涉及预算金额598.42万元，平均得分99.43分。会议时长30分钟。", 1)
+    assert [(f.subject, f.amount, f.unit) for f in facts if f.unit == "分"] == [("平均得分", Decimal("99.43"), "分")]

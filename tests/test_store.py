@@ -15,11 +15,11 @@ from conftest import (
     row_count,
     store_counts,
 )
-from parse_cache import ParseCache
 
 from budgetqa.index.db import Database
 from budgetqa.index.store import Store
 from budgetqa.ingest import pipeline
+from budgetqa.ingest.parse_cache import ParseCache
 from budgetqa.ingest.pipeline import ingest_file
 from budgetqa.models import Document
 from budgetqa.settings import Settings

@@ -100,12 +100,34 @@ def quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
                 found.append(pair)
                 used |= {i, i + 1}
                 continue
+        last = _column_after_container(catalog, mentions, i, parsed.compact)
+        if last is not None:
+            # "社会保障和就业支出里，基本支出的人员经费": the container row's cell in that column
+            pair = resolve_pair(catalog, mention, mentions[last], parsed.compact, hint_text, asked)
+            if pair is not None and pair.row is not None and pair.row.key == normalise_name(mention.text):
+                found.append(pair)
+                used |= set(range(i, last + 1))
+                continue
         mention = _refine(catalog, mention, hint_text, parsed.compact)
         quantity = resolve(catalog, mention, None, parsed.compact, hint_text, asked)
         if quantity is not None:
             found.append(quantity)
             used.add(i)
     return found
+
+
+def _column_after_container(catalog: Catalog, mentions: list[Mention], i: int, text: str) -> int | None:
+    """The index of the column a container row is followed by ("X里，基本支出的人员经费": 人员经费, the
+    last of the column names written together), or None."""
+    mention = mentions[i]
+    if mention.kind != "name" or not is_row(catalog, mention) or not is_container(text, mention):
+        return None
+    j = i + 1
+    if j >= len(mentions) or not is_column(catalog, mentions[j]):
+        return None
+    while j + 1 < len(mentions) and is_column(catalog, mentions[j + 1]) and text[mentions[j].end:mentions[j + 1].start] in ("", "的"):
+        j += 1
+    return j
 
 
 def _names_row(catalog: Catalog, code: Mention, name: Mention) -> bool:
@@ -215,6 +237,9 @@ def one(parsed: ParsedQuestion, catalog: Catalog) -> Quantity:
                for a, b in zip(mentions, mentions[1:], strict=False)):
             return found[-1]
         first = mentions[0]
+        if (found[0].fact is not None and found[1].fact is not None and found[0].fact.sentence == found[1].fact.sentence
+                and mentions[1].start - first.end <= 1):
+            return found[1]  # "项目绩效自评平均得分": one sentence's figures, the first naming whose the second is
         if first in containers(parsed) and (is_container(parsed.compact, first)
                                             or first.text in load("questions")["grounding"]["qualifiers"]):
             return found[-1]  # "基本支出办公费（30201）", "一般公共预算基本支出，30305生活补助": the item, not its whole

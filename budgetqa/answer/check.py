@@ -169,7 +169,8 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
             if left_out and mention in containers and parsed.operation == "sum":
                 continue  # "收入总计里X以外的两块": the whole the parts are summed in
             if mention in containers and (_outside_every_table(mention, parsed)
-                                          or _contains_cited_row(mention, parsed, answer)):
+                                          or _contains_cited_row(mention, parsed, answer)
+                                          or _heads_cited_qizhong(mention, parsed, answer)):
                 continue
             partner = _partner(parsed, i)
             if partner is not None and _printed_name(mention, parsed) and _bound(partner, parsed.compact, blob) and (
@@ -270,6 +271,22 @@ def _contains_cited_row(mention, parsed: ParsedQuestion, answer: Answer) -> bool
     codes = {r.code for c in parsed.catalogs for r in c.by_name.get(name, []) if r.code}
     cited = [c.row_code for c in answer.citations if c.row_code]
     return any(row.startswith(code) for row in cited for code in codes)
+
+
+def _heads_cited_qizhong(mention, parsed: ParsedQuestion, answer: Answer) -> bool:
+    """A container row printed right above the cited "其中：" row ("四、其他收入" / "其中：捐赠收入")."""
+    name = normalise_name(mention.text)
+    cited = {(c.table_id, c.side or "", c.row) for c in answer.citations if c.row}
+    for catalog in parsed.catalogs:
+        for row in catalog.by_name.get(name, []):
+            below = sorted((r for r in catalog.rows if r.table is row.table and r.side == row.side
+                            and r.index > row.index), key=lambda r: r.index)
+            for r in below:
+                if not r.name.lstrip().startswith("其中"):
+                    break
+                if (row.table.table_id, row.side or "", r.name) in cited:
+                    return True
+    return False
 
 
 def _partner(parsed: ParsedQuestion, index: int):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 
 from budgetqa.answer.bind import Refusal, previous_year
+from budgetqa.answer.budget_items import compared_items
 from budgetqa.answer.catalog import Catalog
 from budgetqa.answer.check import grounded
 from budgetqa.answer.completion import counterparts, with_pair
@@ -39,6 +40,11 @@ def ask(question: str, catalogs: list[Catalog], related: list[Catalog] | None = 
         return Answer(status="clarify", answer="请问您问的是哪一份公开？", options=parsed.clarify, plan=plan)
     if {m.text for m in parsed.mentions} <= {"总计", "合计", "小计"} and parsed.mentions:
         return Answer(status="refused", answer="请说明是哪一项（哪张表）的合计。", plan=plan)
+    compared = compared_items(parsed, parsed.catalogs[0]) if len(parsed.catalogs) == 1 else None
+    if compared is not None:
+        # a 决算's items against their own 年初预算 ("哪项决算与预算相差最多"), named or not
+        compared.plan = plan
+        return compared
     if not parsed.mentions and parsed.operation != "ranking":
         plan.route = "none"
         return Answer(status="refused", answer="没有在已载入的公开中找到问题所说的项目。", plan=plan)
