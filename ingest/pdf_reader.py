@@ -25,6 +25,7 @@ from budgetqa.ingest.grid import (
     clean_text,
     continue_grid,
     fits_columns,
+    label_in_figures,
     repeats_header,
     start_grid,
     with_total_on_names,
@@ -319,7 +320,9 @@ def _in_columns(page, pending: _Pending) -> Fragment | None:
     columns = pending.grid.columns
     cuts = [left[1] + _EDGE_SLACK for left in columns[:-1]]
     fragment = continued_fragment(page, *pending.span, cuts=cuts)
-    return fragment if fragment is not None and fits_columns(pending.grid, fragment) else None
+    if fragment is None or not fits_columns(pending.grid, fragment) or label_in_figures(pending.grid, fragment):
+        return None
+    return fragment
 
 
 def _above_in_lane(lines: list[dict], bboxes: list[Box], position: int, lane: tuple[float, float]) -> list[tuple[int, str]]:

@@ -23,6 +23,7 @@ from ingest_quality import read_tables  # noqa: E402
 from stranger_docs import STRANGER_DIMENSIONS, generate_stranger  # noqa: E402
 from variant_check import score  # noqa: E402
 
+from budgetqa.ingest.grid import BodyRow, Fragment, Grid, label_in_figures, with_total_on_names  # noqa: E402
 from budgetqa.ingest.read_doubts import doubts  # noqa: E402
 from budgetqa.ingest.self_check import check_table, self_check  # noqa: E402
 from budgetqa.models import Cell, Table  # noqa: E402
@@ -259,3 +260,54 @@ def test_figures_off_their_totals_by_an_order_of_magnitude_drop_a_long_table() -
     assert kept == [] and "十倍以上" in warnings[0], warnings
     assert not check_table(_glued((3,))).fails()
     assert not check_table(_glued(())).fails()
+
+
+# --- a letter-spaced total alone on a page -------------------------
+
+def test_a_letter_spaced_total_alone_on_a_page_is_read_on_the_name_column(tmp_path: Path) -> None:
+    """Sideways pages without rules, the 支出表's 合计 row alone on its last page, "合  计" letter-spaced
+    and set right in its cell: its two characters stood apart as two columns. Before, it was read in
+    the table's columns with the label run into the 合计 figure's cell ("合计8,878.77"), the other two
+    figures kept on a row without a name (2 wrong)."""
+    doc = generate_stranger(27, 10)
+    assert doc.variants["spacing"] == "letter-spaced" and doc.variants["borders"] == "none"
+    tables, note = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert not note and result.cells >= 100
+    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+
+
+def _spilled(texts: list[str], columns: list[tuple[float, float]]) -> Fragment:
+    boxes = [(x0, 80.0, x1, 90.0) for x0, x1 in columns]
+    return Fragment((columns[0][0], 80.0, columns[-1][1], 90.0), [boxes], [texts], columns=columns)
+
+
+def _three_figure_grid() -> Grid:
+    grid = Grid(columns=[(80, 92), (156, 220), (606, 636), (670, 700), (734, 764)])
+    grid.rows = [BodyRow(["201", "一般公共服务支出", "700.00", "450.00", "250.00"], 7),
+                 BodyRow(["208", "社会保障和就业支出", "300.00", "170.00", "130.00"], 7)]
+    return grid
+
+
+def test_a_total_label_split_into_pieces_goes_on_the_name_column() -> None:
+    """"合  计" read as two pieces joins into one label on the name column; two pieces that spell no
+    total label, or a label that leaves a figure column without its figure, are not set there."""
+    grid = _three_figure_grid()
+    spaced = [(536, 545), (563, 572), (606, 636), (670, 700), (734, 764)]
+    fragment = with_total_on_names(grid, _spilled(["合", "计", "1,000.00", "620.00", "380.00"], spaced))
+    assert fragment is not None
+    assert fragment.texts == [["合计", "1,000.00", "620.00", "380.00"]]
+    assert fragment.columns[0] == grid.columns[1] and len(fragment.boxes[0]) == 4
+    assert with_total_on_names(grid, _spilled(["其", "他", "1,000.00", "620.00", "380.00"], spaced)) is None
+    short = [(536, 545), (563, 572), (606, 636), (670, 700)]
+    assert with_total_on_names(grid, _spilled(["合", "计", "1,000.00", "620.00"], short)) is None
+
+
+def test_words_run_into_a_figure_cell_mark_a_misfit() -> None:
+    """A cell of a figure column holding words beside its figure (a label run into it) is a misfit;
+    figures alone, and words in a column of names, are not."""
+    grid = _three_figure_grid()
+    cells = [(80, 93), (93, 221), (221, 637), (637, 701), (701, 765)]
+    assert label_in_figures(grid, _spilled(["", "", "合 计 1,000.00", "620.00", "380.00"], cells))
+    assert not label_in_figures(grid, _spilled(["", "合计", "1,000.00", "620.00", "380.00"], cells))
+    assert not label_in_figures(grid, _spilled(["", "2024年项目 12", "1,000.00", "620.00", "380.00"], cells))
