@@ -262,7 +262,32 @@ def test_figures_off_their_totals_by_an_order_of_magnitude_drop_a_long_table() -
     assert not check_table(_glued(())).fails()
 
 
-# --- a letter-spaced total alone on a page -------------------------
+# --- a header alone at a page's foot; a letter-spaced total alone on a page -------------------------
+
+HEADER_ALONE = {
+    # title and unit over the header and its 栏次 line, alone at a page's foot (read as a body-less
+    # table of its own); sideways, split codes without a 编码 header, 类 merged over its rows
+    "header-with-column-numbers": (27, 32),
+    # the title alone on one page, the header alone on the next, the body from the page after
+    "title-page-then-header-page": (27, 18),
+    # the title alone at one page's foot, the 编制单位/unit line and the header alone on the next
+    "title-then-unit-and-header-page": (24, 29),
+}
+
+
+@pytest.mark.parametrize("case", HEADER_ALONE.values(), ids=HEADER_ALONE.keys())
+def test_a_header_alone_at_a_page_foot_heads_the_body_on_the_next_page(tmp_path: Path, case) -> None:
+    """No rules: a table's header printed alone at a page's foot, its body from the next page's top
+    without a header. The header is read over that page's body, as one frame; before, the body was
+    read headerless (columns 列5…, or an untitled table) and dropped (59, 72 and 161 figures missed)."""
+    doc = generate_stranger(*case)
+    assert doc.variants["borders"] == "none"
+    tables, note = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert not note and result.cells >= 100
+    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    assert (result.found, result.split, result.unexpected) == (result.drawn, 0, 0), result.problems[:5]
+
 
 def test_a_letter_spaced_total_alone_on_a_page_is_read_on_the_name_column(tmp_path: Path) -> None:
     """Sideways pages without rules, the 支出表's 合计 row alone on its last page, "合  计" letter-spaced
