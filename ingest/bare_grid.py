@@ -34,6 +34,7 @@ from budgetqa.ingest.open_grid import (
     DEFAULT_OPEN_GRID,
     OpenGridSettings,
     Piece,
+    _is_column_numbers,
     _is_data_line,
     _lines,
     _read_frame,
@@ -204,7 +205,8 @@ def _frames(lines: list[list[Piece]], settings: BareSettings) -> list[list[list[
         run.append(line)
     frames = []
     for run in runs:
-        data = [i for i, line in enumerate(run) if _is_data_line(line)]
+        # a "栏次 1 2 3" line's centred numbers are no row: its header's, not aligned as figures are
+        data = [i for i, line in enumerate(run) if _is_data_line(line) and not _is_column_numbers(line)]
         if not data:
             continue
         first, last = data[0], data[-1]

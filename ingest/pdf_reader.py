@@ -379,13 +379,11 @@ def _open_continuation(page, pending: _Pending | None, number: int, settings: Pd
     if pending is None or pending.grid.reader != reader or pending.last_page != number - 1:
         return []
     fragment = continued_fragment(page, *pending.span)
+    if reader == "unruled" and (fragment is None or not fits_columns(pending.grid, fragment)):
+        # a label set off its column would run into a figure's cell; a lone 总计 row's, set right, goes on the names
+        fragment = fragment and with_total_on_names(pending.grid, fragment) or _in_columns(page, pending)
     if fragment is None:
         return []
-    if reader == "unruled" and not fits_columns(pending.grid, fragment):
-        # a label set off its column would run into a figure's cell; a lone 总计 row's, set right, goes on the names
-        fragment = with_total_on_names(pending.grid, fragment) or _in_columns(page, pending)
-        if fragment is None:
-            return []
     fragment.reader = reader
     above = page.crop((0, 0, page.width, fragment.bbox[1]), strict=False)
     lines = above.extract_text_lines(y_tolerance=settings.text_y_tolerance, return_chars=False)
@@ -396,13 +394,35 @@ def _in_columns(page, pending: _Pending) -> Fragment | None:
     """A table without rules carried on by a few rows whose own gaps make no columns of the table's
     (a bold 合计 row's figures set left in their cells, a letter-spaced 总　计): the rows read in the
     table's columns, each cell reaching from the right edge of the column before it (figures are
-    right-aligned), or None when a text runs across such an edge or the rows still do not fit."""
+    right-aligned) or, after a column of names (left-aligned, a longer name reaching further), from
+    halfway across the gap after it; None when a text runs across such an edge or the rows still
+    do not fit."""
     columns = pending.grid.columns
-    cuts = [left[1] + _EDGE_SLACK for left in columns[:-1]]
-    fragment = continued_fragment(page, *pending.span, cuts=cuts)
+    names = _name_columns(pending.grid)
+    cuts = [(left[1] + right[0]) / 2 if j in names and right[0] > left[1] else left[1] + _EDGE_SLACK
+            for j, (left, right) in enumerate(zip(columns, columns[1:], strict=False))]
+    fragment = continued_fragment(page, *pending.span, cuts=cuts, header=_header_words(pending.grid))
     if fragment is None or not fits_columns(pending.grid, fragment) or label_in_figures(pending.grid, fragment):
         return None
     return fragment
+
+
+def _name_columns(grid: Grid) -> set[int]:
+    """The grid's columns whose rows mostly print Chinese words (names, not codes or figures)."""
+    found = set()
+    for j in range(grid.width):
+        printed = [row.texts[j] for row in grid.rows if j < len(row.texts) and row.texts[j]]
+        if printed and sum(bool(_CHINESE.search(t)) for t in printed) * 2 > len(printed):
+            found.add(j)
+    return found
+
+
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _header_words(grid: Grid) -> str:
+    """A table's header texts run together (what its header printed again on a later page holds)."""
+    return "".join(clean_text(cell.text).replace(" ", "") for cell in grid.header)
 
 
 def _above_in_lane(lines: list[dict], bboxes: list[Box], position: int, lane: tuple[float, float]) -> list[tuple[int, str]]:

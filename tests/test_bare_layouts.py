@@ -24,6 +24,7 @@ from stranger_docs import STRANGER_DIMENSIONS, generate_stranger  # noqa: E402
 from variant_check import score  # noqa: E402
 
 from budgetqa.ingest.grid import BodyRow, Fragment, Grid, label_in_figures, with_total_on_names  # noqa: E402
+from budgetqa.ingest.open_grid import _repeated_header  # noqa: E402
 from budgetqa.ingest.read_doubts import doubts  # noqa: E402
 from budgetqa.ingest.self_check import check_table, self_check  # noqa: E402
 from budgetqa.models import Cell, Table  # noqa: E402
@@ -336,3 +337,50 @@ def test_words_run_into_a_figure_cell_mark_a_misfit() -> None:
     assert label_in_figures(grid, _spilled(["", "", "合 计 1,000.00", "620.00", "380.00"], cells))
     assert not label_in_figures(grid, _spilled(["", "合计", "1,000.00", "620.00", "380.00"], cells))
     assert not label_in_figures(grid, _spilled(["", "2024年项目 12", "1,000.00", "620.00", "380.00"], cells))
+
+
+# --- a table's last rows under its header printed again -------------------------------------------
+
+LAST_ROWS = {
+    # a row and a fake-bold 总计 (figures set left in their cells) under the header printed again:
+    # no two figures share an edge, so no frame; before, both rows lost (6 missed)
+    "bold-total-under-repeated-header": (21, 12),
+    # the same with the last row's name wrapped past the name column's printed width (5 missed)
+    "wrapped-name-and-total-under-repeated-header": (23, 9),
+    # the 合计 row alone under a 续 title, the header and its 栏次 line, prose close below: the 栏次
+    # line's centred numbers counted as a second row not aligned with it, so no frame (3 missed)
+    "total-under-column-numbers": (22, 28),
+    # one row alone under the header and its 栏次 line (before, 2 missed, 类 ≠ Σ款 twice)
+    "one-row-under-column-numbers": (2, 5),
+    # the same with split codes, 类 printed on the row: before, 3 missed and 款 ≠ Σ项 in 3 columns
+    "coded-row-under-column-numbers": (1, 2),
+}
+
+
+@pytest.mark.parametrize("case", LAST_ROWS.values(), ids=LAST_ROWS.keys())
+def test_a_tables_last_rows_under_its_repeated_header_are_read(tmp_path: Path, case) -> None:
+    """No rules: a table's last rows on a page of their own under its header printed again."""
+    doc = generate_stranger(*case)
+    assert doc.variants["borders"] == "none"
+    tables, note = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert not note and result.cells >= 100
+    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    assert result.identity_failures == 0, result.problems[:5]
+
+
+def _line(*pieces: tuple[float, str]) -> list:
+    return [(x, 100.0, x + 10 * len(text), 110.0, text) for x, text in pieces]
+
+
+def test_only_lines_of_the_tables_header_words_are_passed_over() -> None:
+    """The header printed again (its words, letter-spaced or not) and its 栏次 line are passed over; a
+    row's wrapped name, a title or a row of figures is not."""
+    header = "科目编码及名称合计基本支出项目支出"
+    again = [_line((170, "科目编码及名称"), (345, "合"), (372, "计"), (409, "基本支出")),
+             _line((190, "栏次"), (361, "1"), (425, "2"))]
+    row = _line((114, "应急处置"), (372, "1027"), (440, "412"))
+    assert _repeated_header([*again, row], header) == 2
+    assert _repeated_header([_line((80, "行政运行其他")), row], header) == 0
+    assert _repeated_header([_line((80, "2019年部门支出预算表")), *again, row], header) == 0
+    assert _repeated_header([row, *again], header) == 0
