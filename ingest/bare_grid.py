@@ -205,16 +205,17 @@ def _frames(lines: list[list[Piece]], settings: BareSettings) -> list[list[list[
         run.append(line)
     frames = []
     for run in runs:
-        # a "栏次 1 2 3" line's centred numbers are no row: its header's, not aligned as figures are
-        data = [i for i, line in enumerate(run) if _is_data_line(line) and not _is_column_numbers(line)]
+        data = [i for i, line in enumerate(run) if _is_data_line(line)]
         if not data:
             continue
         first, last = data[0], data[-1]
         while first > 0 and min(p[1] for p in run[first]) - max(p[3] for p in run[first - 1]) \
                 <= settings.header_gap * height:
             first -= 1
+        # a "栏次 1 2 3" line's centred numbers are the header's, no row: one row under them is a lone row
+        rows = [i for i in data if not _is_column_numbers(run[i])]
         if len(data) >= settings.min_data_lines and _aligned(run[i] for i in data) or (
-                len(data) == 1 and _headed(run[first:last + 1])):
+                len(rows) == 1 and _headed(run[first:last + 1])):
             frames.append(run[first:last + 1])
     return frames
 

@@ -171,6 +171,8 @@ MISREADS = {
                                                         ("科目编码及名称", "项目支出")]), "科目编码及名称"),
     # a 款 code part left in the name (the 类 code printed elsewhere)
     "code-part-in-name": (_table(_replace(2, None, "01 人大事务")), "编码读进了名称"),
+    # code parts run into the name with no space (a column of 款/项 parts glued onto the names' column)
+    "code-parts-glued-to-name": (_table(_replace(3, None, "0101行政运行")), "编码读进了名称"),
     # a merged cell's 类 code read as a row of its own, and its 类 row without a code
     "lone-code-row": (_table([*ROWS[:1], ("201", "", ["", "", ""]), (None, "一般公共服务支出", ROWS[1][2]),
                               *ROWS[2:]]), "单独成行"),
@@ -384,3 +386,23 @@ def test_only_lines_of_the_tables_header_words_are_passed_over() -> None:
     assert _repeated_header([_line((80, "行政运行其他")), row], header) == 0
     assert _repeated_header([_line((80, "2019年部门支出预算表")), *again, row], header) == 0
     assert _repeated_header([row, *again], header) == 0
+
+
+def test_a_name_starting_with_a_year_is_no_code_in_the_name() -> None:
+    """"2024年…" starts with digits and is a name; "0101行政运行" is code parts run into one."""
+    assert not any("编码读进了名称" in d for d in check_table(_table(_replace(3, None, "2024年行政运行"))).doubts)
+    assert any("编码读进了名称" in d for d in check_table(_table(_replace(3, None, "0101行政运行"))).doubts)
+
+
+def test_a_body_with_code_columns_the_first_page_did_not_show_is_refused_not_misread(tmp_path: Path) -> None:
+    """No rules, sideways: a 支出表's first page holds only its header, 栏次 line and 总计 row (its
+    columns: names and figures), the body's split code columns on the next page. Read as one frame,
+    the body's 款/项 parts ran into the names ("0209应急处置宣传推广"): rows without codes, 51 figures
+    on wrong rows. That table is now refused (a name starting with code parts) rather than kept."""
+    doc = generate_stranger(29, 32)
+    assert doc.variants["borders"] == "none" and doc.variants["codes"] == "split-bare"
+    tables, note = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert not note and result.cells >= 100
+    assert (result.wrong, result.codes, result.extra) == (0, 0, 0), result.problems[:5]
+    assert all(t.kind != "支出表" for t in tables)
