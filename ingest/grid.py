@@ -270,6 +270,39 @@ def repeats_header(grid: Grid, table: Fragment) -> bool:
     return bool(head) and all(_is_repeated_header(texts, header_texts) for texts in head)
 
 
+def _widened(grid: Grid, table: Fragment, page: int) -> bool:
+    """A table without rules begun by a page printing one row under its header (a 总计 row spanning
+    the code and name columns: a frame of names and figures only) and carried on by rows in more
+    columns (split code columns): the grid takes the rows' columns, its header and row set on them
+    by position. False (the grid unchanged) when two of its cells would fall in one column."""
+    body = start_grid(table, page)
+    if body.header:
+        return False
+    onto = _map_columns(body.columns, grid.columns)
+    back = _map_columns(grid.columns, body.columns)
+    header = []
+    for cell in grid.header:
+        covered = [i for i, old in enumerate(back) if cell.first <= old <= cell.last]
+        if not covered:
+            continue  # a label column's header centred over none of the rows' columns
+        if covered != list(range(covered[0], covered[-1] + 1)):
+            return False
+        header.append(HeaderCell(cell.text, covered[0], covered[-1], cell.top))
+    rows = []
+    for row in grid.rows:
+        texts = [""] * body.width
+        for j, text in enumerate(row.texts):
+            if text and texts[onto[j]]:
+                return False
+            texts[onto[j]] = texts[onto[j]] or text
+        rows.append(BodyRow(texts, row.page))
+    grid.columns, grid.header, grid.header_labels = body.columns, header, body.header_labels
+    grid.rows = rows + body.rows
+    grid.notes += body.notes
+    grid.pages.append(page)
+    return True
+
+
 def _restart_grid(grid: Grid, table: Fragment, page: int) -> None:
     """A header printed alone at a page's foot: read the body's fragment, keep the header over it."""
     body = start_grid(table, page)
@@ -366,6 +399,9 @@ def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
         return
     rows = _fragment_rows(table)
     mapping = _continued_mapping(grid.columns, _col_ranges(table), rows)
+    if table.reader == "unruled" and len(grid.rows) <= 1 and len(set(mapping)) < len(mapping) \
+            and _widened(grid, table, page):
+        return
     header_texts = {h.text for h in grid.header}
     first_data = 0
     while first_data < len(rows) and (

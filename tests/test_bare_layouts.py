@@ -23,7 +23,15 @@ from ingest_quality import read_tables  # noqa: E402
 from stranger_docs import STRANGER_DIMENSIONS, generate_stranger  # noqa: E402
 from variant_check import score  # noqa: E402
 
-from budgetqa.ingest.grid import BodyRow, Fragment, Grid, label_in_figures, with_total_on_names  # noqa: E402
+from budgetqa.ingest.grid import (  # noqa: E402
+    BodyRow,
+    Fragment,
+    Grid,
+    continue_grid,
+    label_in_figures,
+    start_grid,
+    with_total_on_names,
+)
 from budgetqa.ingest.open_grid import _repeated_header  # noqa: E402
 from budgetqa.ingest.read_doubts import doubts  # noqa: E402
 from budgetqa.ingest.self_check import check_table, self_check  # noqa: E402
@@ -394,15 +402,50 @@ def test_a_name_starting_with_a_year_is_no_code_in_the_name() -> None:
     assert any("编码读进了名称" in d for d in check_table(_table(_replace(3, None, "0101行政运行"))).doubts)
 
 
-def test_a_body_with_code_columns_the_first_page_did_not_show_is_refused_not_misread(tmp_path: Path) -> None:
-    """No rules, sideways: a 支出表's first page holds only its header, 栏次 line and 总计 row (its
-    columns: names and figures), the body's split code columns on the next page. Read as one frame,
-    the body's 款/项 parts ran into the names ("0209应急处置宣传推广"): rows without codes, 51 figures
-    on wrong rows. That table is now refused (a name starting with code parts) rather than kept."""
+def test_a_body_with_code_columns_the_first_page_did_not_show_takes_the_bodys_columns(tmp_path: Path) -> None:
+    """No rules, sideways: a 支出表's first page holds only its header, 栏次 line and 总计 row (a frame
+    of names and figures), the body's split code columns on the next page. Mapped onto the first
+    page's columns, the body's 款/项 parts ran into the names ("0209应急处置宣传推广": 51 figures on
+    rows without codes; refused since, a name starting with code parts). Now the grid takes the
+    body's columns, the header and the 总计 row set on them by position."""
     doc = generate_stranger(29, 32)
     assert doc.variants["borders"] == "none" and doc.variants["codes"] == "split-bare"
     tables, note = read_tables(doc.draw(tmp_path), Settings())
     result = score(doc, tables)
     assert not note and result.cells >= 100
-    assert (result.wrong, result.codes, result.extra) == (0, 0, 0), result.problems[:5]
-    assert all(t.kind != "支出表" for t in tables)
+    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    assert result.identity_failures == 0, result.problems[:5]
+
+
+def _frame(rows: list[list[str]], columns: list[tuple[float, float]], top: float = 80.0) -> Fragment:
+    boxes = [[(x0, top + 12 * i, x1, top + 12 * i + 10) for x0, x1 in columns] for i in range(len(rows))]
+    return Fragment((columns[0][0], top, columns[-1][1], top + 12 * len(rows)), boxes, rows, columns=columns,
+                    reader="unruled")
+
+
+_FIGURES = [(584.0, 619.0), (648.0, 679.0), (712.0, 743.0)]
+_BODY = [["203", "", "其他管理支出", "108.20", "58.27", "49.93"], ["", "02", "机关服务", "95.84", "74.96", "20.88"],
+         ["", "09", "应急处置", "12.36", "-", "12.36"]]
+_BODY_COLUMNS = [(79.0, 92.0), (109.0, 118.0), (156.0, 219.0), (600.0, 636.0), (668.0, 700.0), (732.0, 764.0)]
+
+
+def _total_only(label_columns: list[tuple[float, float]], texts: list[str]) -> Grid:
+    grid = start_grid(_frame([["科目", "科目名称", "合计", "基本支出", "项目支出"][:len(label_columns)] + ["合计", "基本支出",
+                                                                                     "项目支出"], texts],
+                             label_columns + _FIGURES), 8)
+    assert len(grid.rows) == 1 and grid.width == len(label_columns) + 3
+    return grid
+
+
+def test_a_body_in_more_columns_than_its_lone_total_row_gives_the_grid_its_columns() -> None:
+    """A grid of one 总计 row (names and figures) carried on by rows with code columns of their own:
+    the grid takes the rows' columns, the 总计 row on them by position; with two of its cells falling
+    in one of the rows' columns, it keeps its own."""
+    grid = _total_only([(78.0, 96.0), (340.0, 491.0)], ["总计", "", "216.40", "133.23", "83.17"])
+    continue_grid(grid, _frame(_BODY, _BODY_COLUMNS, 120.0), 9)
+    assert grid.columns == _BODY_COLUMNS
+    assert [r.texts for r in grid.rows] == [["总计", "", "", "216.40", "133.23", "83.17"], *_BODY]
+    assert [grid.header_path(j) for j in (3, 4, 5)] == [("合计",), ("基本支出",), ("项目支出",)]
+    kept = _total_only([(78.0, 90.0), (93.0, 105.0)], ["总计", "附注", "216.40", "133.23", "83.17"])
+    continue_grid(kept, _frame(_BODY, _BODY_COLUMNS, 120.0), 9)
+    assert kept.width == 5
