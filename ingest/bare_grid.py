@@ -34,6 +34,7 @@ from budgetqa.ingest.open_grid import (
     DEFAULT_OPEN_GRID,
     OpenGridSettings,
     Piece,
+    _is_column_numbers,
     _is_data_line,
     _lines,
     _read_frame,
@@ -108,6 +109,39 @@ def bare_fragments(page, settings: BareSettings = DEFAULT_BARE) -> list[Fragment
     return fragments
 
 
+def fragments_under_header(page, head: list[dict], settings: BareSettings = DEFAULT_BARE) -> list[Fragment]:
+    """Frames of a page without rules whose table's header was printed alone at the previous page's
+    foot: the header's characters (``head``) set one line height above the page's first line and the
+    page read with them; [] unless the page's first frame then takes in the whole header."""
+    chars = [c for c in page.chars if c["text"].strip()]
+    head = [c for c in head if c["text"].strip()]
+    if not chars or not head:
+        return []
+    height = sorted(c["bottom"] - c["top"] for c in head)[len(head) // 2]
+    shift = min(c["top"] for c in chars) - height - max(c["bottom"] for c in head)
+    moved = [_moved(c, shift) for c in head]
+    top = min(c["top"] for c in moved)
+    if top < 0:
+        return []
+    fragments = bare_fragments(_Joined(page, [*moved, *page.chars]), settings)
+    return fragments if fragments and fragments[0].bbox[1] <= top else []
+
+
+def _moved(char: dict, shift: float) -> dict:
+    """A character moved down the page by ``shift`` points (up when negative)."""
+    return {**char, "top": char["top"] + shift, "bottom": char["bottom"] + shift,
+            "y0": char["y0"] - shift, "y1": char["y1"] - shift, "doctop": char["doctop"] + shift}
+
+
+class _Joined:
+    """A page read with other characters added (a header carried over from the page before)."""
+
+    def __init__(self, page, chars: list[dict]) -> None:
+        self.chars = chars
+        self.vertical_edges = page.vertical_edges
+        self.horizontal_edges = page.horizontal_edges
+
+
 def _row_rule(frame: list[list[Piece]], settings: BareSettings) -> list[float]:
     """Under a header over one data line, a rule between the header and the row (its data line and
     the wrapped name's lines just above it): read as a band of its own, the lone row is no header
@@ -178,8 +212,10 @@ def _frames(lines: list[list[Piece]], settings: BareSettings) -> list[list[list[
         while first > 0 and min(p[1] for p in run[first]) - max(p[3] for p in run[first - 1]) \
                 <= settings.header_gap * height:
             first -= 1
+        # a "栏次 1 2 3" line's centred numbers are the header's, no row: one row under them is a lone row
+        rows = [i for i in data if not _is_column_numbers(run[i])]
         if len(data) >= settings.min_data_lines and _aligned(run[i] for i in data) or (
-                len(data) == 1 and _headed(run[first:last + 1])):
+                len(rows) == 1 and _headed(run[first:last + 1])):
             frames.append(run[first:last + 1])
     return frames
 

@@ -19,6 +19,7 @@ _AMOUNT = re.compile(r"\d[\d,]*\.\d+|\d{1,3}(?:,\d{3})+")
 _COLUMN_NUMBERS = re.compile(r"^(?:栏次|※|\*|[0-9]{1,2}|行次)$")
 _TOTAL_LABEL = re.compile(r"^(?:合\s*计|总\s*计)$")
 _FIGURE = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
+_WORDED_FIGURE = re.compile(r"[\u4e00-\u9fff]\s*-?\d[\d,]*(?:\.\d+)?$")
 _NOTE = re.compile(r"^(?:注|说明|备注|附注)\s*\d?\s*[:：]")
 
 
@@ -269,6 +270,39 @@ def repeats_header(grid: Grid, table: Fragment) -> bool:
     return bool(head) and all(_is_repeated_header(texts, header_texts) for texts in head)
 
 
+def _widened(grid: Grid, table: Fragment, page: int) -> bool:
+    """A table without rules begun by a page printing one row under its header (a 总计 row spanning
+    the code and name columns: a frame of names and figures only) and carried on by rows in more
+    columns (split code columns): the grid takes the rows' columns, its header and row set on them
+    by position. False (the grid unchanged) when two of its cells would fall in one column."""
+    body = start_grid(table, page)
+    if body.header:
+        return False
+    onto = _map_columns(body.columns, grid.columns)
+    back = _map_columns(grid.columns, body.columns)
+    header = []
+    for cell in grid.header:
+        covered = [i for i, old in enumerate(back) if cell.first <= old <= cell.last]
+        if not covered:
+            continue  # a label column's header centred over none of the rows' columns
+        if covered != list(range(covered[0], covered[-1] + 1)):
+            return False
+        header.append(HeaderCell(cell.text, covered[0], covered[-1], cell.top))
+    rows = []
+    for row in grid.rows:
+        texts = [""] * body.width
+        for j, text in enumerate(row.texts):
+            if text and texts[onto[j]]:
+                return False
+            texts[onto[j]] = texts[onto[j]] or text
+        rows.append(BodyRow(texts, row.page))
+    grid.columns, grid.header, grid.header_labels = body.columns, header, body.header_labels
+    grid.rows = rows + body.rows
+    grid.notes += body.notes
+    grid.pages.append(page)
+    return True
+
+
 def _restart_grid(grid: Grid, table: Fragment, page: int) -> None:
     """A header printed alone at a page's foot: read the body's fragment, keep the header over it."""
     body = start_grid(table, page)
@@ -294,6 +328,19 @@ def fits_columns(grid: Grid, table: Fragment) -> bool:
     return len(set(mapping)) == len(mapping)
 
 
+def label_in_figures(grid: Grid, table: Fragment) -> bool:
+    """Does a cell of the fragment, in a column where the grid's rows print figures, hold words
+    beside its figure (a label set off its column run into a figure's cell)?"""
+    for j in range(min(grid.width, max((len(r) for r in table.texts), default=0))):
+        printed = [clean_text(row.texts[j]) for row in grid.rows if j < len(row.texts) and row.texts[j]]
+        if not printed or sum(bool(_FIGURE.match(t)) for t in printed) * 2 <= len(printed):
+            continue
+        cells = [clean_text(row[j]) for row in table.texts if j < len(row) and row[j]]
+        if any(_WORDED_FIGURE.search(t) for t in cells):
+            return True
+    return False
+
+
 def with_total_on_names(grid: Grid, table: Fragment) -> Fragment | None:
     """A lone total row carried over ("总计 47520 21660 25860", its label set right in its cell, in the
     gap between the grid's name column and its first figure column), its label set on that name
@@ -301,8 +348,7 @@ def with_total_on_names(grid: Grid, table: Fragment) -> Fragment | None:
     its column, and the column left of the label is a column of names."""
     if len(table.texts) != 1:
         return None
-    texts = [clean_text(t) for t in table.texts[0]]
-    columns = _col_ranges(table)
+    texts, columns = _label_joined([clean_text(t) for t in table.texts[0]], _col_ranges(table))
     if len(texts) != len(columns) or len(texts) < 2 or not _TOTAL_LABEL.match(texts[0]) or not all(
             _FIGURE.match(t) for t in texts[1:]):
         return None
@@ -317,7 +363,31 @@ def with_total_on_names(grid: Grid, table: Fragment) -> Fragment | None:
     names = [row.texts[left[-1]] for row in grid.rows if row.texts[left[-1]]]
     if not names or any(_FIGURE.match(t.replace(" ", "")) for t in names):
         return None
+    joined = len(table.texts[0]) - len(texts)
+    if joined:
+        table = replace(table, texts=[[texts[0], *table.texts[0][joined + 1:]]],
+                        boxes=[_joined_boxes(table.boxes[0], joined)])
     return replace(table, columns=[grid.columns[left[-1]], *columns[1:]])
+
+
+def _joined_boxes(boxes: list, extra: int) -> list:
+    """A row's cell boxes with its first ``extra`` + 1 boxes joined into one (their union)."""
+    if not extra:
+        return boxes
+    first = [b for b in boxes[: extra + 1] if b is not None]
+    union = (min(b[0] for b in first), min(b[1] for b in first), max(b[2] for b in first),
+             max(b[3] for b in first)) if first else None
+    return [union, *boxes[extra + 1:]]
+
+
+def _label_joined(texts: list[str], columns: list[tuple[float, float]]) -> tuple[list[str], list[tuple[float, float]]]:
+    """A row's leading pieces that spell a total label only together (a letter-spaced "合　　计" whose
+    characters stand apart as columns of their own) joined into one piece spanning them."""
+    for end in range(len(texts), 1, -1):
+        label = "".join(texts[:end])
+        if _TOTAL_LABEL.match(label) and not any(_FIGURE.match(t) for t in texts[:end]):
+            return [label, *texts[end:]], [(columns[0][0], columns[end - 1][1]), *columns[end:]]
+    return texts, columns
 
 
 def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
@@ -329,6 +399,9 @@ def continue_grid(grid: Grid, table: Fragment, page: int) -> None:
         return
     rows = _fragment_rows(table)
     mapping = _continued_mapping(grid.columns, _col_ranges(table), rows)
+    if table.reader == "unruled" and len(grid.rows) <= 1 and len(set(mapping)) < len(mapping) \
+            and _widened(grid, table, page):
+        return
     header_texts = {h.text for h in grid.header}
     first_data = 0
     while first_data < len(rows) and (

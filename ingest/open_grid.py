@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from budgetqa.ingest.grid import Fragment, is_column_number_row
+from budgetqa.ingest.grid import Fragment, clean_text, is_column_number_row
 from budgetqa.ingest.open_header import blank_column_cuts, header_labels, nest_spans
 from budgetqa.ingest.text_lines import is_note
 from budgetqa.numbers import parse_cell
@@ -85,19 +85,23 @@ def open_fragments(page, settings: OpenGridSettings = DEFAULT_OPEN_GRID) -> list
 
 
 def continued_fragment(page, x0: float, x1: float, settings: OpenGridSettings = DEFAULT_OPEN_GRID,
-                       cuts: list[float] | None = None) -> Fragment | None:
+                       cuts: list[float] | None = None, header: str = "") -> Fragment | None:
     """A page without any rule that carries on an open table from the page before (a three-line
     table ruled only above its header and under its last row): its text between ``x0`` and ``x1``
     from its first row (a data line with its wrapped name's lines just above) down over the rows
     that follow, read as one frame (between the table's own column ``cuts`` when given). None when
     that text is not mostly rows of figures, or when other lines stand close above that first row
-    (a header: a table of its own)."""
+    (a header: a table of its own), unless they only print the table's ``header`` words again (and
+    its column numbers): its header repeated, passed over."""
     if any(e["height"] > 20 for e in page.vertical_edges) or any(
             e["x1"] - e["x0"] >= settings.min_rule_width for e in page.horizontal_edges):
         return None
     chars = [c for c in page.chars if c["text"].strip() and x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1]
-    spans = [(min(p[1] for p in line), max(p[3] for p in line), _is_data_line(line))
-             for line in _lines(chars, settings)]
+    lines = _lines(chars, settings)
+    passed = _repeated_header(lines, header) if header else 0
+    head_top = min(p[1] for p in lines[0]) - 1 if passed else None
+    lines = lines[passed:]
+    spans = [(min(p[1] for p in line), max(p[3] for p in line), _is_data_line(line)) for line in lines]
     first = next((i for i, s in enumerate(spans) if s[2]), None)
     if first is None:
         return None
@@ -108,7 +112,22 @@ def continued_fragment(page, x0: float, x1: float, settings: OpenGridSettings = 
     if first > 0 and top - spans[first - 1][1] <= settings.run_on_lines * height:
         return None
     rules = _run_on(page, x0, x1, [top], top, float(page.height), settings)
-    return _read_frame(page, x0, x1, rules, settings, cuts) if len(rules) >= 2 else None
+    fragment = _read_frame(page, x0, x1, rules, settings, cuts) if len(rules) >= 2 else None
+    if fragment is not None and head_top is not None:
+        # the header printed again stands inside the frame, no title or text above it
+        fragment.bbox = (fragment.bbox[0], head_top, *fragment.bbox[2:])
+    return fragment
+
+
+def _repeated_header(lines: list[list[Piece]], header: str) -> int:
+    """How many lines at the top print the table's header again: lines whose every piece is a word
+    of ``header`` (the run of its texts), and column numbers under them."""
+    def repeats(line: list[Piece]) -> bool:
+        return _is_column_numbers(line) or not _is_data_line(line) and all(clean_text(p[4]) in header for p in line)
+    count = 0
+    while count < len(lines) and repeats(lines[count]):
+        count += 1
+    return count
 
 
 def _frames(page, settings: OpenGridSettings) -> list[tuple[float, float, list[float]]]:

@@ -80,7 +80,7 @@ def blank_column_cuts(head: list[list[Piece]], figures: list[Piece], edges: list
     under one of them and none under the other.
     """
     cuts: list[float] = []
-    for line in head:
+    for line in [*head, _stacked_labels(head)]:
         words = sorted((p for p in line if len(p[4].strip()) >= 2 and not any(k in p[4] for k in _KEY_VALUE)),
                        key=lambda p: p[0])
         for left, right in zip(words, words[1:], strict=False):
@@ -95,6 +95,27 @@ def blank_column_cuts(head: list[list[Piece]], figures: list[Piece], edges: list
             if below and len(below) in (len(under_left), len(under_right)):
                 cuts.append(cut)
     return cuts
+
+
+def _stacked_labels(head: list[list[Piece]]) -> list[Piece]:
+    """Labels printed one character a line (人 / 员 / 经 / 费 down a narrow column), each as one piece:
+    the single characters of consecutive header lines standing at one x, two or more."""
+    stacks: list[list[Piece]] = []
+    for line in head:
+        for piece in (p for p in line if len(p[4].strip()) == 1):
+            stack = next((s for s in stacks if abs(s[-1][0] - piece[0]) <= 1 and abs(s[-1][2] - piece[2]) <= 1
+                          and s[-1] in _previous(head, line)), None)
+            if stack is None:
+                stacks.append([piece])
+            else:
+                stack.append(piece)
+    return [_joined(stack) for stack in stacks if len(stack) >= 2]
+
+
+def _previous(head: list[list[Piece]], line: list[Piece]) -> list[Piece]:
+    """The header line just above ``line``."""
+    index = next(i for i, other in enumerate(head) if other is line)
+    return head[index - 1] if index else []
 
 
 def _joined(group: list[Piece]) -> Piece:

@@ -15,7 +15,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from budgetqa.ingest.assemble import build_table
-from budgetqa.ingest.bare_grid import bare_fragments
+from budgetqa.ingest.bare_grid import bare_fragments, fragments_under_header
 from budgetqa.ingest.errors import IngestError
 from budgetqa.ingest.filenames import visible_name
 from budgetqa.ingest.glyphs import repair_page
@@ -25,6 +25,7 @@ from budgetqa.ingest.grid import (
     clean_text,
     continue_grid,
     fits_columns,
+    label_in_figures,
     repeats_header,
     start_grid,
     with_total_on_names,
@@ -184,6 +185,8 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
     foot: list[tuple[int, str]] = []
     """A table title (with its unit line) printed at the previous page's foot."""
     bare_pages: list[tuple[int, list[str]]] = []
+    held: _Held | None = None
+    """A table's header printed alone at the previous page's foot, under its title."""
     table_settings = dict(settings.table_settings)
     pages = [repair_page(upright_page(raw_page)) for raw_page in pdf.pages]
     marks = furniture(pages)
@@ -192,7 +195,8 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
         chars += len(page.chars)
         fragments = (list(map(Fragment.of, find_tables(page, table_settings))) or open_fragments(page)
                      or _open_continuation(page, pending, number, settings))
-        if not fragments and (fragments := bare_fragments(page) or _open_continuation(
+        under = _under_held(page, held, pending, number) if not fragments else []
+        if not fragments and (fragments := under or bare_fragments(page) or _open_continuation(
                 page, pending, number, settings, reader="unruled")):
             bare_pages.append((number, _all_lines(page, settings)))
         found = [
@@ -252,8 +256,9 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
                                    span=(table.bbox[0], table.bbox[2]))
             previous_bottom = table.bbox[3]
         last_bottom = max((t.bbox[3] for t in found), default=0.0)
-        foot = _foot_title([(i, t) for i, (top, _, t) in enumerate(page_lines) if top > last_bottom - 1], settings)
-        used |= {i for i, _ in foot}
+        after = [(i, t) for i, (top, _, t) in enumerate(page_lines) if top > last_bottom - 1]
+        held, band, foot = _held_header(page, page_lines, found, pending, number, after, foot, settings)
+        used |= {i for i, _ in foot} | band
         foot = [(-1, text) for _, text in foot]
         below = [text for i, (top, _, text) in enumerate(page_lines) if i not in used]
         if pending is not None:
@@ -279,6 +284,82 @@ def _read_pages(pdf, source: str, settings: PdfSettings) -> PdfReadResult:
     return PdfReadResult(tables, narrative, len(pdf.pages), chars, departments, title_lines, bare_pages)
 
 
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """A table's header printed alone at a page's foot (its body begins on the next page)."""
+
+    page: int
+    chars: list[dict]
+    header_only_grid: bool
+    """The header was read as a table of its own (a frame over its column-number line), body-less."""
+
+
+_HEADER_FIGURE = re.compile(r"\d[\d,]*\.\d+|\d{1,3}(?:,\d{3})+|\d{3,}(?!\d|年)")
+_HEADER_MAX_LINES = 6
+
+
+def _held_header(page, page_lines: list[tuple[float, float, str]], found: list[Fragment], pending: _Pending | None,
+                 number: int, after: list[tuple[int, str]], foot: list[tuple[int, str]], settings: PdfSettings,
+                 ) -> tuple[_Held | None, set[int], list[tuple[int, str]]]:
+    """(the header held for the next page, the indices of its lines, the title lines for the next page).
+
+    A page without rules may end with a table's title and header and no body row: the header read
+    as a body-less table of its own (a frame over its column-number line), or, no frame found, the
+    header-like lines ending the page under title lines (here, or carried from the page before).
+    """
+    if page.vertical_edges or page.horizontal_edges:
+        return None, set(), _foot_title(after, settings)
+    if (found and pending is not None and pending.grid.pages == [number] and not pending.grid.rows
+            and pending.grid.reader == "unruled" and not _text_after(after)):
+        box = found[-1].bbox
+        chars = [c for c in page.chars if box[1] <= (c["top"] + c["bottom"]) / 2 <= box[3]]
+        return _Held(number, chars, True), set(), []
+    if found:
+        return None, set(), _foot_title(after, settings)
+    band = _header_band(page_lines)
+    titles = _foot_title([(i, t) for i, t in after if i not in band], settings)
+    rest = [(i, t) for i, t in after if i not in band and not _PAGE_NUMBER.match(clean_text(t))]
+    if not band or not (titles or foot) or len(titles) != len(rest) and not (foot and all(_is_metadata(t) for _, t in rest)):
+        return None, set(), _foot_title(after, settings)
+    top, bottom = page_lines[min(band)][0], page_lines[max(band)][1]
+    chars = [c for c in page.chars if top - 1 <= (c["top"] + c["bottom"]) / 2 <= bottom + 1]
+    return _Held(number, chars, False), band, titles or [*foot, *((-1, t) for _, t in rest)]
+
+
+def _text_after(after: list[tuple[int, str]]) -> bool:
+    """Some line other than a page number."""
+    return any(not _PAGE_NUMBER.match(clean_text(t)) for _, t in after)
+
+
+def _header_band(page_lines: list[tuple[float, float, str]]) -> set[int]:
+    """The indices of the header-like lines ending a page (page numbers below them aside): short,
+    no figure but column numbers, neither a sentence nor a title nor a unit or 部门 line."""
+    band: set[int] = set()
+    for index in range(len(page_lines) - 1, -1, -1):
+        compact = clean_text(page_lines[index][2])
+        if _PAGE_NUMBER.match(compact) and not band:
+            continue
+        if (_HEADER_FIGURE.search(compact) or _SENTENCE.search(compact) or _is_metadata(compact)
+                or _is_title(compact, DEFAULT_PDF) or len(compact) > DEFAULT_PDF.title_max_chars):
+            break
+        band.add(index)
+    return band if len(band) <= _HEADER_MAX_LINES else set()
+
+
+def _under_held(page, held: _Held | None, pending: _Pending | None, number: int) -> list[Fragment]:
+    """The page's frames read under a header held from the page before, when its own first frame
+    prints no header (its body begins at the page's top); a body-less grid of that header restarts."""
+    if held is None or held.page != number - 1:
+        return []
+    own = bare_fragments(page)
+    if not own or start_grid(own[0], number).header:
+        return []
+    joined = fragments_under_header(page, held.chars)
+    if joined and held.header_only_grid and pending is not None:
+        pending.grid.header, pending.grid.head_rows = [], []
+    return joined
+
+
 _EDGE_SLACK = 1.0
 """Points a right-aligned figure may end past its column's printed right edge."""
 
@@ -298,13 +379,11 @@ def _open_continuation(page, pending: _Pending | None, number: int, settings: Pd
     if pending is None or pending.grid.reader != reader or pending.last_page != number - 1:
         return []
     fragment = continued_fragment(page, *pending.span)
+    if reader == "unruled" and (fragment is None or not fits_columns(pending.grid, fragment)):
+        # a label set off its column would run into a figure's cell; a lone 总计 row's, set right, goes on the names
+        fragment = fragment and with_total_on_names(pending.grid, fragment) or _in_columns(page, pending)
     if fragment is None:
         return []
-    if reader == "unruled" and not fits_columns(pending.grid, fragment):
-        # a label set off its column would run into a figure's cell; a lone 总计 row's, set right, goes on the names
-        fragment = with_total_on_names(pending.grid, fragment) or _in_columns(page, pending)
-        if fragment is None:
-            return []
     fragment.reader = reader
     above = page.crop((0, 0, page.width, fragment.bbox[1]), strict=False)
     lines = above.extract_text_lines(y_tolerance=settings.text_y_tolerance, return_chars=False)
@@ -315,11 +394,35 @@ def _in_columns(page, pending: _Pending) -> Fragment | None:
     """A table without rules carried on by a few rows whose own gaps make no columns of the table's
     (a bold 合计 row's figures set left in their cells, a letter-spaced 总　计): the rows read in the
     table's columns, each cell reaching from the right edge of the column before it (figures are
-    right-aligned), or None when a text runs across such an edge or the rows still do not fit."""
+    right-aligned) or, after a column of names (left-aligned, a longer name reaching further), from
+    halfway across the gap after it; None when a text runs across such an edge or the rows still
+    do not fit."""
     columns = pending.grid.columns
-    cuts = [left[1] + _EDGE_SLACK for left in columns[:-1]]
-    fragment = continued_fragment(page, *pending.span, cuts=cuts)
-    return fragment if fragment is not None and fits_columns(pending.grid, fragment) else None
+    names = _name_columns(pending.grid)
+    cuts = [(left[1] + right[0]) / 2 if j in names and right[0] > left[1] else left[1] + _EDGE_SLACK
+            for j, (left, right) in enumerate(zip(columns, columns[1:], strict=False))]
+    fragment = continued_fragment(page, *pending.span, cuts=cuts, header=_header_words(pending.grid))
+    if fragment is None or not fits_columns(pending.grid, fragment) or label_in_figures(pending.grid, fragment):
+        return None
+    return fragment
+
+
+def _name_columns(grid: Grid) -> set[int]:
+    """The grid's columns whose rows mostly print Chinese words (names, not codes or figures)."""
+    found = set()
+    for j in range(grid.width):
+        printed = [row.texts[j] for row in grid.rows if j < len(row.texts) and row.texts[j]]
+        if printed and sum(bool(_CHINESE.search(t)) for t in printed) * 2 > len(printed):
+            found.add(j)
+    return found
+
+
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _header_words(grid: Grid) -> str:
+    """A table's header texts run together (what its header printed again on a later page holds)."""
+    return "".join(clean_text(cell.text).replace(" ", "") for cell in grid.header)
 
 
 def _above_in_lane(lines: list[dict], bboxes: list[Box], position: int, lane: tuple[float, float]) -> list[tuple[int, str]]:

@@ -39,8 +39,9 @@ _LABEL_LEVEL = re.compile(
 )
 """A header naming row labels: never a parent of amount columns (``项目`` alone may head a group)."""
 _PAGE_MARK = re.compile(r"第\s*\d+\s*页|共\s*\d+\s*页|^[-－—]\s*\d+\s*[-－—]$")
-_CODE_LEAD = re.compile(r"^(?:\d{2}|\d{3}|\d{5}|\d{7})(?:\s|$)")
-"""A row name that starts with a code or a code part ("05 培训支出事务"): the code was not read as one."""
+_CODE_LEAD = re.compile(r"^(?:\d{2}|\d{3}|\d{5}|\d{7})(?:\s|$)|^(?!\d{4}年)\d{2,7}(?=[\u4e00-\u9fff])")
+"""A row name that starts with a code or code parts ("05 培训支出事务", "0209应急处置", a column of
+code parts run into the names' column): the code was not read as one. A year ("2024年…") is no code."""
 _CODE_PART = re.compile(r"^\d{1,2}$")
 """A 款 or 项 part alone: a code whose leading parts were printed elsewhere."""
 _CODE_SHAPED = re.compile(r"^(?:\d{3}|\d{5}|\d{7})$")

@@ -23,6 +23,16 @@ from ingest_quality import read_tables  # noqa: E402
 from stranger_docs import STRANGER_DIMENSIONS, generate_stranger  # noqa: E402
 from variant_check import score  # noqa: E402
 
+from budgetqa.ingest.grid import (  # noqa: E402
+    BodyRow,
+    Fragment,
+    Grid,
+    continue_grid,
+    label_in_figures,
+    start_grid,
+    with_total_on_names,
+)
+from budgetqa.ingest.open_grid import _repeated_header  # noqa: E402
 from budgetqa.ingest.read_doubts import doubts  # noqa: E402
 from budgetqa.ingest.self_check import check_table, self_check  # noqa: E402
 from budgetqa.models import Cell, Table  # noqa: E402
@@ -169,6 +179,8 @@ MISREADS = {
                                                         ("科目编码及名称", "项目支出")]), "科目编码及名称"),
     # a 款 code part left in the name (the 类 code printed elsewhere)
     "code-part-in-name": (_table(_replace(2, None, "01 人大事务")), "编码读进了名称"),
+    # code parts run into the name with no space (a column of 款/项 parts glued onto the names' column)
+    "code-parts-glued-to-name": (_table(_replace(3, None, "0101行政运行")), "编码读进了名称"),
     # a merged cell's 类 code read as a row of its own, and its 类 row without a code
     "lone-code-row": (_table([*ROWS[:1], ("201", "", ["", "", ""]), (None, "一般公共服务支出", ROWS[1][2]),
                               *ROWS[2:]]), "单独成行"),
@@ -259,3 +271,181 @@ def test_figures_off_their_totals_by_an_order_of_magnitude_drop_a_long_table() -
     assert kept == [] and "十倍以上" in warnings[0], warnings
     assert not check_table(_glued((3,))).fails()
     assert not check_table(_glued(())).fails()
+
+
+# --- a header alone at a page's foot; a letter-spaced total alone on a page -------------------------
+
+HEADER_ALONE = {
+    # title and unit over the header and its 栏次 line, alone at a page's foot (read as a body-less
+    # table of its own); sideways, split codes without a 编码 header, 类 merged over its rows
+    "header-with-column-numbers": (27, 32),
+    # the title alone on one page, the header alone on the next, the body from the page after
+    "title-page-then-header-page": (27, 18),
+    # the title alone at one page's foot, the 编制单位/unit line and the header alone on the next
+    "title-then-unit-and-header-page": (24, 29),
+}
+
+
+@pytest.mark.parametrize("case", HEADER_ALONE.values(), ids=HEADER_ALONE.keys())
+def test_a_header_alone_at_a_page_foot_heads_the_body_on_the_next_page(tmp_path: Path, case) -> None:
+    """No rules: a table's header printed alone at a page's foot, its body from the next page's top
+    without a header. The header is read over that page's body, as one frame; before, the body was
+    read headerless (columns 列5…, or an untitled table) and dropped (59, 72 and 161 figures missed)."""
+    doc = generate_stranger(*case)
+    assert doc.variants["borders"] == "none"
+    tables, note = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert not note and result.cells >= 100
+    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    assert (result.found, result.split, result.unexpected) == (result.drawn, 0, 0), result.problems[:5]
+
+
+def test_a_letter_spaced_total_alone_on_a_page_is_read_on_the_name_column(tmp_path: Path) -> None:
+    """Sideways pages without rules, the 支出表's 合计 row alone on its last page, "合  计" letter-spaced
+    and set right in its cell: its two characters stood apart as two columns. Before, it was read in
+    the table's columns with the label run into the 合计 figure's cell ("合计8,878.77"), the other two
+    figures kept on a row without a name (2 wrong)."""
+    doc = generate_stranger(27, 10)
+    assert doc.variants["spacing"] == "letter-spaced" and doc.variants["borders"] == "none"
+    tables, note = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert not note and result.cells >= 100
+    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+
+
+def _spilled(texts: list[str], columns: list[tuple[float, float]]) -> Fragment:
+    boxes = [(x0, 80.0, x1, 90.0) for x0, x1 in columns]
+    return Fragment((columns[0][0], 80.0, columns[-1][1], 90.0), [boxes], [texts], columns=columns)
+
+
+def _three_figure_grid() -> Grid:
+    grid = Grid(columns=[(80, 92), (156, 220), (606, 636), (670, 700), (734, 764)])
+    grid.rows = [BodyRow(["201", "一般公共服务支出", "700.00", "450.00", "250.00"], 7),
+                 BodyRow(["208", "社会保障和就业支出", "300.00", "170.00", "130.00"], 7)]
+    return grid
+
+
+def test_a_total_label_split_into_pieces_goes_on_the_name_column() -> None:
+    """"合  计" read as two pieces joins into one label on the name column; two pieces that spell no
+    total label, or a label that leaves a figure column without its figure, are not set there."""
+    grid = _three_figure_grid()
+    spaced = [(536, 545), (563, 572), (606, 636), (670, 700), (734, 764)]
+    fragment = with_total_on_names(grid, _spilled(["合", "计", "1,000.00", "620.00", "380.00"], spaced))
+    assert fragment is not None
+    assert fragment.texts == [["合计", "1,000.00", "620.00", "380.00"]]
+    assert fragment.columns[0] == grid.columns[1] and len(fragment.boxes[0]) == 4
+    assert with_total_on_names(grid, _spilled(["其", "他", "1,000.00", "620.00", "380.00"], spaced)) is None
+    short = [(536, 545), (563, 572), (606, 636), (670, 700)]
+    assert with_total_on_names(grid, _spilled(["合", "计", "1,000.00", "620.00"], short)) is None
+
+
+def test_words_run_into_a_figure_cell_mark_a_misfit() -> None:
+    """A cell of a figure column holding words beside its figure (a label run into it) is a misfit;
+    figures alone, and words in a column of names, are not."""
+    grid = _three_figure_grid()
+    cells = [(80, 93), (93, 221), (221, 637), (637, 701), (701, 765)]
+    assert label_in_figures(grid, _spilled(["", "", "合 计 1,000.00", "620.00", "380.00"], cells))
+    assert not label_in_figures(grid, _spilled(["", "合计", "1,000.00", "620.00", "380.00"], cells))
+    assert not label_in_figures(grid, _spilled(["", "2024年项目 12", "1,000.00", "620.00", "380.00"], cells))
+
+
+# --- a table's last rows under its header printed again -------------------------------------------
+
+LAST_ROWS = {
+    # a row and a fake-bold 总计 (figures set left in their cells) under the header printed again:
+    # no two figures share an edge, so no frame; before, both rows lost (6 missed)
+    "bold-total-under-repeated-header": (21, 12),
+    # the same with the last row's name wrapped past the name column's printed width (5 missed)
+    "wrapped-name-and-total-under-repeated-header": (23, 9),
+    # the 合计 row alone under a 续 title, the header and its 栏次 line, prose close below: the 栏次
+    # line's centred numbers counted as a second row not aligned with it, so no frame (3 missed)
+    "total-under-column-numbers": (22, 28),
+    # one row alone under the header and its 栏次 line (before, 2 missed, 类 ≠ Σ款 twice)
+    "one-row-under-column-numbers": (2, 5),
+    # the same with split codes, 类 printed on the row: before, 3 missed and 款 ≠ Σ项 in 3 columns
+    "coded-row-under-column-numbers": (1, 2),
+}
+
+
+@pytest.mark.parametrize("case", LAST_ROWS.values(), ids=LAST_ROWS.keys())
+def test_a_tables_last_rows_under_its_repeated_header_are_read(tmp_path: Path, case) -> None:
+    """No rules: a table's last rows on a page of their own under its header printed again."""
+    doc = generate_stranger(*case)
+    assert doc.variants["borders"] == "none"
+    tables, note = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert not note and result.cells >= 100
+    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    assert result.identity_failures == 0, result.problems[:5]
+
+
+def _line(*pieces: tuple[float, str]) -> list:
+    return [(x, 100.0, x + 10 * len(text), 110.0, text) for x, text in pieces]
+
+
+def test_only_lines_of_the_tables_header_words_are_passed_over() -> None:
+    """The header printed again (its words, letter-spaced or not) and its 栏次 line are passed over; a
+    row's wrapped name, a title or a row of figures is not."""
+    header = "科目编码及名称合计基本支出项目支出"
+    again = [_line((170, "科目编码及名称"), (345, "合"), (372, "计"), (409, "基本支出")),
+             _line((190, "栏次"), (361, "1"), (425, "2"))]
+    row = _line((114, "应急处置"), (372, "1027"), (440, "412"))
+    assert _repeated_header([*again, row], header) == 2
+    assert _repeated_header([_line((80, "行政运行其他")), row], header) == 0
+    assert _repeated_header([_line((80, "2019年部门支出预算表")), *again, row], header) == 0
+    assert _repeated_header([row, *again], header) == 0
+
+
+def test_a_name_starting_with_a_year_is_no_code_in_the_name() -> None:
+    """"2024年…" starts with digits and is a name; "0101行政运行" is code parts run into one."""
+    assert not any("编码读进了名称" in d for d in check_table(_table(_replace(3, None, "2024年行政运行"))).doubts)
+    assert any("编码读进了名称" in d for d in check_table(_table(_replace(3, None, "0101行政运行"))).doubts)
+
+
+def test_a_body_with_code_columns_the_first_page_did_not_show_takes_the_bodys_columns(tmp_path: Path) -> None:
+    """No rules, sideways: a 支出表's first page holds only its header, 栏次 line and 总计 row (a frame
+    of names and figures), the body's split code columns on the next page. Mapped onto the first
+    page's columns, the body's 款/项 parts ran into the names ("0209应急处置宣传推广": 51 figures on
+    rows without codes; refused since, a name starting with code parts). Now the grid takes the
+    body's columns, the header and the 总计 row set on them by position."""
+    doc = generate_stranger(29, 32)
+    assert doc.variants["borders"] == "none" and doc.variants["codes"] == "split-bare"
+    tables, note = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert not note and result.cells >= 100
+    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    assert result.identity_failures == 0, result.problems[:5]
+
+
+def _frame(rows: list[list[str]], columns: list[tuple[float, float]], top: float = 80.0) -> Fragment:
+    boxes = [[(x0, top + 12 * i, x1, top + 12 * i + 10) for x0, x1 in columns] for i in range(len(rows))]
+    return Fragment((columns[0][0], top, columns[-1][1], top + 12 * len(rows)), boxes, rows, columns=columns,
+                    reader="unruled")
+
+
+_FIGURES = [(584.0, 619.0), (648.0, 679.0), (712.0, 743.0)]
+_BODY = [["203", "", "其他管理支出", "108.20", "58.27", "49.93"], ["", "02", "机关服务", "95.84", "74.96", "20.88"],
+         ["", "09", "应急处置", "12.36", "-", "12.36"]]
+_BODY_COLUMNS = [(79.0, 92.0), (109.0, 118.0), (156.0, 219.0), (600.0, 636.0), (668.0, 700.0), (732.0, 764.0)]
+
+
+def _total_only(label_columns: list[tuple[float, float]], texts: list[str]) -> Grid:
+    grid = start_grid(_frame([["科目", "科目名称", "合计", "基本支出", "项目支出"][:len(label_columns)] + ["合计", "基本支出",
+                                                                                     "项目支出"], texts],
+                             label_columns + _FIGURES), 8)
+    assert len(grid.rows) == 1 and grid.width == len(label_columns) + 3
+    return grid
+
+
+def test_a_body_in_more_columns_than_its_lone_total_row_gives_the_grid_its_columns() -> None:
+    """A grid of one 总计 row (names and figures) carried on by rows with code columns of their own:
+    the grid takes the rows' columns, the 总计 row on them by position; with two of its cells falling
+    in one of the rows' columns, it keeps its own."""
+    grid = _total_only([(78.0, 96.0), (340.0, 491.0)], ["总计", "", "216.40", "133.23", "83.17"])
+    continue_grid(grid, _frame(_BODY, _BODY_COLUMNS, 120.0), 9)
+    assert grid.columns == _BODY_COLUMNS
+    assert [r.texts for r in grid.rows] == [["总计", "", "", "216.40", "133.23", "83.17"], *_BODY]
+    assert [grid.header_path(j) for j in (3, 4, 5)] == [("合计",), ("基本支出",), ("项目支出",)]
+    kept = _total_only([(78.0, 90.0), (93.0, 105.0)], ["总计", "附注", "216.40", "133.23", "83.17"])
+    continue_grid(kept, _frame(_BODY, _BODY_COLUMNS, 120.0), 9)
+    assert kept.width == 5

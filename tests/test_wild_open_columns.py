@@ -56,3 +56,34 @@ def test_a_column_number_line_over_integers_is_no_column(tmp_path: Path, ruling:
     result = score(doc, tables)
     assert (result.missed, result.wrong, result.codes) == (0, 0, 0), result.problems[:5]
     assert result.cells > 100 and not note
+
+
+def test_labels_printed_one_character_a_line_part_a_blank_column(tmp_path: Path) -> None:
+    """A three-line table whose 人员经费 and 公用经费 labels are printed one character a line side by
+    side, 公用经费 blank in every row: the figures show one column, and the two stacked labels were
+    read as one header "人员经费公用经费" over 人员经费's figures (7 figures under a wrong column). Two
+    stacked labels over one figure column, the figures under one of them, now part the columns."""
+    doc = generate_wild(36, 3)
+    assert doc.variants["vertical"] == "one-char-lines"
+    tables, note = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert not note
+    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    basic = next(t for t in tables if t.kind == "基本支出表")
+    assert {p[-1] for p in basic.columns[""]} >= {"人员经费", "公用经费"}
+
+
+def _stack(x: float, text: str) -> list[tuple[float, float, float, float, str]]:
+    return [(x, 83.0 + 11 * i, x + 9, 92.0 + 11 * i, char) for i, char in enumerate(text)]
+
+
+def test_stacked_labels_split_only_over_a_blank_column() -> None:
+    """Two labels printed one character a line over one figure column part it when the figures stand
+    under one of them; with figures under both (or one character only) they do not."""
+    left, right = _stack(669.0, "人员经费"), _stack(733.0, "公用经费")
+    head = [[a, b] for a, b in zip(left, right, strict=True)]
+    figures = [(647.8, 132.0, 674.8, 141.0, "1846.06")]
+    assert blank_column_cuts(head, figures, [72.0, 630.0, 770.0], 4.0) == [705.5]
+    both = [*figures, (715.0, 150.0, 742.0, 159.0, "12.00")]
+    assert blank_column_cuts(head, both, [72.0, 630.0, 770.0], 4.0) == []
+    assert blank_column_cuts([[left[0], right[0]]], figures, [72.0, 630.0, 770.0], 4.0) == []
