@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,13 @@ def seed_copies(tmp_path: Path) -> dict[str, Path]:
         paths[name] = tmp_path / f"seed-{name}.txt"
         paths[name].write_text("\n".join(content) + "\n", encoding="utf-8")
     return paths
+
+
+def amounts(answer) -> set[Decimal]:
+    """An answer's figures other than percentages, to 2 places."""
+    return {Decimal(v.value).quantize(Decimal("0.01")) for v in answer.values if v.unit != "%"}
+
+
+def percents(answer) -> set[Decimal]:
+    """An answer's percentages, to 2 places."""
+    return {Decimal(v.value).quantize(Decimal("0.01")) for v in answer.values if v.unit == "%"}
