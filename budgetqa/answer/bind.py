@@ -9,7 +9,15 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
-from budgetqa.answer.catalog import Catalog, Row, build_catalog, normalise_name, value_of
+from budgetqa.answer.catalog import (
+    COLUMN_SUFFIX,
+    Catalog,
+    Row,
+    build_catalog,
+    normalise_name,
+    subject_levels,
+    value_of,
+)
 from budgetqa.answer.columns import (
     change_column,
     default_column,
@@ -381,15 +389,12 @@ def change_fact(catalog: Catalog, q: Quantity, names: list[str]):
 
 def _section_amount(catalog: Catalog, fact) -> Decimal | None:
     """The amount the fact's section prints for the fact's subject (its 预算数), if any."""
-    stem = _COLUMN_WORDS.sub("", normalise_name(fact.subject))
+    stem = COLUMN_SUFFIX.sub("", normalise_name(fact.subject))
     for other in catalog.doc.facts:
         if (other.section == fact.section and other.amount is not None and other.unit in ("万元", "元")
-                and _COLUMN_WORDS.sub("", normalise_name(other.subject)) == stem):
+                and COLUMN_SUFFIX.sub("", normalise_name(other.subject)) == stem):
             return round2(other.amount / 10000 if other.unit == "元" else other.amount)
     return None
-
-
-_COLUMN_WORDS = re.compile(r"(?:预算数|决算数|预算|决算)$")
 
 
 def comparable_change(catalog: Catalog, q: Quantity):
@@ -606,14 +611,11 @@ def budget_fact(parsed: ParsedQuestion, catalog: Catalog):
     return None, None
 
 
-_LEVEL_MARK = re.compile(r"[（(](?:类|款)[)）]")
-
-
 def _only_container_of(name: str, fact) -> bool:
     """Whether ``name`` stands in the fact's subject only as the 类 or 款 of its item ("财政事务" in
     "…财政事务（款）行政运行（项）"): the figure is the item's, not the container's."""
-    segments = [normalise_name(s) for s in _LEVEL_MARK.split(fact.subject)]
-    return len(segments) > 1 and normalise_name(name) in segments[:-1] and normalise_name(name) != segments[-1]
+    levels, key = subject_levels(fact.subject), normalise_name(name)
+    return len(levels) > 1 and key in levels[:-1] and key != levels[-1]
 
 
 _BUDGET_COLUMN = re.compile(r"预算")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from budgetqa.answer.catalog import Catalog
+from budgetqa.answer.catalog import Catalog, subject_levels
 from budgetqa.answer.planner import ParsedQuestion
 from budgetqa.answer.render import money
 from budgetqa.answer.resolve import fact_citation
@@ -18,7 +18,6 @@ from budgetqa.models import Fact
 from budgetqa.numbers import fmt_money
 
 _ITEM_MARK = re.compile(r"[（(]项[)）]$")
-_LEVEL_MARK = re.compile(r"[（(](?:类|款|项)[)）]")
 _BOTH = re.compile(r"决算.{0,8}预算|预算.{0,8}决算")
 _GAP = re.compile(r"差(?:得|了|距|额)?(?:最|第)|相差最|差距最")
 _EQUAL = re.compile(r"一分不差|完全一致|完全相同|相等|一样多|持平")
@@ -34,7 +33,7 @@ def _items(catalog: Catalog) -> list[Fact]:
 
 
 def _name(fact: Fact) -> str:
-    return _LEVEL_MARK.split(fact.subject)[-2] if _ITEM_MARK.search(fact.subject.strip()) else fact.subject
+    return subject_levels(fact.subject)[-1] if _ITEM_MARK.search(fact.subject.strip()) else fact.subject
 
 
 def compared_items(parsed: ParsedQuestion, catalog: Catalog) -> Answer | None:

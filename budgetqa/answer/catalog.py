@@ -20,6 +20,16 @@ _LEVEL_MARK = re.compile(r"[（(](?:类|款|项)[)）]|[（(](?:小计|合计|�
 _PUNCT = re.compile(r"[\s“”\"'‘’：:]")
 
 
+CONTAINER_MARK = re.compile(r"[（(](?:类|款)[)）]")
+"""The 类 / 款 marks of a narrative subject ("…支出（类）…事务（款）行政运行（项）")."""
+
+
+def subject_levels(subject: str) -> list[str]:
+    """A narrative subject's 类 and 款 and then its item, each normalised ("一般公共服务支出（类）财政事务（款）
+    行政运行（项）" → 一般公共服务支出, 财政事务, 行政运行)."""
+    return [normalise_name(part) for part in CONTAINER_MARK.split(subject) if part.strip()]
+
+
 def normalise_name(text: str) -> str:
     """A row, column or subject name in the form questions are matched against."""
     text = _PUNCT.sub("", text or "")
@@ -134,7 +144,7 @@ def build_catalog(doc: Document) -> Catalog:
         named |= keys
         # "项目支出预算数" also answers for 项目支出 (its change, its amount), without becoming a
         # name of its own that a question could match beside the printed one
-        for key in keys | {_COLUMN_SUFFIX.sub("", k) for k in keys if len(_COLUMN_SUFFIX.sub("", k)) >= 2}:
+        for key in keys | {COLUMN_SUFFIX.sub("", k) for k in keys if len(COLUMN_SUFFIX.sub("", k)) >= 2}:
             facts.setdefault(key, []).append(fact)
     empty = {_EMPTY_TITLE_SUFFIX.sub("", short_title(t.title)): t for t in doc.tables if t.empty_statement}
     empty = {k: t for k, t in empty.items() if len(k) >= 4}
@@ -152,7 +162,7 @@ def _fact_keys(subject: str) -> set[str]:
     return {k for k in keys if k}
 
 
-_COLUMN_SUFFIX = re.compile(r"(?:预算数|决算数|执行数|预算|决算)$")
+COLUMN_SUFFIX = re.compile(r"(?:预算数|决算数|执行数|预算|决算)$")
 """A printed subject's suffix that names the column, not the item ("项目支出预算数")."""
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from budgetqa.answer.catalog import Catalog, normalise_name, value_of
+from budgetqa.answer.catalog import Catalog, normalise_name, subject_levels, value_of
 from budgetqa.answer.compute import share
 from budgetqa.answer.planner import ParsedQuestion
 from budgetqa.answer.render import money, percent
@@ -22,7 +22,6 @@ from budgetqa.answer.schema import Answer
 from budgetqa.models import Fact
 from budgetqa.numbers import fmt_money, fmt_pct, round2
 
-_LEVEL = re.compile(r"[（(](?:类|款)[)）]")
 _ASKS_BUDGET = re.compile(r"年初预算|全年预算|预算数|预算加|预算一共|预算合计|完成")
 _ASKS_FINAL = re.compile(r"决算|实际|用了|花了|完成")
 _ASKS_RATE = re.compile(r"完成率|百分之|完成了?[多几]|完成.{0,6}预算的")
@@ -55,7 +54,7 @@ def pooled(parsed: ParsedQuestion, catalog: Catalog) -> Pooled | None:
             normalise_name(n) for n in (mention.text, *mention.alternatives)}
         for name in names:
             items = [f for f in catalog.doc.facts if f.budget is not None and f.amount is not None
-                     and f.unit in ("万元", "元") and name in map(normalise_name, _LEVEL.split(f.subject)[:-1])]
+                     and f.unit in ("万元", "元") and name in subject_levels(f.subject)[:-1]]
             if len(items) < 2:
                 continue
             final = _printed_final(catalog, name, sum((_wan(f.amount, f.unit) for f in items), Decimal(0)))
