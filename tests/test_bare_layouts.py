@@ -109,16 +109,22 @@ CASES = {
 }
 
 
+def _read_in_full(doc, tmp_path: Path, cells: int):
+    """Draw ``doc``, read it, and check every drawn amount came back (none missed, wrong, a code or
+    extra) with no document note; the score and the tables read, for the test's own checks."""
+    tables, note = read_tables(doc.draw(tmp_path), Settings())
+    result = score(doc, tables)
+    assert not note and result.cells >= cells
+    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    return result, tables
+
+
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_a_table_without_rules_or_with_merged_lei_cells_is_read_cell_by_cell(tmp_path: Path, case) -> None:
     number, force = case
     doc = generate_stranger(1, number, NEUTRAL | force)
     assert all(doc.variants[name] == option for name, option in force.items())
-    tables, note = read_tables(doc.draw(tmp_path), Settings())
-    result = score(doc, tables)
-    assert not note
-    assert result.cells >= 150
-    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    result, tables = _read_in_full(doc, tmp_path, cells=150)
     assert result.identity_failures == 0 and result.checks > 50, result.problems[:5]
     assert (result.found, result.split, result.unexpected) == (result.drawn, 0, 0), result.problems[:5]
     if force.get("borders") == "none":
@@ -237,10 +243,7 @@ def test_a_column_set_left_on_a_continuation_page_keeps_its_own_figures(tmp_path
     the table kept (5 failed checks of 55, under the share)."""
     doc = generate_stranger(26, 33)
     assert doc.variants["borders"] == "none" and doc.variants["numbers"] == "integers"
-    tables, note = read_tables(doc.draw(tmp_path), Settings())
-    result = score(doc, tables)
-    assert not note and result.cells >= 150
-    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    result, _ = _read_in_full(doc, tmp_path, cells=150)
     assert result.identity_failures == 0, result.problems[:5]
 
 
@@ -293,10 +296,7 @@ def test_a_header_alone_at_a_page_foot_heads_the_body_on_the_next_page(tmp_path:
     read headerless (columns 列5…, or an untitled table) and dropped (59, 72 and 161 figures missed)."""
     doc = generate_stranger(*case)
     assert doc.variants["borders"] == "none"
-    tables, note = read_tables(doc.draw(tmp_path), Settings())
-    result = score(doc, tables)
-    assert not note and result.cells >= 100
-    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    result, _ = _read_in_full(doc, tmp_path, cells=100)
     assert (result.found, result.split, result.unexpected) == (result.drawn, 0, 0), result.problems[:5]
 
 
@@ -307,10 +307,7 @@ def test_a_letter_spaced_total_alone_on_a_page_is_read_on_the_name_column(tmp_pa
     figures kept on a row without a name (2 wrong)."""
     doc = generate_stranger(27, 10)
     assert doc.variants["spacing"] == "letter-spaced" and doc.variants["borders"] == "none"
-    tables, note = read_tables(doc.draw(tmp_path), Settings())
-    result = score(doc, tables)
-    assert not note and result.cells >= 100
-    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    _read_in_full(doc, tmp_path, cells=100)
 
 
 def _spilled(texts: list[str], columns: list[tuple[float, float]]) -> Fragment:
@@ -372,10 +369,7 @@ def test_a_tables_last_rows_under_its_repeated_header_are_read(tmp_path: Path, c
     """No rules: a table's last rows on a page of their own under its header printed again."""
     doc = generate_stranger(*case)
     assert doc.variants["borders"] == "none"
-    tables, note = read_tables(doc.draw(tmp_path), Settings())
-    result = score(doc, tables)
-    assert not note and result.cells >= 100
-    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    result, _ = _read_in_full(doc, tmp_path, cells=100)
     assert result.identity_failures == 0, result.problems[:5]
 
 
@@ -410,10 +404,7 @@ def test_a_body_with_code_columns_the_first_page_did_not_show_takes_the_bodys_co
     body's columns, the header and the 总计 row set on them by position."""
     doc = generate_stranger(29, 32)
     assert doc.variants["borders"] == "none" and doc.variants["codes"] == "split-bare"
-    tables, note = read_tables(doc.draw(tmp_path), Settings())
-    result = score(doc, tables)
-    assert not note and result.cells >= 100
-    assert (result.missed, result.wrong, result.codes, result.extra) == (0, 0, 0, 0), result.problems[:5]
+    result, _ = _read_in_full(doc, tmp_path, cells=100)
     assert result.identity_failures == 0, result.problems[:5]
 
 

@@ -45,7 +45,7 @@ from budgetqa.answer.resolve import (
     resolve_pair,
     total_row,
 )
-from budgetqa.numbers import round2
+from budgetqa.numbers import round2, to_wan
 from budgetqa.vocab import load
 
 
@@ -381,9 +381,9 @@ def change_fact(catalog: Catalog, q: Quantity, names: list[str]):
     # a change printed without its amount speaks of the amount its section prints for the item
     # (a 财政拨款 section's "教育支出比上年减少…" is not the whole budget's): one printed for
     # another amount is not this quantity's
-    unpriced = [f for f in candidates if f.amount is None
-                and _section_amount(catalog, f) in (None, round2(q.value))]
-    unpriced.sort(key=lambda f: _section_amount(catalog, f) is None)
+    printed = {id(f): _section_amount(catalog, f) for f in candidates if f.amount is None}
+    unpriced = [f for f in candidates if id(f) in printed and printed[id(f)] in (None, round2(q.value))]
+    unpriced.sort(key=lambda f: printed[id(f)] is None)
     return unpriced[0] if unpriced else None
 
 
@@ -393,7 +393,7 @@ def _section_amount(catalog: Catalog, fact) -> Decimal | None:
     for other in catalog.doc.facts:
         if (other.section == fact.section and other.amount is not None and other.unit in ("万元", "元")
                 and COLUMN_SUFFIX.sub("", normalise_name(other.subject)) == stem):
-            return round2(other.amount / 10000 if other.unit == "元" else other.amount)
+            return round2(to_wan(other.amount, other.unit))
     return None
 
 

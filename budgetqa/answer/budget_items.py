@@ -8,6 +8,7 @@ Only the items the narrative states are compared (the answer says how many), eac
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from budgetqa.answer.catalog import Catalog, subject_levels
 from budgetqa.answer.planner import ParsedQuestion
@@ -15,7 +16,7 @@ from budgetqa.answer.render import money
 from budgetqa.answer.resolve import fact_citation
 from budgetqa.answer.schema import Answer
 from budgetqa.models import Fact
-from budgetqa.numbers import fmt_money
+from budgetqa.numbers import fmt_money, to_wan
 
 _ITEM_MARK = re.compile(r"[（(]项[)）]$")
 _BOTH = re.compile(r"决算.{0,8}预算|预算.{0,8}决算")
@@ -30,6 +31,14 @@ def _items(catalog: Catalog) -> list[Fact]:
             and f.unit in ("万元", "元")]
     items = [f for f in both if _ITEM_MARK.search(f.subject.strip())]
     return items or both
+
+
+def _budget(fact: Fact) -> Decimal:
+    return to_wan(fact.budget, fact.unit)
+
+
+def _final(fact: Fact) -> Decimal:
+    return to_wan(fact.amount, fact.unit)
 
 
 def _name(fact: Fact) -> str:
@@ -52,17 +61,17 @@ def compared_items(parsed: ParsedQuestion, catalog: Catalog) -> Answer | None:
 
 
 def _largest_gap(items: list[Fact], catalog: Catalog) -> Answer:
-    ranked = sorted(items, key=lambda f: abs(f.budget - f.amount), reverse=True)
+    ranked = sorted(items, key=lambda f: abs(_budget(f) - _final(f)), reverse=True)
     top = ranked[0]
-    gap = abs(top.budget - top.amount)
-    listing = "；".join(f"{_name(f)} |{fmt_money(f.budget)} − {fmt_money(f.amount)}| = {fmt_money(abs(f.budget - f.amount))}"
+    gap = abs(_budget(top) - _final(top))
+    listing = "；".join(f"{_name(f)} |{fmt_money(_budget(f))} − {fmt_money(_final(f))}| = {fmt_money(abs(_budget(f) - _final(f)))}"
                        for f in ranked[:5])
     return Answer(
         status="answered",
-        answer=f"决算与年初预算相差最多的是{_name(top)}：年初预算 {fmt_money(top.budget)} 万元，"
-               f"决算 {fmt_money(top.amount)} 万元，相差 {fmt_money(gap)} 万元。",
-        values=[money(f"{_name(top)}决算与年初预算之差", gap), money(f"{_name(top)}年初预算", top.budget),
-                money(f"{_name(top)}决算数", top.amount)],
+        answer=f"决算与年初预算相差最多的是{_name(top)}：年初预算 {fmt_money(_budget(top))} 万元，"
+               f"决算 {fmt_money(_final(top))} 万元，相差 {fmt_money(gap)} 万元。",
+        values=[money(f"{_name(top)}决算与年初预算之差", gap), money(f"{_name(top)}年初预算", _budget(top)),
+                money(f"{_name(top)}决算数", _final(top))],
         formula=f"按相差额排序：{listing}",
         citations=[fact_citation(catalog, f) for f in ranked[:3]],
         notes=[f"比较的是情况说明逐项列出年初预算和决算的 {len(items)} 项。"],
@@ -70,14 +79,14 @@ def _largest_gap(items: list[Fact], catalog: Catalog) -> Answer:
 
 
 def _equal(items: list[Fact], catalog: Catalog) -> Answer:
-    same = [f for f in items if f.budget == f.amount]
+    same = [f for f in items if _budget(f) == _final(f)]
     if not same:
         return Answer(status="answered", answer=f"情况说明逐项列出的 {len(items)} 项中，没有决算与年初预算完全相同的。",
                       citations=[fact_citation(catalog, f) for f in items[:3]])
     return Answer(
         status="answered",
-        answer="决算与年初预算完全相同的有 " + "、".join(f"{_name(f)}（{fmt_money(f.amount)} 万元）" for f in same) + "。",
-        values=[money(_name(f), f.amount) for f in same],
+        answer="决算与年初预算完全相同的有 " + "、".join(f"{_name(f)}（{fmt_money(_final(f))} 万元）" for f in same) + "。",
+        values=[money(_name(f), _final(f)) for f in same],
         citations=[fact_citation(catalog, f) for f in same],
         notes=[f"比较的是情况说明逐项列出年初预算和决算的 {len(items)} 项。"],
     )

@@ -20,7 +20,7 @@ from budgetqa.answer.render import money, percent
 from budgetqa.answer.resolve import Quantity, cell_citation, fact_citation
 from budgetqa.answer.schema import Answer
 from budgetqa.models import Fact
-from budgetqa.numbers import fmt_money, fmt_pct, round2
+from budgetqa.numbers import fmt_money, fmt_pct, round2, to_wan
 
 _ASKS_BUDGET = re.compile(r"年初预算|全年预算|预算数|预算加|预算一共|预算合计|完成")
 _ASKS_FINAL = re.compile(r"决算|实际|用了|花了|完成")
@@ -37,11 +37,7 @@ class Pooled:
 
     @property
     def budget(self) -> Decimal:
-        return sum((_wan(f.budget, f.unit) for f in self.items), Decimal(0))
-
-
-def _wan(amount: Decimal, unit: str) -> Decimal:
-    return amount / 10000 if unit == "元" else amount
+        return sum((to_wan(f.budget, f.unit) for f in self.items), Decimal(0))
 
 
 def pooled(parsed: ParsedQuestion, catalog: Catalog) -> Pooled | None:
@@ -57,7 +53,7 @@ def pooled(parsed: ParsedQuestion, catalog: Catalog) -> Pooled | None:
                      and f.unit in ("万元", "元") and name in subject_levels(f.subject)[:-1]]
             if len(items) < 2:
                 continue
-            final = _printed_final(catalog, name, sum((_wan(f.amount, f.unit) for f in items), Decimal(0)))
+            final = _printed_final(catalog, name, sum((to_wan(f.amount, f.unit) for f in items), Decimal(0)))
             if final is not None:
                 return Pooled(name, items, final)
     return None
@@ -81,14 +77,14 @@ def pooled_answer(parsed: ParsedQuestion, catalog: Catalog) -> Answer | None:
     if found is None:
         return None
     budget, final = found.budget, found.final.value
-    shown = " + ".join(fmt_money(_wan(f.budget, f.unit)) for f in found.items)
+    shown = " + ".join(fmt_money(to_wan(f.budget, f.unit)) for f in found.items)
     formula = f"年初预算 {shown} = {fmt_money(budget)}"
     values = [money(f"{found.name}年初预算（各项之和）", budget)]
     said = f"{found.name}各项的年初预算合计 {fmt_money(budget)} 万元"
     if _ASKS_FINAL.search(text.replace("年初预算", "")) or _ASKS_RATE.search(text):
         values.append(money(f"{found.name}决算数", final))
         said += f"，决算 {fmt_money(final)} 万元"
-        formula += f"；决算 {' + '.join(fmt_money(_wan(f.amount, f.unit)) for f in found.items)} = {fmt_money(final)}"
+        formula += f"；决算 {' + '.join(fmt_money(to_wan(f.amount, f.unit)) for f in found.items)} = {fmt_money(final)}"
     if _ASKS_RATE.search(text) and budget:
         pct, rate = share(final, budget)
         values.insert(0, percent(f"{found.name}完成年初预算的比例", pct))

@@ -11,6 +11,7 @@ from budgetqa.answer.columns import default_column, total_names
 from budgetqa.answer.planner import Mention
 from budgetqa.answer.schema import Citation
 from budgetqa.models import Cell, Fact, Table
+from budgetqa.numbers import to_wan
 from budgetqa.vocab import load
 
 
@@ -44,8 +45,7 @@ def fact_citation(catalog: Catalog, fact: Fact) -> Citation:
 def fact_quantity(catalog: Catalog, name: str, fact: Fact) -> Quantity:
     """A narrative figure as a quantity: money in 万元 (converted from 元), a count or area in its own unit."""
     if fact.unit in ("万元", "元"):
-        amount = fact.amount / 10000 if fact.unit == "元" else fact.amount
-        return Quantity(name, amount, fact_citation(catalog, fact), fact=fact)
+        return Quantity(name, to_wan(fact.amount, fact.unit), fact_citation(catalog, fact), fact=fact)
     return Quantity(name, fact.amount, fact_citation(catalog, fact), fact=fact, unit=fact.unit)
 
 
