@@ -133,6 +133,12 @@ def run_retrieval(paths: list[Path], settings: Settings | None = None) -> dict:
     """
     items = load_items(paths)
     keys = sorted({k for item in items for k in item["documents"]})
+    # documents not on this machine (../shared absent): their questions are not scored
+    present = {k for k in keys if all(path.exists() for path in document_paths(k))}
+    items = [item for item in items if set(item["documents"]) <= present]
+    if not items:
+        return {"questions": 0, "embedding_model": (settings or Settings()).embedding_model}
+    keys = sorted(present & {k for item in items for k in item["documents"]})
     with tempfile.TemporaryDirectory() as tmp:
         base = settings or Settings()
         run_settings = base.model_copy(update={"data_dir": Path(tmp)})

@@ -211,3 +211,14 @@ def test_table_unknown(cli_store: tuple[Path, Result]) -> None:
     result = run("table", "财政局", "项目支出表", "--data-dir", str(data_dir), "--csv")
     assert result.exit_code == 2
     assert "项目支出表" in result.stderr
+
+
+@pytest.mark.parametrize("eval_set", ["retrieval.jsonl", "holdout_public6.jsonl", "documents.jsonl"])
+def test_eval_without_the_shared_documents_scores_nothing_and_passes(
+        eval_set: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clone without ../shared: every gate says its documents are absent and exits 0, never crashes."""
+    monkeypatch.setenv("BUDGETQA_SHARED", str(tmp_path / "absent"))
+    sets = Path(__file__).resolve().parents[1] / "eval" / "sets"
+    result = run("eval", str(sets / eval_set), "--report", str(tmp_path / "r.json"), "--min-accuracy", "90",
+                 "--min-hit1", "90")
+    assert result.exit_code == 0, result.stdout
