@@ -6,7 +6,8 @@ tables read back in insertion order, which get a ``rowid`` column of their own o
 
 - v2 → v3: scope, level, identity key, warnings and the alias table;
 - v3 → v4: the performance and indicators tables (empty until a document is ingested again;
-  so is ``front_pages``, the cover, contents and blank pages the audit reads, added later without a version);
+  so is ``front_pages``, the cover, contents and blank pages the audit reads, added later without a version,
+  as is ``store_meta``, a key/value table: which alias rules wrote the aliases);
 - v4 → v5: the version tables, each stored document kept as its version 1;
 - v5 → v6: the keyword index (``passages`` with its full-text index: FTS5 on SQLite, a GIN
   ``tsvector`` on PostgreSQL), filled from the stored chunks, and an index on every looked-up column.
@@ -69,6 +70,9 @@ CREATE TABLE IF NOT EXISTS indicators (
     doc_id TEXT NOT NULL, table_id TEXT NOT NULL, position INTEGER NOT NULL, level1 TEXT NOT NULL,
     level2 TEXT NOT NULL, name TEXT NOT NULL, target TEXT NOT NULL, weight TEXT NOT NULL, page INTEGER NOT NULL,
     FOREIGN KEY (doc_id, table_id) REFERENCES performance(doc_id, table_id) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS store_meta (
+    key TEXT PRIMARY KEY, value TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS front_pages (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, role TEXT NOT NULL,

@@ -55,6 +55,7 @@ class Store:
         self.url = database_url if is_postgres(database_url) else None
         self.db = Database.postgres(self.url) if self.url else Database.sqlite(self.path)
         schema.migrate(self.db, self._backfill_search, self._migrate)
+        self._refresh_aliases()
 
     @property
     def location(self) -> str:
@@ -84,6 +85,23 @@ class Store:
             with self.transaction() as tx:
                 ids = [r["doc_id"] for r in tx.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
                 kept.migrate(tx, [doc for doc in map(self.load, ids) if doc is not None])
+
+    def _refresh_aliases(self) -> None:
+        """Write every document's aliases again when the alias rules changed since they were written,
+        so a new rule (a short name people use) reaches the documents already stored."""
+        from budgetqa.ingest.identity import alias_rules_fingerprint, aliases
+
+        rules = alias_rules_fingerprint()
+        row = self.db.execute("SELECT value FROM store_meta WHERE key = 'alias_rules'").fetchone()
+        if row is not None and row["value"] == rules:
+            return
+        with self.transaction() as tx:
+            for doc in tx.execute("SELECT doc_id, department FROM documents ORDER BY doc_id").fetchall():
+                tx.execute("DELETE FROM aliases WHERE doc_id = ?", (doc["doc_id"],))
+                tx.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)",
+                               [(a, doc["doc_id"]) for a in aliases(doc["department"])])
+            tx.execute("DELETE FROM store_meta WHERE key = 'alias_rules'")
+            tx.execute("INSERT INTO store_meta VALUES ('alias_rules', ?)", (rules,))
 
     def _backfill_search(self, db: Database) -> None:
         """v5 → v6: the keyword index of every stored chunk that has none yet."""

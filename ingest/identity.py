@@ -7,10 +7,12 @@ share whichever form of the name each prints.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
+from pathlib import Path
 
-from budgetqa.vocab import load
+from budgetqa.vocab import VOCAB_DIR, load
 
 _REGION_PARTS = re.compile(
     r"^([\u4e00-\u9fa5]{2,9}?(?:省|自治区))?([\u4e00-\u9fa5]{1,9}?(?:自治州|市|地区|盟|州))?"
@@ -111,6 +113,16 @@ def aliases(name: str) -> list[str]:
         # a party committee's "委…" means nothing without its region ("省委办公厅", not "委办公厅")
         found += [region + core for core in cores if region or not core.startswith("委")]
     return list(dict.fromkeys(a for a in found if len(a) >= 2))
+
+
+@lru_cache
+def alias_rules_fingerprint() -> str:
+    """A digest of what ``aliases`` depends on (this module and ``identity.toml``): a store whose
+    aliases were written under another digest has them written again."""
+    digest = hashlib.sha256()
+    for path in (Path(__file__), VOCAB_DIR / "identity.toml"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def level_of(name: str, front_text: str = "") -> str | None:

@@ -200,3 +200,29 @@ def test_a_dropped_postgresql_connection_is_opened_again(tmp_path: Path) -> None
             store.db.execute("SELECT 1")  # the statement in flight fails
         assert store.documents() == [] and store.db.execute("SELECT pg_backend_pid()").fetchone()[0] != pid
         store.close()
+
+
+def test_aliases_are_written_again_when_the_alias_rules_change(read_cache: ParseCache,
+                                                                each_store: tuple[Store, Settings]) -> None:
+    """A store written under older alias rules answers to the short names today's rules give."""
+    from budgetqa.ingest.identity import aliases
+
+    store, settings = each_store
+    doc_id = ingest_file(store, corpus_file(WANLI_2024), settings).doc_id
+    department = store.load(doc_id).department
+    with store.transaction() as tx:  # as an older version left it: fewer aliases, other rules
+        tx.execute("DELETE FROM aliases WHERE doc_id = ? AND alias <> ?", (doc_id, department))
+        tx.execute("UPDATE store_meta SET value = 'older rules' WHERE key = 'alias_rules'")
+    reopened = Store(settings.data_dir, settings.database_url)
+    try:
+        assert reopened.aliases_of(doc_id) == aliases(department)
+        assert doc_id in reopened.match_aliases(["万里街道"])["万里街道"]
+        with reopened.transaction() as tx:  # same rules: opening again rewrites nothing
+            tx.execute("DELETE FROM aliases WHERE doc_id = ? AND alias = '万里街道'", (doc_id,))
+    finally:
+        reopened.close()
+    again = Store(settings.data_dir, settings.database_url)
+    try:
+        assert "万里街道" not in again.aliases_of(doc_id)
+    finally:
+        again.close()

@@ -80,6 +80,8 @@ def quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
             m for i, m in enumerate(mentions)
             if not (qualifier_like(m.text, qualifiers) and _modifies_next(parsed.compact, m, mentions[i + 1:]))
         ] or mentions
+    if len(mentions) > 1 and _qualifies_container(catalog, parsed.compact, mentions[-2], mentions[-1]):
+        mentions = mentions[:-1]  # "住房保障支出中财政拨款安排多少": the row in the 财政拨款 table
     # a code written beside its own row's name ("信息化建设（2010607）") restates that row: one
     # mention, the code's (two rows may share the name: a 款 and its 其他 项); farther off, it is dropped
     mentions = _code_with_name(catalog, mentions, parsed.compact)
@@ -220,6 +222,56 @@ def qualifier_like(name: str, qualifiers: set[str]) -> bool:
     return rest in ("", "预算", "拨款", "预算拨款")
 
 
+_CONTAINER_MARK = re.compile(r"^(?:[\d,.]+(?:亿元|万元|元|万)?)?(?:的)?(?:中|里|内|当中|之中|里面)(?:的|，|,)?$")
+"""What stands between a whole and the fund word inside it: 中/里…, after the whole's stated figure."""
+
+
+def trailing_qualifier(parsed: ParsedQuestion) -> tuple[Mention, Mention] | None:
+    """The whole and the qualifier of "X中财政拨款（安排多少/占多少）": a fund word written last, inside
+    a name written just before it; None for any other question."""
+    mentions = parsed.mentions
+    if len(mentions) < 2:
+        return None
+    whole, last = mentions[-2], mentions[-1]
+    if last.kind != "name" or not qualifier_like(last.text, set(load("questions")["qualifiers"]["words"])):
+        return None
+    return (whole, last) if _CONTAINER_MARK.match(parsed.compact[whole.end:last.start]) else None
+
+
+def _qualifies_container(catalog: Catalog, text: str, whole: Mention, last: Mention) -> bool:
+    """A qualifier written last, inside a row named before it ("X中财政拨款安排多少", "X里一般公共预算
+    的"): it says which table's X is asked, when a table so titled prints a row of that name."""
+    qualifiers = set(load("questions")["qualifiers"]["words"])
+    if last.kind != "name" or not qualifier_like(last.text, qualifiers):
+        return False
+    if not _CONTAINER_MARK.match(text[whole.end:last.start]):
+        return False
+    return bool(qualified_rows(catalog, whole, last))
+
+
+def qualified_rows(catalog: Catalog, whole: Mention, qualifier: Mention) -> list:
+    """The rows named ``whole`` in the tables whose titles carry ``qualifier`` (财政拨款…表)."""
+    rows = catalog.by_code.get(whole.text, []) if whole.kind == "code" else catalog.by_name.get(whole.text, [])
+    word = qualifier.text.replace("预算", "")
+    return [row for row in rows if word in normalise_name(row.table.title)]
+
+
+def qualified_share(parsed: ParsedQuestion, catalog: Catalog) -> tuple[Quantity, Quantity] | None:
+    """"X中财政拨款占多少": X in the 财政拨款 table (the part) and X as the whole budget prints it."""
+    pair = trailing_qualifier(parsed)
+    if pair is None or not _qualifies_container(catalog, parsed.compact, *pair):
+        return None
+    whole_mention, qualifier = pair
+    part = one(parsed, catalog)
+    plain = mask_mentions(parsed.compact, [qualifier])
+    word = qualifier.text.replace("预算", "")
+    whole = resolve(catalog, whole_mention, None, plain, plain, plain)
+    if (whole is None or whole.row is None or word in normalise_name(whole.row.table.title)
+            or whole.value < part.value):
+        raise Refusal(f"没有找到不分资金来源的“{whole_mention.text}”，无法计算{qualifier.text}的占比。")
+    return replace(part, name=f"{part.name}中{qualifier.text}安排"), whole
+
+
 def _modifies_next(text: str, mention: Mention, later: list[Mention]) -> bool:
     """A qualifier ("一般公共预算") directly before another name qualifies it: "一般公共预算安排的项目支出"."""
     if not later:
@@ -239,6 +291,10 @@ def one(parsed: ParsedQuestion, catalog: Catalog) -> Quantity:
     found = quantities(parsed, catalog)
     if not found:
         raise Refusal(f"{catalog.doc.title}中没有找到“{'、'.join(m.text for m in parsed.mentions)}”的数。")
+    pair = trailing_qualifier(parsed)
+    if pair is not None and len(found) > 1:
+        # "三公经费中财政拨款安排多少" with no 财政拨款 table printing 三公经费: not the 财政拨款 total
+        raise Refusal(f"{catalog.doc.title}没有单列“{pair[0].text}”中{pair[1].text}安排的数。")
     if len(found) > 1 and len(parsed.mentions) > 1:
         mentions = parsed.mentions
         if any(any(w in parsed.compact[a.end:b.start + 1] for w in ("中", "里", "内", "下的", "下面"))

@@ -37,7 +37,7 @@ def ask(question: str, catalogs: list[Catalog], related: list[Catalog] | None = 
     if parsed.refusal:
         return Answer(status="refused", answer=parsed.refusal, plan=plan)
     if parsed.clarify:
-        return Answer(status="clarify", answer="请问您问的是哪一份公开？", options=parsed.clarify, plan=plan)
+        return Answer(status="clarify", answer=parsed.clarify_text, options=parsed.clarify, plan=plan)
     if {m.text for m in parsed.mentions} <= {"总计", "合计", "小计"} and parsed.mentions:
         return Answer(status="refused", answer="请说明是哪一项（哪张表）的合计。", plan=plan)
     compared = compared_items(parsed, parsed.catalogs[0]) if len(parsed.catalogs) == 1 else None

@@ -24,6 +24,7 @@ from budgetqa.answer.bind import (
     one,
     previous_cell,
     printed_change,
+    qualified_share,
     quantities,
     rank_position,
     stated_whole,
@@ -60,6 +61,7 @@ from budgetqa.answer.resolve import (
     asks_for_budget_figure,
     cell_citation,
     fact_citation,
+    fact_quantity,
     facts_about,
     resolve,
 )
@@ -283,7 +285,10 @@ def _share(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         raise Refusal("没有找到要计算占比的项目。")
     part = found[0]
     whole = found[1] if len(found) > 1 else stated_whole(catalog, part) or natural_total(catalog, part)
-    if len(found) > 1 and _whole_after_zhan(parsed):
+    qualified = qualified_share(parsed, catalog)
+    if qualified is not None:
+        part, whole = qualified  # "X中财政拨款占多少": X in the 财政拨款 table over X as a whole
+    elif len(found) > 1 and _whole_after_zhan(parsed):
         part, whole = found[-2], found[-1]  # "（X里，）Y占Z的比重": Z is the whole, whatever X says
     elif len(found) > 1 and parsed.mentions[:1] == containers(parsed)[:1]:
         part, whole = found[1], found[0]  # "X中Y的比重": Y's share of X
@@ -345,6 +350,8 @@ def compared(parsed: ParsedQuestion, first: tuple[str, Quantity], second: tuple[
         text = (f"{larger}更多。" if parsed.largest else f"{smaller}更少。") + text
         values.append(Value(name=f"{name_a}是{name_b}的倍数", value=str(round2(times)), unit="倍"))
         formula += f"；{ratio_formula}"
+        if "倍" in parsed.compact:
+            text += f"，是后者的 {round2(times)} 倍"
     return Answer(status="answered", answer=text + "。", values=values, formula=formula,
                   citations=[a.citation, b.citation], notes=[n for n in [conversion_note(unit)] if n])
 
@@ -536,6 +543,7 @@ def across(parsed: ParsedQuestion) -> Answer:
         # a total, list or ranking over documents is only as good as its weakest member
         raise Refusal("、".join(doc_label(c.doc) for c in missing) + "的公开中没有找到"
                       + "、".join(m.text for m in parsed.mentions) + "，无法在各份公开之间汇总或比较。")
+    results, parsed = _counted_or_money(parsed, results)
     label = {id(c): doc_label(c.doc) for c, _ in results}
     years = sorted({c.doc.year for c, _ in results if c.doc.year})
     unit = parsed.unit
@@ -546,10 +554,10 @@ def across(parsed: ParsedQuestion) -> Answer:
         return _against_execution(parsed, *sorted(results, key=lambda r: r[0].doc.year or 0), label)
     if parsed.operation in ("change", "difference") and len(results) == 2:
         if parsed.operation == "difference" and len(years) < 2:
-            (c1, q1), (c2, q2) = results
+            (c1, q1), (c2, q2) = sorted(results, key=lambda r: _named_at(parsed, r[0]))
             return compared(parsed, (f"{label[id(c1)]}{q1.name}", q1), (f"{label[id(c2)]}{q2.name}", q2))
         (c1, q1), (c2, q2) = sorted(results, key=lambda r: (r[0].doc.year or 0))
-        return _between_years(parsed, (c1, q1), (c2, q2), label)
+        return _times(parsed, (c1, q1), (c2, q2), label) or _between_years(parsed, (c1, q1), (c2, q2), label)
     if parsed.operation == "share" or (
         parsed.operation == "ranking" and re.search(r"占比|比例|比重", parsed.compact)
     ):
@@ -566,6 +574,30 @@ def across(parsed: ParsedQuestion) -> Answer:
         formula=f"按数额排序：{listing}",
         citations=[q.citation for _, q in results],
     )
+
+
+_MONEY_ASKED = re.compile(r"资金|金额|价值|[钱元]|多少万")
+
+
+def _counted_or_money(parsed: ParsedQuestion, results: list[tuple[Catalog, Quantity]],
+                      ) -> tuple[list[tuple[Catalog, Quantity]], ParsedQuestion]:
+    """Counts ("项目50个", "车辆21辆") compared across documents: in their own unit, or, when money is
+    asked ("涉及的资金"), the amount each clause prints beside its count; never a count shown as 万元."""
+    units = {q.unit for _, q in results}
+    if units <= {"万元", "元"}:
+        return results, parsed
+    if _MONEY_ASKED.search(mask_mentions(parsed.compact, parsed.mentions)):
+        swapped = []
+        for catalog, q in results:
+            other = companion(catalog.doc.facts, q.fact) if q.fact is not None and q.unit not in ("万元", "元") else None
+            if q.unit not in ("万元", "元") and other is None:
+                raise Refusal(f"{doc_label(catalog.doc)}的说明只给出{q.name}的数量（{q.value.normalize():f} {q.unit}），"
+                              "没有与之对应的金额。")
+            swapped.append((catalog, fact_quantity(catalog, other.subject, other) if other is not None else q))
+        return swapped, parsed
+    if len(units) > 1:
+        raise Refusal("各份公开给出的不是同一种数（" + "、".join(sorted(units)) + "），无法比较。")
+    return results, replace(parsed, unit=units.pop())
 
 
 _AVERAGE_GROWTH = re.compile(r"年均|平均每年|年平均")
@@ -588,6 +620,24 @@ def _against_execution(parsed: ParsedQuestion, earlier: tuple[Catalog, Quantity]
         return answer
     raise Refusal(f"{label[id(c1)]}是预算公开，只印预算数，没有执行数；{label[id(c2)]}的说明也没有给出"
                   f"{q2.name}上年的执行数。")
+
+
+def _named_at(parsed: ParsedQuestion, catalog: Catalog) -> int:
+    """Where the question first names the document's department ("A是B的几倍": A before B)."""
+    return min((m.start for m in parsed.departments.mentions if catalog.doc.key in m.keys), default=len(parsed.compact))
+
+
+def _times(parsed: ParsedQuestion, earlier: tuple[Catalog, Quantity], later: tuple[Catalog, Quantity],
+           label: dict[int, str]) -> Answer | None:
+    """"19年是17年的几倍": the year written first over the other, or None when no multiple is asked."""
+    if not re.search(r"倍", parsed.compact):
+        return None
+    first, second = later, earlier
+    at = {year: parsed.compact.find(f"{year}年") for year in (earlier[0].doc.year, later[0].doc.year)}
+    if 0 <= at[earlier[0].doc.year] < at[later[0].doc.year] or at[later[0].doc.year] < 0 <= at[earlier[0].doc.year]:
+        first, second = earlier, later
+    (c1, q1), (c2, q2) = first, second
+    return compared(parsed, (f"{label[id(c1)]}{q1.name}", q1), (f"{label[id(c2)]}{q2.name}", q2))
 
 
 def _between_years(parsed: ParsedQuestion, earlier: tuple[Catalog, Quantity], later: tuple[Catalog, Quantity],
@@ -667,13 +717,18 @@ def _across_share(parsed: ParsedQuestion) -> Answer:
     label = {id(c): f"{c.doc.department}{c.doc.year or ''}年" for c, _, _ in shares}
     listing = "；".join(f"{label[id(c)]} {fmt_pct(p)}" for c, p, _ in shares)
     best_catalog, best_pct, best = shares[0]
-    return Answer(
-        status="answered",
-        answer=f"{'最高' if parsed.largest else '最低'}的是{label[id(best_catalog)]}：{best.answer}（{listing}）",
-        values=[percent(f"{label[id(c)]}占比", p) for c, p, _ in shares],
-        formula="；".join(f"{label[id(c)]}：{a.formula}" for c, _, a in shares),
-        citations=[cite for _, _, a in shares for cite in a.citations],
-    )
+    values = [percent(f"{label[id(c)]}占比", p) for c, p, _ in shares]
+    formula = "；".join(f"{label[id(c)]}：{a.formula}" for c, _, a in shares)
+    text = f"{'最高' if parsed.largest else '最低'}的是{label[id(best_catalog)]}：{best.answer}（{listing}）"
+    if len(shares) == 2 and "百分点" in parsed.compact:
+        (first, high, _), (second, low, _) = shares if parsed.largest else shares[::-1]
+        points = high - low  # the two shares as shown (2 places), one taken from the other
+        values.insert(0, Value(name=f"{label[id(first)]}比{label[id(second)]}高的百分点", value=str(round2(points)),
+                               unit="个百分点"))
+        formula += f"；{fmt_pct(high)} − {fmt_pct(low)} = {round2(points)} 个百分点"
+        text += f"，相差 {round2(points)} 个百分点。"
+    return Answer(status="answered", answer=text, values=values, formula=formula,
+                  citations=[cite for _, _, a in shares for cite in a.citations])
 
 
 OPERATIONS = {

@@ -47,6 +47,8 @@ class ParsedQuestion:
     unit: str = "万元"
     largest: bool = True
     clarify: list[str] = field(default_factory=list)
+    clarify_text: str = "请问您问的是哪一份公开？"
+    """What the ask-back says (which document; which year of several; 预算 or 决算)."""
     refusal: str | None = None
     departments: DepartmentBinding = field(default_factory=DepartmentBinding)
     """The departments the question names, bound to documents (with provenance)."""
@@ -200,6 +202,8 @@ def scope(
     across = bool(_ACROSS_DOCS.search(text)) or len(named) > 1 or len(years) > 1
     if years:
         with_year = [c for c in in_scope if c.doc.year in years]
+        if absent_years(years, in_scope, operation):
+            return [], years, across  # "2020年比2019年" with no 2020 disclosure: not 2019 against 2018
         if with_year:
             in_scope = with_year
         elif operation not in ("change", "last_year"):
@@ -211,6 +215,39 @@ def scope(
                 in_scope = [c for c in in_scope if c.doc.kind == kind] or in_scope
                 break
     return _edition(text, in_scope), years, across
+
+
+def _uneven_departments(text: str, in_scope: list[Catalog], operation: str) -> str | None:
+    """Why a comparison across departments cannot go ahead unasked: a department with several
+    years' documents and no year named, or an amount computed from budgets and a 决算 with neither
+    word written (a plan is not netted against what was spent; a ranking names each figure's kind);
+    None when each department has one like document."""
+    by_department: dict[str, list[Catalog]] = {}
+    for catalog in in_scope:
+        by_department.setdefault(catalog.doc.key, []).append(catalog)
+    if len(by_department) < 2:
+        return None
+    several = [group[0].doc.department for group in by_department.values()
+               if len({c.doc.year for c in group}) > 1]
+    if several:
+        return f"{'、'.join(several)}载入了不止一年的公开，请说明比较哪一年。"
+    kinds = {c.doc.kind for c in in_scope}
+    if len(kinds) > 1 and operation != "ranking" and not re.search(r"预算|决算|实际|执行", text):
+        final = "、".join(c.doc.department for c in in_scope if c.doc.kind == "决算")
+        return f"{final}载入的是决算（实际支出），其他部门是预算，请说明比较预算数还是决算数。"
+    return None
+
+
+def absent_years(years: list[int], in_scope: list[Catalog], operation: str) -> list[int]:
+    """The years named that no document in scope is of, when another named year is loaded: a year
+    is not missing when a change is asked and the next year's document, also named, prints it."""
+    loaded = {c.doc.year for c in in_scope}
+    if not loaded & set(years):
+        return []
+    absent = [y for y in years if y not in loaded]
+    if operation in ("change", "last_year", "difference"):
+        absent = [y for y in absent if y + 1 not in loaded or y + 1 not in years]
+    return absent
 
 
 def _edition(text: str, in_scope: list[Catalog]) -> list[Catalog]:
@@ -619,7 +656,9 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
         return parsed
     if not in_scope:
         named = "、".join(sorted({c.doc.department for c in catalogs if c.doc.key in binding.keys}))
-        parsed.refusal = f"已载入的文件中没有{named}{'、'.join(map(str, years))}年的公开。"
+        mentioned = {k for m in binding.mentions for k in m.keys}
+        absent = absent_years(years, [c for c in catalogs if not mentioned or c.doc.key in mentioned], operation)
+        parsed.refusal = f"已载入的文件中没有{named}{'、'.join(map(str, absent or years))}年的公开。"
         return parsed
     edition = _missing_edition(text, in_scope)
     if edition:
@@ -630,6 +669,10 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
         return parsed
     if len(in_scope) > 1 and not across and not (operation == "completion" and is_budget_and_final(in_scope)):
         parsed.clarify = [c.doc.label for c in in_scope]
+        return parsed
+    uneven = _uneven_departments(text, in_scope, operation)
+    if uneven:
+        parsed.clarify, parsed.clarify_text = [c.doc.label for c in in_scope], uneven
         return parsed
     parsed.notes += _edition_notes(in_scope, catalogs)
     unnamed = _mask_departments(text, catalogs, binding)
@@ -654,7 +697,9 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
             return parsed
         parsed.operation = "last_year"
         parsed.notes.append(f"“前年”按决算的上一年度（{in_scope[0].doc.year - 1}年）回答：决算在次年公布。")
-    if parsed.operation == "lookup" and _asks_for_final(masked) and all(c.doc.kind == "预算" for c in in_scope):
+    one_year = len({c.doc.year for c in in_scope}) == 1
+    if (parsed.operation in ("lookup", "ranking", "sum") or parsed.operation == "difference" and one_year) \
+            and _asks_for_final(masked) and all(c.doc.kind == "预算" for c in in_scope):
         parsed.refusal = "已载入的是预算公开，其中没有决算（实际执行）数。"
         return parsed
     return parsed

@@ -33,8 +33,8 @@ def percent(name: str, pct: Decimal) -> Value:
 
 def conversion_note(unit: str) -> str | None:
     """The note an answer in another unit than 万元 carries."""
-    if unit == "万元":
-        return None
+    if unit == "万元" or unit not in UNIT_TO_WAN:
+        return None  # 万元 itself, or a count (个, 辆) shown in its own unit
     return f"按问题要求以{unit}表示（1 万元 = {fmt_money(Decimal(1) / UNIT_TO_WAN[unit]).rstrip('0').rstrip('.')} {unit}）。"
 
 
