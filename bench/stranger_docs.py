@@ -102,6 +102,16 @@ spanning the code and name columns, did not fit the table's columns; a lone 总�
 a figure in each column right of its label, the column left of it a column of names, now sets
 its label on the names (``grid.with_total_on_names``). Seeds 1/2/3/21/22/23 right
 7522/7773/7274/7197/7643/6997 → 7528/7782/7274/7200/7649/7003; all 0 wrong, 0 codes as amounts.
+
+A letter-spaced total spilled under split codes (branch rowspan2): no rules, split 类/款/项 codes
+under one "科目" label, wrapped names, the table's last row and a fake-bold "合　　计" row (a cell
+spanning the code and name columns) spilled onto the next page and read in the table's own columns
+(``pdf_reader._in_columns``): the code columns' edges cut the label into "合" (类 column) and "计"
+(款 column), those columns then held words, were taken for amount columns and the 款 parts read as
+figures; the self-check dropped the table ("科目" column of codes). A total label cut so, left of
+the names, is now joined on the name column as the first page sets it (``grid``). Seed 32 right
+7551 → 7621 of 7621 (s033's 收入表, 70 figures); seeds 1-3, 21-31, ruled 15, wild 33/35-37 unchanged,
+all 0 wrong, 0 codes as amounts.
 """
 
 from __future__ import annotations

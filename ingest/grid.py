@@ -370,6 +370,21 @@ def with_total_on_names(grid: Grid, table: Fragment) -> Fragment | None:
     return replace(table, columns=[grid.columns[left[-1]], *columns[1:]])
 
 
+def with_spread_total_on_names(table: Fragment, names: int) -> Fragment:
+    """The fragment with a total label cut into pieces by the label columns left of the name column
+    ``names`` ("合" | "计": a letter-spaced 合　　计 in a cell spanning the code and name columns, read
+    in the table's own columns) joined on that name column, where the table's other pages set it;
+    code columns then hold codes only. A row whose pieces there spell no total label is kept as read."""
+    rows = []
+    for row in table.texts:
+        pieces = [t for t in (clean_text(c) for c in row[: names + 1]) if t]
+        label = "".join(pieces).replace(" ", "")
+        if len(pieces) > 1 and _TOTAL_LABEL.match(label) and not any(_FIGURE.match(t) for t in pieces):
+            row = [*[""] * names, label, *row[names + 1:]]
+        rows.append(row)
+    return replace(table, texts=rows)
+
+
 def _joined_boxes(boxes: list, extra: int) -> list:
     """A row's cell boxes with its first ``extra`` + 1 boxes joined into one (their union)."""
     if not extra:

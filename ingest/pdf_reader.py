@@ -28,6 +28,7 @@ from budgetqa.ingest.grid import (
     label_in_figures,
     repeats_header,
     start_grid,
+    with_spread_total_on_names,
     with_total_on_names,
 )
 from budgetqa.ingest.layout import read_sides
@@ -396,7 +397,7 @@ def _in_columns(page, pending: _Pending) -> Fragment | None:
     table's columns, each cell reaching from the right edge of the column before it (figures are
     right-aligned) or, after a column of names (left-aligned, a longer name reaching further), from
     halfway across the gap after it; None when a text runs across such an edge or the rows still
-    do not fit."""
+    do not fit. A letter-spaced total label those edges cut into pieces is set on the names."""
     columns = pending.grid.columns
     names = _name_columns(pending.grid)
     cuts = [(left[1] + right[0]) / 2 if j in names and right[0] > left[1] else left[1] + _EDGE_SLACK
@@ -404,7 +405,7 @@ def _in_columns(page, pending: _Pending) -> Fragment | None:
     fragment = continued_fragment(page, *pending.span, cuts=cuts, header=_header_words(pending.grid))
     if fragment is None or not fits_columns(pending.grid, fragment) or label_in_figures(pending.grid, fragment):
         return None
-    return fragment
+    return with_spread_total_on_names(fragment, min(names)) if names else fragment
 
 
 def _name_columns(grid: Grid) -> set[int]:

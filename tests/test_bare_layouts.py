@@ -30,6 +30,7 @@ from budgetqa.ingest.grid import (  # noqa: E402
     continue_grid,
     label_in_figures,
     start_grid,
+    with_spread_total_on_names,
     with_total_on_names,
 )
 from budgetqa.ingest.open_grid import _repeated_header  # noqa: E402
@@ -308,6 +309,31 @@ def test_a_letter_spaced_total_alone_on_a_page_is_read_on_the_name_column(tmp_pa
     doc = generate_stranger(27, 10)
     assert doc.variants["spacing"] == "letter-spaced" and doc.variants["borders"] == "none"
     _read_in_full(doc, tmp_path, cells=100)
+
+
+def test_a_letter_spaced_total_spilled_under_split_codes_is_no_code_column_text(tmp_path: Path) -> None:
+    """No rules, split 类/款/项 codes under one "科目" label, the 类 omitted on 项 rows, wrapped names:
+    the 收入表's last row and its fake-bold letter-spaced 合计 row spill onto the next page, read in
+    the table's columns, and "合  计" (a cell spanning the code and name columns) was cut into "合" in
+    the 类 column and "计" in the 款 column. Those columns then held words and were taken for amount
+    columns, the 款 parts for figures: the table was dropped (70 figures missed). The label now goes
+    on the name column, as on the table's first page."""
+    doc = generate_stranger(32, 33)
+    v = doc.variants
+    assert (v["codes"], v["borders"], v["spacing"], v["total"]) == ("split-bare", "none", "letter-spaced", "bottom")
+    result, tables = _read_in_full(doc, tmp_path, cells=150)
+    income = next(t for t in tables if t.title.endswith("部门收入预算表"))
+    assert income.pages == [3, 4] and any(c.row_code == "2231750" for c in income.cells)
+
+
+def test_a_spread_total_label_is_joined_on_the_name_column() -> None:
+    """Pieces left of the name column that spell a total label only together are joined on it; other
+    rows, and pieces that spell no total label, are kept as read."""
+    columns = [(80, 92), (110, 118), (136, 144), (156, 219), (368, 389)]
+    rows = [["", "17", "50", "机关服务", "11090"], ["合", "计", "", "", "105400"], ["其", "他", "", "", "5"]]
+    fragment = Fragment((80, 80, 389, 120), [[None] * 5 for _ in rows], rows, columns=columns)
+    joined = with_spread_total_on_names(fragment, 3)
+    assert joined.texts == [rows[0], ["", "", "", "合计", "105400"], rows[2]]
 
 
 def _spilled(texts: list[str], columns: list[tuple[float, float]]) -> Fragment:
