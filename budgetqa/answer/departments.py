@@ -123,7 +123,10 @@ def bind_departments(
     taken = [False] * len(text)
     mentions: list[DepartmentMention] = []
     boundary = _question_vocab().boundary
+    after: list[tuple[int, int, str]] = []
     for start, end, alias in found:
+        if not any(taken[start:end]) and start > 0 and taken[start - 1]:
+            after.append((start, end, alias))
         if any(taken[start:end]) or (start > 0 and taken[start - 1]):
             continue  # right after a department's name, a name is an item of it ("某办公厅" + "某某会议")
         conflict = _region_conflict(text, start)
@@ -141,6 +144,7 @@ def bind_departments(
         for i in range(start, end):
             taken[i] = True
     mentions += [_run_together(m, mentions, hits, key_of) for m in _unknown_organisations(text, mentions)]
+    mentions += _written_after(after, mentions, hits, key_of)
     for mention in mentions:
         if not mention.keys:
             mention.near = near_names(mention.text, department_names())
@@ -159,6 +163,25 @@ def _run_together(unknown: DepartmentMention, mentions: list[DepartmentMention],
     return DepartmentMention(unknown.text, unknown.start, unknown.end, doc_ids, keys,
                              why=f"“{unknown.text}”是已载入部门的名称或简称，紧接在另一个部门名称之后",
                              run_together=True)
+
+
+def _written_after(after: list[tuple[int, int, str]], mentions: list[DepartmentMention], hits: dict[str, list[str]],
+                   key_of: Callable[[str], str]) -> list[DepartmentMention]:
+    """Another loaded department's full short name (three characters or more) written right after a
+    bound one and before more words ("某街道福利院某某三家"): the names run together, asked back;
+    one the organisation rule already took, or one of the same department, is left as it is."""
+    found: list[DepartmentMention] = []
+    for start, end, alias in sorted(after, key=lambda a: a[0]):
+        before = next((m for m in mentions + found if m.end == start and m.keys), None)
+        if before is None or len(alias) < 3 or any(m.start < end and start < m.end for m in mentions + found):
+            continue
+        doc_ids = sorted(hits[alias])
+        keys = sorted({key_of(d) for d in doc_ids})
+        if set(keys) & set(before.keys):
+            continue
+        found.append(DepartmentMention(alias, start, end, doc_ids, keys, run_together=True,
+                                       why=f"“{alias}”是已载入部门的名称或简称，紧接在另一个部门名称之后"))
+    return found
 
 
 def _positions(text: str, alias: str) -> list[int]:

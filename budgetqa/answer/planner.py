@@ -545,7 +545,15 @@ def _without_table_references(text: str, mentions: list[Mention]) -> list[Mentio
             start -= 1
         spans.append((start, match.start()))
     kept = [m for m in mentions if not any(a <= m.start and m.end <= b for a, b in spans)]
+    if not kept and any(_TABLE_TOTAL.match(text, match.end()) for match in _TABLE_REFERENCE.finditer(text)):
+        # "三公会议培训那张表的合计": the table's own total, not the name inside its title
+        total = next(_TABLE_TOTAL.match(text, m.end()) for m in _TABLE_REFERENCE.finditer(text)
+                     if _TABLE_TOTAL.match(text, m.end()))
+        return [Mention("合计", total.start(1), total.end(1), "name")]
     return kept if kept else mentions
+
+
+_TABLE_TOTAL = re.compile(r"(?:的|上的|里的)?(合计|总计|总数|总额)")
 
 
 def _only_a_whole(text: str, mentions: list[Mention]) -> bool:
