@@ -109,8 +109,12 @@ def test_the_parts_summed_leave_out_the_whole_and_what_is_excluded(ingested: Ing
 
 
 def test_a_figure_the_question_states_must_be_the_one_answered_about(ingested: IngestedCorpus) -> None:
-    # 16916.56 is 住房保障支出 in the 支出预算表; a share of the 财政拨款 total cites no such figure
+    # 16916.56 is 住房保障支出 in the 支出预算表: the share is of it (never of the 财政拨款 total), and cites it
     answer = ask(ingested.store, "西南大学2023年住房保障支出16916.56万元中，财政拨款安排多少？占比多少？")
+    assert answer.status == "answered" and Decimal("45.10") in percents(answer), answer.answer
+    assert {Decimal("7629.03"), Decimal("16916.56")} <= amounts(answer) and Decimal("230876.38") not in amounts(answer)
+    # a stated whole the answer does not cite is refused
+    answer = ask(ingested.store, "西南大学2023年住房保障支出16916.56万元中，财政拨款安排多少")
     assert answer.status == "refused" and not answer.values, answer.answer
 
 
