@@ -21,6 +21,7 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/budgetqa ingest samples/sample_budget.pdf --data-dir $(SAMPLE_DATA)
 	$(BIN)/budgetqa ask "项目支出比上年增长多少" --data-dir $(SAMPLE_DATA)
+	@echo "more questions: $(BIN)/budgetqa ask \"…\" --data-dir $(SAMPLE_DATA)  (or source $(BIN)/activate)"
 	$(BIN)/budgetqa serve --data-dir $(SAMPLE_DATA)
 
 EVAL_SETS := eval/sets/seed.jsonl eval/sets/final_accounts.jsonl eval/sets/corpus_multi.jsonl

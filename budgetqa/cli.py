@@ -41,7 +41,7 @@ SUMMARY_ROWS = 200
 
 DataDir = Annotated[
     Path | None,
-    typer.Option("--data-dir", envvar="BUDGETQA_DATA_DIR", help="Store folder (default: the user data dir)."),
+    typer.Option("--data-dir", envvar="BUDGETQA_DATA_DIR", help="Store folder (default: the user data dir, ~/.local/share/budgetqa on Linux; `make run` uses data/sample)."),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -217,7 +217,7 @@ def _resolve(store, doc: str) -> str:
 
 @app.command()
 def tables(
-    doc: Annotated[str, typer.Argument(metavar="DOC", help="Document id (or a unique part of its department name).")],
+    doc: Annotated[str, typer.Argument(metavar="DOC", help="Document id, part of the department name, or words of its label (2019, 某大学 2023).")],
     data_dir: DataDir = None,
     as_json: AsJson = False,
 ) -> None:
@@ -239,8 +239,8 @@ def tables(
 
 @app.command()
 def table(
-    doc: Annotated[str, typer.Argument(metavar="DOC", help="Document id or department.")],
-    table_ref: Annotated[str, typer.Argument(metavar="TABLE", help="Table id (t03), label (表3) or kind.")],
+    doc: Annotated[str, typer.Argument(metavar="DOC", help="Document id, part of the department name, or words of its label.")],
+    table_ref: Annotated[str, typer.Argument(metavar="TABLE", help="Table id (t03), its label as `tables` lists it (表3, 公开03表), a title or a kind.")],
     data_dir: DataDir = None,
     as_json: AsJson = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
@@ -414,11 +414,11 @@ def index_rebuild(
 def ask(
     question: Annotated[str | None, typer.Argument(help="A question in Chinese.")] = None,
     doc: Annotated[str | None, typer.Option("--doc", help="Answer from this document only.")] = None,
-    batch: Annotated[Path | None, typer.Option("--batch", help="JSONL file of {id, question} lines.")] = None,
+    batch: Annotated[Path | None, typer.Option("--batch", help="JSONL file of {id, question[, doc]} lines; one JSON answer per line.")] = None,
     data_dir: DataDir = None,
     as_json: AsJson = False,
-    show_binding: Annotated[bool, typer.Option("--explain", help="Print the plan, each binding with its "
-                                               "provenance, and the grounding check's verdict.")] = False,
+    show_binding: Annotated[bool, typer.Option("--explain", help="Print, as JSON, the plan, each binding with "
+                                               "its provenance, and the grounding check's verdict.")] = False,
 ) -> None:
     """Answer a question with the number, the formula and the cited cells."""
     from budgetqa.answer import ask as ask_store
