@@ -76,3 +76,22 @@ def test_two_shares_differ_by_percentage_points(ingested: IngestedCorpus) -> Non
     answer = ask(ingested.store, "西南大学2021年和2023年财政拨款占收入总计的比重差了几个百分点")
     assert answer.status == "answered", answer.answer
     assert [v.value for v in answer.values if v.unit == "个百分点"] == ["2.69"], answer.answer
+
+
+def test_a_part_of_a_whole_across_years(ingested: IngestedCorpus) -> None:
+    # "政府采购预算中的货物部分": each year's 货物 row, never the procurement totals
+    answer = ask(ingested.store, "江苏高院2017年到2019年政府采购预算中的货物部分分别是多少")
+    assert answer.status == "answered", answer.answer
+    assert {Decimal("525.40"), Decimal("962.86"), Decimal("1637.72")} <= amounts(answer), answer.answer
+    assert Decimal("5227.59") not in amounts(answer)
+
+
+def test_a_share_of_the_item_itself(ingested: IngestedCorpus) -> None:
+    answer = ask(ingested.store, "普陀区社会福利院2024年社会福利事业单位的事业收入占这项的比例")
+    assert answer.status == "answered" and Decimal("27.33") in percents(answer), answer.answer
+
+
+@pytest.mark.parametrize("question", ["普陀区社会福利院2024年收入来源哪个最多", "万里街道2024年收入预算里哪一块来源最大"])
+def test_income_sources_are_never_ranked_by_function_rows(ingested: IngestedCorpus, question: str) -> None:
+    answer = ask(ingested.store, question)
+    assert "支出" not in answer.answer, answer.answer

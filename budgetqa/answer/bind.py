@@ -362,6 +362,24 @@ def natural_total(catalog: Catalog, part: Quantity) -> Quantity:
     return Quantity(parent.name, value_of(cell), cell_citation(catalog, table, cell), parent, cell)
 
 
+_OWN_ROW = re.compile(r"占(?:这|该|此|本)一?项|占它|占其")
+""""X里有多少是事业收入安排的，占这项的百分之几": the whole is X's own total, not its parent's."""
+
+
+def own_row_total(parsed: ParsedQuestion, catalog: Catalog, part: Quantity) -> Quantity | None:
+    """The part's own row's total column, when the question takes the share of the row itself."""
+    if not _OWN_ROW.search(parsed.compact) or part.row is None or part.cell is None:
+        return None
+    table, side = part.row.table, part.row.side
+    paths = table.columns.get(side, [])
+    own = paths[part.cell.col_index] if part.cell.col_index < len(paths) else []
+    index = _matching_total(paths, total_column(table, side), own)
+    if index is None or index == part.cell.col_index or index not in part.row.cells:
+        return None
+    cell = part.row.cells[index]
+    return Quantity(part.row.name, value_of(cell), cell_citation(catalog, table, cell), part.row, cell)
+
+
 def previous_cell(catalog: Catalog, q: Quantity) -> Quantity | None:
     """Last year's figure printed in the same row as a cell (上年预算数 beside 本年预算数), when the
     row prints one and it holds a value."""
@@ -577,7 +595,11 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
             children = _leaves(same_side)
         members = [(r, r.cells[index]) for r in children if index in r.cells]
         if not row.code and level is None and is_total_header(row.name):
-            members = _parts_of_total(catalog, row, index) or members
+            # a 收支总表's coded rows are its 支出 side's: never the parts of an uncoded total beside them
+            fallback = [] if row.table.kind == "收支总表" else members
+            members = _parts_of_total(catalog, row, index) or fallback
+        if _SOURCES_ASKED.search(text) and any(m[0].code for m in members):
+            members = []  # "哪一块来源最大": income sources, never 功能分类 rows
         if len(members) < 2 and quantity.cell is not None:
             members = _column_members(row, index) or members
         if len(members) >= 2:
@@ -591,7 +613,12 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
     members = _table_group(parsed, catalog, level)
     if scope is not None and any(value_of(c) > scope for _, c in members):
         return []  # "三公里哪项": rows larger than the whole named as the scope are not inside it
+    if _SOURCES_ASKED.search(text) and any(r.code for r, _ in members):
+        return []  # "哪一块来源最大": income sources, never 功能分类 rows
     return members
+
+
+_SOURCES_ASKED = re.compile(r"来源|资金渠道")
 
 
 def _parts_of_total(catalog: Catalog, total: Row, index: int) -> list[tuple[Row, object]]:

@@ -22,6 +22,7 @@ from budgetqa.answer.bind import (
     group_members,
     natural_total,
     one,
+    own_row_total,
     previous_cell,
     printed_change,
     qualified_share,
@@ -156,7 +157,7 @@ def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = Fal
     if fact.change_amount is None and _EXECUTION.search(fact.sentence) and asks_for_budget_figure(
             mask_mentions(parsed.compact, parsed.mentions)):
         raise Refusal(f"{catalog.doc.title}只给出上年的执行数（{fmt_money(fact.previous)} 万元），"
-                      f"不是问题所问的上年预算数；上年的预算公开没有载入。")
+                      f"不是问题所问的上年预算数（上年的预算数请问上年的预算公开）。")
     if fact.change_amount is None:
         # the sentence prints last year's value instead of the change ("2023年执行数为 X 万元")
         computed = change_from_previous(current, fact.previous)
@@ -284,7 +285,8 @@ def _share(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     if not found:
         raise Refusal("没有找到要计算占比的项目。")
     part = found[0]
-    whole = found[1] if len(found) > 1 else stated_whole(catalog, part) or natural_total(catalog, part)
+    whole = found[1] if len(found) > 1 else (own_row_total(parsed, catalog, part) or stated_whole(catalog, part)
+                                             or natural_total(catalog, part))
     qualified = qualified_share(parsed, catalog)
     if qualified is not None:
         part, whole = qualified  # "X中财政拨款占多少": X in the 财政拨款 table over X as a whole

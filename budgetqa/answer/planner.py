@@ -527,8 +527,8 @@ def _longest_contained(chunk: str, names: list[str]) -> tuple[int, int, str] | N
 _WHOLE_SUFFIXES = {"预算", "合计", "总计", "总额", "金额", "决算"}
 
 
-_WHOLE_PART = re.compile(r"([\u4e00-\u9fa5]{2,8}?)(?:里面|里|当中|之中|中)的?([\u4e00-\u9fa5]{2,3}?)(?:类|方面)?"
-                         r"(?=花|是|有|多少|预算|支出|安排|用|占|共|一共|金额|的钱|要|$)")
+_WHOLE_PART = re.compile(r"([\u4e00-\u9fa5]{2,8}?)(?:里面|里|当中|之中|中)的?([\u4e00-\u9fa5]{2,3}?)(?:类|方面|部分)?"
+                         r"(?=花|是|有|多少|预算|支出|安排|用|占|共|一共|金额|的钱|要|各|分别|$)")
 
 
 _TABLE_REFERENCE = re.compile(r"(?:那张|这张|那个|这个|哪张)表|表(?:上|里|中|内)的?")
@@ -685,9 +685,14 @@ def parse(question: str, catalogs: list[Catalog]) -> ParsedQuestion:
     parsed.notes += _edition_notes(in_scope, catalogs)
     unnamed = _mask_departments(text, catalogs, binding)
     parsed.mentions = _without_table_references(unnamed, find_mentions(unnamed, in_scope))
-    if len(in_scope) == 1 and (not parsed.mentions or _only_a_whole(unnamed, parsed.mentions)):
+    if not parsed.mentions or _only_a_whole(unnamed, parsed.mentions):
         named = {m.text for m in parsed.mentions}
-        parts = [m for m in _part_of_whole(unnamed, in_scope[0]) if m.text not in named]
+        # the part each document prints under the whole; across documents only when they all print it alike
+        found = [[m for m in _part_of_whole(unnamed, c) if m.text not in named] for c in in_scope]
+        parts = found[0] if all(f == found[0] for f in found) else []
+        if len(in_scope) > 1 and found[0] != parts:
+            parsed.refusal = "各份公开对这一部分的叫法不同，请逐份询问。"
+            return parsed
         parsed.mentions = sorted([*parsed.mentions, *parts], key=lambda m: m.start)
     if not parsed.mentions and operation != "ranking":
         parsed.mentions = _alone_hint(unnamed)  # a ranking's unread scope is refused (bind._table_group)
