@@ -55,6 +55,29 @@ def documents_named(store, question: str) -> set[str] | None:
 
 
 def ask(store, question: str, doc: str | None = None) -> Answer:
+    """Answer a question from the store's documents (or one document): see ``_answer``. An answer
+    (a quoted passage too) that leaves out an amount the question states is refused, and so is a
+    glossary entry quoted for a question that asks no definition."""
+    from budgetqa.answer.check import figures_left_out
+    from budgetqa.answer.definitions import term_of
+    from budgetqa.answer.planner import fold
+
+    answer = _answer(store, question, doc)
+    left_out = figures_left_out(fold(question), answer) if answer.status == "answered" else []
+    if left_out:
+        return Answer(status="refused", plan=answer.plan,
+                      answer=f"找到的内容不是关于问题给出的{'、'.join(left_out)}的，不作回答。")
+    if (answer.status == "answered" and answer.citations and not answer.values and not term_of(question)
+            and all(any(h in (c.section or "") for h in load("retrieval")["definitions"]["headings"])
+                    for c in answer.citations)):
+        # "收入是不是全靠财政拨款": a glossary entry defines a word, it says nothing of the department's money
+        return Answer(status="refused", plan=answer.plan,
+                      answer="找到的只是名词解释，不是对这个问题的回答。")
+    return answer
+
+
+
+def _answer(store, question: str, doc: str | None = None) -> Answer:
     """Answer a question from the store's documents (or one document).
 
     Questions asking why / what / how used (``text.is_text_question``) are answered from the
@@ -135,8 +158,8 @@ def _text_route(store, question: str, in_store: list[Catalog], doc_id: str | Non
         if reason is not None:
             return with_reason(numeric, reason, "用途" if asks_use(question) else "原因")
     text = answer_text(store, question, doc_ids)
-    if text.status == "answered" or numeric is None or asks_reason(question):
-        return text  # a why answered with a figure only is no answer
+    if text.status == "answered" or numeric is None or asks_reason(question) or asks_use(question):
+        return text  # a why (or what for) answered with a figure only is no answer
     recognised = numeric.plan.quantities and numeric.status in ("answered", "clarify")
     return numeric if recognised else text
 
@@ -197,6 +220,10 @@ def _each(store, questions: list[str], doc_id: str | None, in_store: list[Catalo
     doc = first.plan.documents[0]
     scoped = [c for c in in_store if c.doc.doc_id == doc]
     generic = set(load("questions")["grounding"]["generic_columns"]["words"])
+    subject = first.plan.quantities[0] if len(first.plan.quantities) == 1 else ""
+    # "X多少？占收入总计的比重是多少？": a later share with no part of its own is X's
+    questions = [questions[0], *(subject + q.lstrip("，,、 ") if subject and q.lstrip("，,、 ").startswith("占")
+                                 else q for q in questions[1:])]
     later = [parse(q, scoped).mentions for q in questions[1:]]
     if not all(later):
         return None

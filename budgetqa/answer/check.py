@@ -80,7 +80,7 @@ def _unbound_owner(parsed: ParsedQuestion, text: str, blob: str) -> str | None:
 
 
 _STATED_FIGURE = re.compile(
-    r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{4,})\s*(万元|万|元)(?!以上|以下|及以上|以内)")
+    r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{4,})\s*(万元|万|元)(?!元?(?:以上|以下|及以上|以内))")
 """"住房保障支出16916.56万元中…": a figure the question states, which the answer must be about."""
 
 
@@ -117,6 +117,22 @@ def _cites_figure(answer: Answer, yuan: Decimal) -> bool:
     return any(p == yuan or p.quantize(Decimal("0.01")) == wan for p in printed)
 
 
+_ROUND_FIGURE = re.compile(r"(?<![\d.])(\d{2,3})\s*万(?!元?(?:以上|以下|及以上|以内|多|左右))")
+""""那20万…是什么钱": a round amount a question points at."""
+
+
+def figures_asked(question: str) -> list[Decimal]:
+    """Every amount a question states or points at, in 万元 (a passage printing one is preferred)."""
+    found = [yuan / 10000 for _, yuan in _stated_figures(question)]
+    return found + [Decimal(m.group(1)) for m in _ROUND_FIGURE.finditer(question)]
+
+
+def figures_left_out(question: str, answer: Answer) -> list[str]:
+    """The amounts a question states ("那1712.24万分别是哪几块钱") that the answer neither cites
+    nor quotes: an answer about another figure (a passage on another item) is no answer to it."""
+    return [text for text, yuan in _stated_figures(question) if not _cites_figure(answer, yuan)]
+
+
 @lru_cache
 def _qualifiers() -> tuple[str, ...]:
     return tuple(load("questions")["grounding"]["qualifiers"])
@@ -150,6 +166,8 @@ def check(answer: Answer, parsed: ParsedQuestion) -> Verdict:
         verdict.reasons.append("问题问的是（年初）预算数，引用的是决算数")
     if parsed.operation == "lookup" and _WHICH_ITEMS.search(department_free) and len(answer.values) < 2:
         verdict.reasons.append("问题问的是哪几项，答案只有一个数")
+    if parsed.operation in ("change", "difference") and _WHICH_ITEMS.search(department_free):
+        verdict.reasons.append("问题问的是由哪几项构成，答案只是一个增减")  # "增量拆成了哪几块"
     budget_words = load("questions")["grounding"]["budget_document"]["words"]
     if any(w in department_free for w in budget_words) and cited_docs and all(d.kind == "决算" for d in cited_docs):
         verdict.reasons.append("问题问的是预算公开的数，引用的是决算公开")

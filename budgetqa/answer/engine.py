@@ -86,7 +86,7 @@ def ask(question: str, catalogs: list[Catalog], related: list[Catalog] | None = 
 
 def _parts(parsed: ParsedQuestion) -> list[Mention]:
     """The items of a multi-part question ("X和Y各是多少"), or [] for a single question."""
-    if parsed.operation not in ("lookup", "sum") or len(parsed.catalogs) != 1:
+    if parsed.operation not in ("lookup", "sum", "change", "last_year") or len(parsed.catalogs) != 1:
         return []
     if not any(w in parsed.compact for w in load("questions")["parts"]["words"]):
         return []
@@ -106,11 +106,11 @@ def _multi_part(parsed: ParsedQuestion, parts: list[Mention], plan: Plan) -> Ans
     for part in parts:
         sub = copy.copy(parsed)
         sub.mentions = [*containers, part]
-        sub.operation = "lookup"
+        sub.operation = parsed.operation if parsed.operation in ("change", "last_year") else "lookup"
         sub.is_part = True
         sub.siblings = [p for p in parts if p is not part]
         try:
-            answer = grounded(lookup(sub, parsed.catalogs[0]), sub)
+            answer = grounded(OPERATIONS[sub.operation](sub, parsed.catalogs[0]), sub)
         except Refusal as exc:
             answer = Answer(status="refused", answer=str(exc))
         if answer.status != "answered":

@@ -45,7 +45,7 @@ from budgetqa.answer.compute import (
     share,
     total,
 )
-from budgetqa.answer.planner import ParsedQuestion, containers, is_container, mask_mentions
+from budgetqa.answer.planner import Mention, ParsedQuestion, containers, is_container, mask_mentions
 from budgetqa.answer.render import (
     conversion_note,
     doc_label,
@@ -176,7 +176,7 @@ def _change(parsed: ParsedQuestion, catalog: Catalog, last_year_only: bool = Fal
     shown_pct = fact.change_pct if fact.change_pct is not None else pct
     word = rise(change)
     if last_year_only:
-        values.append(money(f"上年{q.name}", previous, parsed.unit))
+        values += [money(f"上年{q.name}", previous, parsed.unit), money(f"本年{q.name}", current, parsed.unit)]
         text = f"上年{q.name}为 {show(previous, parsed.unit)} {parsed.unit}（本年 {fmt_money(current)}，{word} {fmt_money(abs(change))}）。"
     else:
         values.append(money(f"{q.name}比上年{word}", abs(change), parsed.unit))
@@ -330,11 +330,28 @@ def _whole_after_zhan(parsed: ParsedQuestion) -> bool:
 
 def _difference(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
     found = quantities(parsed, catalog)
+    if len(found) == 1 and (other := _opening_or_closing(parsed, catalog, found[0])) is not None:
+        found.append(other)  # "年末结转和结余比年初多了多少": the same item at the year's start
     if len(found) < 2:
-        if len(found) == 1 and any(w in parsed.compact for w in ("上年", "去年")):
-            return _change(parsed, catalog)
+        year = catalog.doc.year
+        if len(found) == 1 and (any(w in parsed.compact for w in ("上年", "去年"))
+                                or year is not None and year - 1 in parsed.years):
+            return _change(parsed, catalog)  # "23年X是多少 24年比它少了多少" asked of the 2024 document
         raise Refusal("需要两个项目才能比较，只找到了一个或没有。")
     return compared(parsed, (found[0].name, found[0]), (found[1].name, found[1]))
+
+
+_YEAR_ENDS = {"年末": "年初", "年初": "年末"}
+
+
+def _opening_or_closing(parsed: ParsedQuestion, catalog: Catalog, q: Quantity) -> Quantity | None:
+    """"年末X比年初多了多少": the item named with the other end of the year (年初X), when printed."""
+    for end, other in _YEAR_ENDS.items():
+        if q.name.startswith(end) and other in parsed.compact.replace(q.name, ""):
+            name = other + q.name[len(end):]
+            if name in catalog.names:
+                return resolve(catalog, Mention(name, 0, 0, "name"), None, parsed.compact)
+    return None
 
 
 def compared(parsed: ParsedQuestion, first: tuple[str, Quantity], second: tuple[str, Quantity]) -> Answer:

@@ -18,6 +18,7 @@ first: every passage of those documents repeats them, so they are no evidence fo
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from budgetqa.answer.schema import Answer, Citation, Plan
@@ -204,13 +205,29 @@ def _fitting_quote(hits: list[Hit], index: KeywordIndex, terms: dict[str, float]
     """The best relevant hit whose quote answers the question: one that prints the field asked for
     (电话, 高度…; carried on through the sentences after it within the quote's length, if need be),
     and for a why, gives a reason that runs the way the question does. Returns the hit, its quote
-    and, when only hits lacking the field were found, that field; None when no hit fits at all."""
+    and, when only hits lacking the field were found, that field; None when no hit fits at all.
+    When the question points at an amount ("那20万…是什么钱"), a quote printing it comes first."""
+    from budgetqa.answer.check import figures_asked
+
+    amounts = figures_asked(question)
+    if amounts:
+        found = _scan(hits, index, terms, question, asked, amounts)
+        if found is not None and found[2] is None:
+            return found
+    return _scan(hits, index, terms, question, asked, [])
+
+
+def _scan(hits: list[Hit], index: KeywordIndex, terms: dict[str, float], question: str, asked: str,
+          amounts: list[Decimal]) -> tuple[Hit, str, str | None] | None:
+    """``_fitting_quote`` over the hits (only quotes printing one of ``amounts``, when given)."""
     first: tuple[Hit, str, str | None] | None = None
     for hit in hits:
         if hit is not hits[0] and not relevant(hit, index, terms)[0]:
             continue
         following = _continuation(index, hit)
         text = quote(hit, asked, following)
+        if amounts and not _prints_amount(text, amounts):
+            continue
         if _opposite_direction(question, text) or (hit is not hits[0] and asks_reason(question)
                                                    and not _REASON_SAID.search(text)):
             continue  # "为啥比上年多" is not answered by a passage that only says what fell, or gives no reason
@@ -229,6 +246,17 @@ def _fitting_quote(hits: list[Hit], index: KeywordIndex, terms: dict[str, float]
             return hit, text, None
         first = first or (hit, text, field)
     return first
+
+
+def _prints_amount(text: str, amounts: list[Decimal]) -> bool:
+    """Whether a passage prints one of the amounts (in 万元, to the cent)."""
+    printed = set()
+    for number in re.findall(r"\d[\d,]*(?:\.\d+)?", text):
+        try:
+            printed.add(Decimal(number.replace(",", "")))
+        except InvalidOperation:
+            continue
+    return any(a in printed for a in amounts)
 
 
 _REASON_SAID = re.compile(r"原因|因为|由于|主要是|主要用于|用于")
