@@ -21,7 +21,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from budgetqa.answer.schema import Answer, Citation, Plan
+from budgetqa.answer.schema import Answer, Citation, Plan, Value
 from budgetqa.index.keyword import BIGRAM, KeywordIndex, query_terms, tokenize
 from budgetqa.index.passages import sentences, starts_item
 from budgetqa.index.retriever import ChunkFilter, ChunkSearch, Hit
@@ -314,9 +314,14 @@ def answer_text(store, question: str, doc_ids: list[str] | None = None, *,
     notes = [f"摘自《{row.title}》{row.section}，第{row.page}页。"]
     if others:
         notes.append("其他公开中也有相关段落：" + "、".join(others) + "。")
+    from budgetqa.answer.check import figures_asked
+
+    # "那20万…是什么钱": the amount pointed at, as the quoted sentence prints it
+    pointed = [a for a in figures_asked(question) if _prints_amount(text, [a])]
     return Answer(
         status="answered",
         answer=f"“{text}”",
+        values=[Value(name="原文所列金额", value=str(a.quantize(Decimal("0.01"))), unit="万元") for a in pointed],
         citations=[Citation(doc_id=row.doc_id, document=row.title, page=row.page, sentence=text,
                             section=row.section, source_file=row.source_file or None)],
         plan=Plan(route="text", operation="quote", documents=[row.doc_id],
