@@ -182,7 +182,7 @@ def draw(seed: int, count: int, folder: Path) -> list[Drawn]:
                 continue
             try:
                 path = doc.draw(folder)
-            except LayoutError as error:
+            except (LayoutError, TypeError) as error:  # reportlab's message for a too-tall row can itself fail
                 print(f"{generator} {number} not drawn: {str(error).splitlines()[0][:100]}", file=sys.stderr)
                 continue
             seen.add((doc.department, year))
