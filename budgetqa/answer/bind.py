@@ -80,7 +80,8 @@ def quantities(parsed: ParsedQuestion, catalog: Catalog) -> list[Quantity]:
             m for i, m in enumerate(mentions)
             if not (qualifier_like(m.text, qualifiers) and _modifies_next(parsed.compact, m, mentions[i + 1:]))
         ] or mentions
-    if len(mentions) > 1 and _qualifies_container(catalog, parsed.compact, mentions[-2], mentions[-1]):
+    pair = _trailing_pair(mentions, parsed.compact)
+    if pair is not None and qualified_rows(catalog, *pair):
         mentions = mentions[:-1]  # "住房保障支出中财政拨款安排多少": the row in the 财政拨款 table
     # a code written beside its own row's name ("信息化建设（2010607）") restates that row: one
     # mention, the code's (two rows may share the name: a 款 and its 其他 项); farther off, it is dropped
@@ -229,24 +230,16 @@ _CONTAINER_MARK = re.compile(r"^(?:[\d,.]+(?:亿元|万元|元|万)?)?(?:的)?(?
 def trailing_qualifier(parsed: ParsedQuestion) -> tuple[Mention, Mention] | None:
     """The whole and the qualifier of "X中财政拨款（安排多少/占多少）": a fund word written last, inside
     a name written just before it; None for any other question."""
-    mentions = parsed.mentions
+    return _trailing_pair(parsed.mentions, parsed.compact)
+
+
+def _trailing_pair(mentions: list[Mention], text: str) -> tuple[Mention, Mention] | None:
     if len(mentions) < 2:
         return None
     whole, last = mentions[-2], mentions[-1]
     if last.kind != "name" or not qualifier_like(last.text, set(load("questions")["qualifiers"]["words"])):
         return None
-    return (whole, last) if _CONTAINER_MARK.match(parsed.compact[whole.end:last.start]) else None
-
-
-def _qualifies_container(catalog: Catalog, text: str, whole: Mention, last: Mention) -> bool:
-    """A qualifier written last, inside a row named before it ("X中财政拨款安排多少", "X里一般公共预算
-    的"): it says which table's X is asked, when a table so titled prints a row of that name."""
-    qualifiers = set(load("questions")["qualifiers"]["words"])
-    if last.kind != "name" or not qualifier_like(last.text, qualifiers):
-        return False
-    if not _CONTAINER_MARK.match(text[whole.end:last.start]):
-        return False
-    return bool(qualified_rows(catalog, whole, last))
+    return (whole, last) if _CONTAINER_MARK.match(text[whole.end:last.start]) else None
 
 
 def qualified_rows(catalog: Catalog, whole: Mention, qualifier: Mention) -> list:
@@ -259,7 +252,7 @@ def qualified_rows(catalog: Catalog, whole: Mention, qualifier: Mention) -> list
 def qualified_share(parsed: ParsedQuestion, catalog: Catalog) -> tuple[Quantity, Quantity] | None:
     """"X中财政拨款占多少": X in the 财政拨款 table (the part) and X as the whole budget prints it."""
     pair = trailing_qualifier(parsed)
-    if pair is None or not _qualifies_container(catalog, parsed.compact, *pair):
+    if pair is None or not qualified_rows(catalog, *pair):
         return None
     whole_mention, qualifier = pair
     part = one(parsed, catalog)
@@ -562,6 +555,10 @@ def _leaves(rows: list[Row]) -> list[Row]:
     return [r for r in rows if r.code and not any(c != r.code and c.startswith(r.code) for c in codes)]
 
 
+_SOURCES_ASKED = re.compile(r"来源|资金渠道")
+""""哪一块来源最大": income sources are asked, which no 功能分类 row is."""
+
+
 def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, object]]:
     """The rows a ranking compares: the children of a named row, a column's rows, or a table's 类 rows."""
     text = parsed.compact
@@ -616,9 +613,6 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
     if _SOURCES_ASKED.search(text) and any(r.code for r, _ in members):
         return []  # "哪一块来源最大": income sources, never 功能分类 rows
     return members
-
-
-_SOURCES_ASKED = re.compile(r"来源|资金渠道")
 
 
 def _parts_of_total(catalog: Catalog, total: Row, index: int) -> list[tuple[Row, object]]:

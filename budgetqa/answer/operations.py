@@ -651,11 +651,9 @@ def _times(parsed: ParsedQuestion, earlier: tuple[Catalog, Quantity], later: tup
     """"19年是17年的几倍": the year written first over the other, or None when no multiple is asked."""
     if not re.search(r"倍", parsed.compact):
         return None
-    first, second = later, earlier
-    at = {year: parsed.compact.find(f"{year}年") for year in (earlier[0].doc.year, later[0].doc.year)}
-    if 0 <= at[earlier[0].doc.year] < at[later[0].doc.year] or at[later[0].doc.year] < 0 <= at[earlier[0].doc.year]:
-        first, second = earlier, later
-    (c1, q1), (c2, q2) = first, second
+    at_earlier, at_later = (parsed.compact.find(f"{c.doc.year}年") for c, _ in (earlier, later))
+    in_order = at_earlier >= 0 and (at_later < 0 or at_earlier < at_later)
+    (c1, q1), (c2, q2) = (earlier, later) if in_order else (later, earlier)
     return compared(parsed, (f"{label[id(c1)]}{q1.name}", q1), (f"{label[id(c2)]}{q2.name}", q2))
 
 
