@@ -57,3 +57,9 @@ def test_a_passage_must_print_the_amount_the_question_states() -> None:
     assert figures_left_out("一般行政管理事务30.00万元是什么钱", passage) == []
     assert figures_asked("那20万非财政拨款结转结余是什么钱") == [Decimal("20")]
     assert figures_asked("单价20万元以上的设备有几台") == []
+
+
+def test_a_zero_carries_the_documents_own_none(ingested: IngestedCorpus) -> None:
+    answer = ask(ingested.store, "万里街道2023年有没有政府性基金预算拨款，是多少")
+    assert answer.status == "answered" and amounts(answer) == {Decimal("0.00")}, answer.answer
+    assert "无政府性基金" in answer.answer and any("无政府性基金" in (c.sentence or "") for c in answer.citations)

@@ -31,7 +31,7 @@ from budgetqa.answer.bind import (
     stated_whole,
     top_count,
 )
-from budgetqa.answer.catalog import Catalog, short_title, value_of
+from budgetqa.answer.catalog import Catalog, normalise_name, short_title, value_of
 from budgetqa.answer.companion import asks_count_and_amount, companion
 from budgetqa.answer.completion import completion_of_two, counterparts
 from budgetqa.answer.compute import (
@@ -103,16 +103,40 @@ def lookup(parsed: ParsedQuestion, catalog: Catalog) -> Answer:
         printed += f"，折合 {show(q.value, '万元')} 万元"
     if q.cell is not None and q.cell.state != "value":
         notes.append("表中该格为空（没有数），按 0 计。")
+    said = _said_empty(catalog, q) if q.value == 0 else None
+    citations = [q.citation]
+    statement = ""
+    if said is not None:
+        # "有政府性基金预算拨款吗": the document's own "本部门无…" beside the 0 it prints
+        statement = f"文件说明：“{said.sentence}”"
+        citations.append(said)
     if q.cell is None and q.fact is None and q.citation.sentence:
         notes.append(f"《{q.citation.table}》为空表：{q.citation.sentence}")
     return Answer(
         status="answered",
-        answer=f"{q.name}为 {show(q.value, unit)} {unit}{printed}。",
+        answer=f"{q.name}为 {show(q.value, unit)} {unit}{printed}。{statement}",
         values=values,
         formula=formula,
-        citations=[q.citation],
+        citations=citations,
         notes=notes,
     )
+
+
+_FUND_STEM = re.compile(r"(?:预算)?(?:财政)?(?:拨款)?(?:收入|支出)?$")
+
+
+def _said_empty(catalog: Catalog, q: Quantity) -> Citation | None:
+    """The statement of an empty table about the item a 0 answers for ("本部门无政府性基金预算财政
+    拨款安排的预算，故本表为空表"): the table titled with the item's stem, when it says so."""
+    stem = _FUND_STEM.sub("", normalise_name(q.name))
+    if len(stem) < 4 or q.citation.sentence:
+        return None
+    for title, table in catalog.empty_tables.items():
+        if stem in title and table.empty_statement and stem in table.empty_statement:
+            return Citation(doc_id=catalog.doc.doc_id, document=catalog.doc.title, table_id=table.table_id,
+                            table=table.title, page=table.pages[0] if table.pages else None,
+                            sentence=table.empty_statement, source_file=table.source_file or None)
+    return None
 
 
 _ALSO_IN_WAN = re.compile(r"(?:折合|合|换算成|换成|等于|即)多少万元?|多少万元")
