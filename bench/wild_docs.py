@@ -98,6 +98,13 @@ dropped the tables): it is no longer column evidence. A column blank in every ro
 showed no gap in the figures, so its label joined the neighbour's ("财政拨款其他收入", 8 wrong):
 two labels side by side centred in one figure column, the figures all under one, now part
 (``ingest/open_header.py``). Seed 9's 60 are rows not printed in the PDF and a page-break case.
+
+Column-number lines read as values (held-out seed 38, extra/identity failures before → after:
+5/1 → 0/0, all 13,630 right throughout): a three-line 支出表 ending on a page holding only its
+repeated header, the "栏次 1 2 3" line and the 总计 row found no name column there, so 栏次 joined
+the first figure column's "1" ("栏次1") and the line was stored as 2…6. A column-number row is now
+read token by token (``ingest/grid.py``): labels glued to a number or letter-spaced ("栏 次"), the
+first number missing, a text dump's letter-spaced 栏次 likewise.
 """
 
 from __future__ import annotations

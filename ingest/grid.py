@@ -16,7 +16,8 @@ from budgetqa.numbers import parse_cell
 
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 _AMOUNT = re.compile(r"\d[\d,]*\.\d+|\d{1,3}(?:,\d{3})+")
-_COLUMN_NUMBERS = re.compile(r"^(?:栏次|※|\*|[0-9]{1,2}|行次)$")
+# a column-number cell: marks and 1–2 digit numbers, possibly several run together ("栏次1", "栏 次 1 2")
+_COLUMN_NUMBER_TOKEN = re.compile(r"\s*(?:栏\s*次|行\s*次|[※*＊]|(?<!\d)[0-9]{1,2}(?!\d))")
 _TOTAL_LABEL = re.compile(r"^(?:合\s*计|总\s*计)$")
 _FIGURE = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
 _WORDED_FIGURE = re.compile(r"[\u4e00-\u9fff]\s*-?\d[\d,]*(?:\.\d+)?$")
@@ -113,9 +114,31 @@ def is_note_row(texts: list[str]) -> bool:
 
 
 def is_column_number_row(texts: list[str]) -> bool:
-    """The "※ 1 2 3 …" / "栏次" row that numbers the columns."""
-    filled = [t for t in texts if t]
-    return bool(filled) and all(_COLUMN_NUMBERS.match(t) for t in filled) and len(filled) >= 2
+    """The "※ 1 2 3 …" / "栏次" row that numbers the columns.
+
+    Its label may be letter-spaced or glued to the first number in one cell ("栏次1" when no name
+    column is found to hold it), and the first number may be missing: every cell is marks and at
+    most one small number, at least two of them in the row. (Cells of several numbers, "3 4 5",
+    are a bare line's pieces the unruled readers part by column; they stay theirs.)
+    """
+    tokens: list[str] = []
+    for text in texts:
+        cell = _column_number_tokens(text) if text else []
+        if cell is None or sum(t.isdigit() for t in cell) > 1:
+            return False
+        tokens += cell
+    return len(tokens) >= 2
+
+
+def _column_number_tokens(text: str) -> list[str] | None:
+    """A cell's column marks and numbers ("栏次1" → 栏次, 1), or None when it holds anything else."""
+    tokens, end = [], 0
+    for match in _COLUMN_NUMBER_TOKEN.finditer(text):
+        if match.start() != end:
+            return None
+        tokens.append(match.group().strip())
+        end = match.end()
+    return tokens if tokens and not text[end:].strip() else None
 
 
 def _col_ranges(table: Fragment) -> list[tuple[float, float]]:

@@ -20,6 +20,7 @@ _CODE_PART = re.compile(r"^\d{2}$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _COLUMN_MARK = {"※", "*", "＊", "栏次", "行次"}
+_SPACED_MARK = re.compile(r"([栏行])\s+次")
 # a label's number never takes the first digit of the year printed right after it ("表62025年" is 表6)
 _LABEL = re.compile(r"^(公开\s*\d{1,2}\s*表|附表\s*\d{1,2}(?:[-－]\d{1,2})?(?=\s*\d{4}年|\D|$)"
                     r"|表\s*\d{1,2}(?:[-－]\d{1,2})?(?=\s*\d{4}年|\D|$))\s*")
@@ -124,7 +125,7 @@ def unit_line(text: str) -> tuple[str | None, str] | None:
 
 def column_number_count(text: str) -> int | None:
     """N from a column-number line ("※ ※ ※ 1 2 3", "栏次 1 2 3"), or None when the line is not one."""
-    tokens = text.split()
+    tokens = _SPACED_MARK.sub(r"\1次", text).split()
     numbers = [t for t in tokens if t.isdigit()]
     marks = [t for t in tokens if t in _COLUMN_MARK]
     if len(numbers) + len(marks) != len(tokens) or not numbers:
