@@ -95,3 +95,9 @@ def test_a_share_of_the_item_itself(ingested: IngestedCorpus) -> None:
 def test_income_sources_are_never_ranked_by_function_rows(ingested: IngestedCorpus, question: str) -> None:
     answer = ask(ingested.store, question)
     assert "支出" not in answer.answer, answer.answer
+
+
+def test_loaded_names_written_one_after_another_are_asked_back(ingested: IngestedCorpus) -> None:
+    # not "没有“街道福利院普陀区财政局”的公开": each name is a loaded department's
+    answer = ask(ingested.store, "2024年万里街道 福利院 普陀区财政局三家的三公经费一共多少")
+    assert answer.status == "clarify" and answer.options, answer.answer

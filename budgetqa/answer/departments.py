@@ -132,6 +132,8 @@ def bind_departments(
         conflict = _region_conflict(text, start)
         if conflict is None:
             conflict = _name_runs_on(text, start, boundary, alias)
+        if conflict is not None and _after_another(text[conflict:start], hits, key_of, alias):
+            conflict = None  # "某街道福利院某某局": the words before are another loaded department's name
         if conflict is not None:
             mentions.append(DepartmentMention(text[conflict:end], conflict, end, why="名称前的地区或字样与已载入的部门不符"))
             for i in range(conflict, end):
@@ -143,8 +145,8 @@ def bind_departments(
         mentions.append(DepartmentMention(alias, start, end, doc_ids, keys, why=why))
         for i in range(start, end):
             taken[i] = True
-    mentions += [_run_together(m, mentions, hits, key_of) for m in _unknown_organisations(text, mentions)]
     mentions += _written_after(after, mentions, hits, key_of)
+    mentions += [_run_together(m, mentions, hits, key_of) for m in _unknown_organisations(text, mentions)]
     for mention in mentions:
         if not mention.keys:
             mention.near = near_names(mention.text, department_names())
@@ -163,6 +165,14 @@ def _run_together(unknown: DepartmentMention, mentions: list[DepartmentMention],
     return DepartmentMention(unknown.text, unknown.start, unknown.end, doc_ids, keys,
                              why=f"“{unknown.text}”是已载入部门的名称或简称，紧接在另一个部门名称之后",
                              run_together=True)
+
+
+def _after_another(before: str, hits: dict[str, list[str]], key_of: Callable[[str], str], alias: str) -> bool:
+    """Whether the words run on before a name end with another loaded department's short name
+    (three characters or more): two names written together, not one longer body's name."""
+    own = {key_of(d) for d in hits[alias]}
+    return any(before.endswith(other) and len(other) >= 3 and not own & {key_of(d) for d in hits[other]}
+               for other in hits)
 
 
 def _written_after(after: list[tuple[int, int, str]], mentions: list[DepartmentMention], hits: dict[str, list[str]],
