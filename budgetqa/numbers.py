@@ -53,6 +53,16 @@ def parse_number(text: str) -> Decimal | None:
     return -value if negative else value
 
 
+def numbers_in(text: str) -> set[Decimal]:
+    """Every figure a text prints ("价值940.78万元，车辆21辆" → {940.78, 21})."""
+    found = set()
+    for number in re.findall(r"\d[\d,]*(?:\.\d+)?", text):
+        value = parse_number(number)
+        if value is not None:
+            found.add(value)
+    return found
+
+
 def normalise_unit(text: str | None) -> str:
     """Map a printed unit ("单位：万元", "元") to one of UNIT_TO_WAN's keys; default 万元."""
     if not text:

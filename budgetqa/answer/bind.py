@@ -560,7 +560,15 @@ _SOURCES_ASKED = re.compile(r"来源|资金渠道")
 
 
 def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, object]]:
-    """The rows a ranking compares: the children of a named row, a column's rows, or a table's 类 rows."""
+    """The rows a ranking compares: the children of a named row, a column's rows, or a table's 类 rows
+    (none when income sources are asked and they are 功能分类 rows: "哪一块来源最大")."""
+    members = _group_members(parsed, catalog)
+    if _SOURCES_ASKED.search(parsed.compact) and any(row.code for row, _ in members):
+        return []
+    return members
+
+
+def _group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, object]]:
     text = parsed.compact
     level = rank_level(text)
     excluded = excluded_names(parsed)
@@ -595,8 +603,6 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
             # a 收支总表's coded rows are its 支出 side's: never the parts of an uncoded total beside them
             fallback = [] if row.table.kind == "收支总表" else members
             members = _parts_of_total(catalog, row, index) or fallback
-        if _SOURCES_ASKED.search(text) and any(m[0].code for m in members):
-            members = []  # "哪一块来源最大": income sources, never 功能分类 rows
         if len(members) < 2 and quantity.cell is not None:
             members = _column_members(row, index) or members
         if len(members) >= 2:
@@ -610,8 +616,6 @@ def group_members(parsed: ParsedQuestion, catalog: Catalog) -> list[tuple[Row, o
     members = _table_group(parsed, catalog, level)
     if scope is not None and any(value_of(c) > scope for _, c in members):
         return []  # "三公里哪项": rows larger than the whole named as the scope are not inside it
-    if _SOURCES_ASKED.search(text) and any(r.code for r, _ in members):
-        return []  # "哪一块来源最大": income sources, never 功能分类 rows
     return members
 
 

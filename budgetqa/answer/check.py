@@ -28,6 +28,7 @@ from budgetqa.answer.planner import containers as planner_containers
 from budgetqa.answer.resolve import asks_for_budget_figure
 from budgetqa.answer.schema import Answer, Citation
 from budgetqa.ingest.identity import names_unit_edition
+from budgetqa.numbers import numbers_in
 from budgetqa.vocab import load
 
 log = logging.getLogger("budgetqa.check")
@@ -99,11 +100,7 @@ def _cites_figure(answer: Answer, yuan: Decimal) -> bool:
     printed: set[Decimal] = set()
     for citation in answer.citations:
         for text in (citation.raw or "", citation.sentence or ""):
-            for number in re.findall(r"\d[\d,]*(?:\.\d+)?", text):
-                try:
-                    printed.add(Decimal(number.replace(",", "")))
-                except InvalidOperation:
-                    continue
+            printed |= numbers_in(text)
     for value in answer.values:
         try:
             printed.add(Decimal(value.value))

@@ -545,11 +545,10 @@ def _without_table_references(text: str, mentions: list[Mention]) -> list[Mentio
             start -= 1
         spans.append((start, match.start()))
     kept = [m for m in mentions if not any(a <= m.start and m.end <= b for a, b in spans)]
-    if not kept and any(_TABLE_TOTAL.match(text, match.end()) for match in _TABLE_REFERENCE.finditer(text)):
+    totals = [t for m in _TABLE_REFERENCE.finditer(text) if (t := _TABLE_TOTAL.match(text, m.end()))]
+    if not kept and totals:
         # "三公会议培训那张表的合计": the table's own total, not the name inside its title
-        total = next(_TABLE_TOTAL.match(text, m.end()) for m in _TABLE_REFERENCE.finditer(text)
-                     if _TABLE_TOTAL.match(text, m.end()))
-        return [Mention("合计", total.start(1), total.end(1), "name")]
+        return [Mention("合计", totals[0].start(1), totals[0].end(1), "name")]
     return kept if kept else mentions
 
 

@@ -18,13 +18,14 @@ first: every passage of those documents repeats them, so they are no evidence fo
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from budgetqa.answer.schema import Answer, Citation, Plan, Value
 from budgetqa.index.keyword import BIGRAM, KeywordIndex, query_terms, tokenize
 from budgetqa.index.passages import sentences, starts_item
 from budgetqa.index.retriever import ChunkFilter, ChunkSearch, Hit
+from budgetqa.numbers import numbers_in
 from budgetqa.settings import Settings
 from budgetqa.vocab import load
 
@@ -250,12 +251,7 @@ def _scan(hits: list[Hit], index: KeywordIndex, terms: dict[str, float], questio
 
 def _prints_amount(text: str, amounts: list[Decimal]) -> bool:
     """Whether a passage prints one of the amounts (in 万元, to the cent)."""
-    printed = set()
-    for number in re.findall(r"\d[\d,]*(?:\.\d+)?", text):
-        try:
-            printed.add(Decimal(number.replace(",", "")))
-        except InvalidOperation:
-            continue
+    printed = numbers_in(text)
     return any(a in printed for a in amounts)
 
 
