@@ -68,8 +68,8 @@ class Store:
         if "previous" not in db.columns("facts"):
             db.execute("ALTER TABLE facts ADD COLUMN previous TEXT")
         if "dept_key" not in db.columns("documents"):
-            # v2 → v3: scope, level, identity key and warnings (the aliases are written by _refresh_aliases)
-            from budgetqa.ingest.identity import identity_key, level_of
+            # v2 → v3: scope, level, identity key, warnings and the alias table
+            from budgetqa.ingest.identity import aliases, identity_key, level_of
 
             for ddl in ("scope TEXT NOT NULL DEFAULT '部门'", "level TEXT", "dept_key TEXT NOT NULL DEFAULT ''",
                         "warnings TEXT NOT NULL DEFAULT '[]'"):
@@ -78,6 +78,8 @@ class Store:
                 for row in tx.execute("SELECT doc_id, department FROM documents").fetchall():
                     tx.execute("UPDATE documents SET dept_key = ?, level = ? WHERE doc_id = ?",
                                (identity_key(row["department"]), level_of(row["department"]), row["doc_id"]))
+                    tx.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?)",
+                                   [(a, row["doc_id"]) for a in aliases(row["department"])])
         if before < 5 and not kept.doc_ids(db):
             # v4 → v5: each stored document kept as its version 1
             with self.transaction() as tx:
